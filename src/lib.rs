@@ -1,0 +1,73 @@
+//! synclint: an offline linter that models the sync Argo CD will run and reports the failures it
+//! can prove.
+//!
+//! Data flows one way: files → documents with spans (`load`) → resources and apps (`model`) →
+//! sync plans (`plan`) → findings (`rules`) → reporters (`report`).
+
+pub mod diag;
+pub mod load;
+pub mod model;
+pub mod plan;
+pub mod report;
+pub mod rules;
+
+use diag::{Diagnostic, Severity};
+use load::{Loaded, ParsedFile};
+use model::Model;
+use plan::Plan;
+use report::Summary;
+
+/// Everything derived from one set of inputs.
+pub struct Analysis<'a> {
+    pub model: Model<'a>,
+    pub plans: Vec<Plan<'a>>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub summary: Summary,
+}
+
+/// Model, plan and lint parsed files.
+pub fn analyze<'a>(loaded: &'a Loaded, parsed: &'a [ParsedFile<'a>]) -> Analysis<'a> {
+    let model = Model::build(loaded, parsed);
+    let plans = plan::build_all(&model);
+    let cx = rules::Cx {
+        model: &model,
+        plans: &plans,
+    };
+    let diagnostics = rules::run(&cx, &|_| true);
+    let mut summary = Summary {
+        files: loaded.files.len(),
+        documents: model.documents,
+        resources: model.resources.len(),
+        ..Summary::default()
+    };
+    summary.count(&diagnostics);
+    Analysis {
+        model,
+        plans,
+        diagnostics,
+        summary,
+    }
+}
+
+/// Lint paths (`-` reads `stdin`) and return the findings, rendered as JSON-ready values.
+/// Convenience for tests and embedding: the whole pipeline in one call.
+pub fn check_paths(
+    inputs: &[String],
+    stdin: Option<String>,
+) -> Result<(Loaded, Vec<Diagnostic>, Summary), load::LoadError> {
+    let loaded = load::load(inputs, stdin)?;
+    let (diags, summary) = {
+        let parsed = load::parse_all(&loaded);
+        let a = analyze(&loaded, &parsed);
+        (a.diagnostics, a.summary)
+    };
+    Ok((loaded, diags, summary))
+}
+
+/// The exit code for a set of findings: 1 if any is at or above `fail_on` (`None`: never).
+pub fn exit_code(diags: &[Diagnostic], fail_on: Option<Severity>) -> i32 {
+    match fail_on {
+        Some(level) if diags.iter().any(|d| d.severity >= level) => 1,
+        _ => 0,
+    }
+}

@@ -1,0 +1,129 @@
+//! Just enough of Kustomize to group files the way `kustomize build` would, without rendering:
+//! which files a kustomization includes as whole resources, and which are patch fragments.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use crate::load::yaml::Node;
+use crate::load::{ParsedFile, SourceFile, normalize};
+
+pub const NAMES: &[&str] = &["kustomization.yaml", "kustomization.yml", "Kustomization"];
+
+#[derive(Debug, Default)]
+pub struct Kustomization {
+    /// Files and directories listed under `resources`, `bases`, `components` (absolute).
+    pub includes: Vec<PathBuf>,
+}
+
+#[derive(Debug, Default)]
+pub struct Kustomizations {
+    /// Directory → its kustomization.
+    pub by_dir: HashMap<PathBuf, Kustomization>,
+    /// Files named as patches, transformers, generators… (fragments, not whole objects).
+    pub fragments: HashSet<PathBuf>,
+}
+
+fn is_remote(s: &str) -> bool {
+    s.contains("://") || s.starts_with("github.com/") || s.starts_with("git@")
+}
+
+impl Kustomizations {
+    pub fn read(files: &[SourceFile], parsed: &[ParsedFile<'_>]) -> Kustomizations {
+        let mut out = Kustomizations::default();
+        let mut whole: HashSet<PathBuf> = HashSet::new();
+        for pf in parsed {
+            let f = &files[pf.file];
+            let Some(base) = f.path.file_name().and_then(|n| n.to_str()) else {
+                continue;
+            };
+            if !NAMES.contains(&base) {
+                continue;
+            }
+            let Some(dir) = f.path.parent() else { continue };
+            let Some(doc) = pf.yaml.docs.first() else {
+                continue;
+            };
+            let root = &doc.root;
+            let join = |s: &str| normalize(&dir.join(s));
+            let mut k = Kustomization::default();
+            for key in ["resources", "bases", "components"] {
+                for item in root.get(key).map(Node::items).unwrap_or(&[]) {
+                    if let Some(s) = item.non_empty_str().filter(|s| !is_remote(s)) {
+                        let p = join(s);
+                        whole.insert(p.clone());
+                        k.includes.push(p);
+                    }
+                }
+            }
+            for item in root
+                .get("patchesStrategicMerge")
+                .map(Node::items)
+                .unwrap_or(&[])
+            {
+                if let Some(s) = item.non_empty_str().filter(|s| !s.contains('\n')) {
+                    out.fragments.insert(join(s));
+                }
+            }
+            for key in ["patches", "patchesJson6902", "replacements"] {
+                for item in root.get(key).map(Node::items).unwrap_or(&[]) {
+                    if let Some(s) = item.get("path").and_then(Node::non_empty_str) {
+                        out.fragments.insert(join(s));
+                    }
+                }
+            }
+            for key in ["transformers", "generators", "validators", "configurations", "crds"] {
+                for item in root.get(key).map(Node::items).unwrap_or(&[]) {
+                    if let Some(s) = item.non_empty_str().filter(|s| !s.contains('\n')) {
+                        out.fragments.insert(join(s));
+                    }
+                }
+            }
+            out.by_dir.insert(dir.to_path_buf(), k);
+        }
+        // A file listed as a whole resource somewhere is not a fragment.
+        out.fragments.retain(|p| !whole.contains(p));
+        out
+    }
+
+    /// Every file a `kustomize build` of `dir` would read as a whole resource.
+    pub fn closure(&self, dir: &Path, files_by_path: &HashMap<&Path, usize>) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut seen = HashSet::new();
+        self.collect(dir, files_by_path, &mut seen, &mut out);
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    fn collect(
+        &self,
+        dir: &Path,
+        files_by_path: &HashMap<&Path, usize>,
+        seen: &mut HashSet<PathBuf>,
+        out: &mut Vec<usize>,
+    ) {
+        if !seen.insert(dir.to_path_buf()) {
+            return;
+        }
+        let Some(k) = self.by_dir.get(dir) else {
+            return;
+        };
+        for inc in &k.includes {
+            if let Some(&f) = files_by_path.get(inc.as_path()) {
+                out.push(f);
+            } else if self.by_dir.contains_key(inc) {
+                self.collect(inc, files_by_path, seen, out);
+            }
+        }
+    }
+
+    /// Directories reached from another kustomization (not roots).
+    pub fn included_dirs(&self) -> HashSet<&Path> {
+        self.by_dir
+            .values()
+            .flat_map(|k| k.includes.iter())
+            .filter(|p| self.by_dir.contains_key(*p))
+            .map(PathBuf::as_path)
+            .collect()
+    }
+}

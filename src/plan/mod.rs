@@ -1,0 +1,275 @@
+//! The sync plan, exactly as the engine builds it (spec/argocd.md §1–§3, Appendix A).
+
+pub mod order;
+
+use std::collections::HashMap;
+
+use crate::model::argo::Phase;
+use crate::model::podspec::{PodRef, RefKind};
+use crate::model::{App, AppId, Model, ResId, Resource};
+
+pub use order::kind_rank;
+
+/// Why the engine moved a task from where its own phase/wave would put it (§1.3).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Moved {
+    /// A Namespace pulled before the first object in it.
+    Namespace { before: ResId },
+    /// A CRD pulled before the first instance of its kind.
+    Crd { before: ResId },
+}
+
+#[derive(Clone, Debug)]
+pub struct Task<'a> {
+    /// `None` for the engine's own CreateNamespace task.
+    pub res: Option<ResId>,
+    pub phase: Phase,
+    pub wave: i64,
+    pub kind: &'a str,
+    pub group: &'a str,
+    pub name: &'a str,
+    /// Namespace after defaulting to the app's destination namespace.
+    pub namespace: Option<&'a str>,
+    pub hook: bool,
+    pub moved: Option<Moved>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Step {
+    pub phase: Phase,
+    pub wave: i64,
+    /// Task indices (into `Plan::tasks`).
+    pub tasks: std::ops::Range<usize>,
+}
+
+/// A pod dependency resolved inside the app.
+#[derive(Clone, Debug)]
+pub struct Dependency {
+    /// The task that needs it (index into `Plan::tasks`).
+    pub dependent: usize,
+    /// The task that creates it first.
+    pub provider: usize,
+    /// Index into the dependent resource's `pod_refs`.
+    pub pod_ref: usize,
+}
+
+#[derive(Clone, Debug)]
+pub struct Plan<'a> {
+    pub app: AppId,
+    /// Sync tasks in engine order (SyncFail tasks excluded).
+    pub tasks: Vec<Task<'a>>,
+    pub steps: Vec<Step>,
+    /// Task index → step index.
+    pub step_of: Vec<usize>,
+    /// SyncFail hooks: all started at once when the sync fails (§3.3).
+    pub sync_fail: Vec<Task<'a>>,
+    /// The sync spans more than one (phase, wave): non-hook tasks are health-gated (§2.2).
+    pub multi_step: bool,
+    pub has_hooks: bool,
+    /// Resources not synced, with the reason (dropped hooks, Skip, deletion hooks, excluded kinds,
+    /// earlier duplicates).
+    pub not_synced: Vec<(ResId, &'static str)>,
+    /// (kept, dropped) pairs of duplicate objects: the engine keeps the last one (§11).
+    pub duplicates: Vec<(ResId, ResId)>,
+    pub dependencies: Vec<Dependency>,
+}
+
+impl<'a> Plan<'a> {
+    /// Is the engine waiting on this task's health before it moves on (§2.2)?
+    pub fn waited_on(&self, task: usize) -> bool {
+        let t = &self.tasks[task];
+        if t.hook {
+            return true;
+        }
+        if !self.multi_step {
+            return false;
+        }
+        let step = self.step_of[task];
+        let last = step + 1 == self.steps.len();
+        // The final step is not waited on unless it holds a hook.
+        !(last && !self.step_has_hook(step))
+    }
+
+    pub fn step_has_hook(&self, step: usize) -> bool {
+        self.tasks[self.steps[step].tasks.clone()]
+            .iter()
+            .any(|t| t.hook)
+    }
+
+    /// First task index of a resource, if it is synced.
+    pub fn task_of(&self, r: ResId) -> Option<usize> {
+        self.tasks.iter().position(|t| t.res == Some(r))
+    }
+}
+
+fn excluded_kind(group: &str, kind: &str) -> bool {
+    matches!(group, "events.k8s.io" | "metrics.k8s.io")
+        || (group.is_empty() && kind == "Event")
+        || (group == "coordination.k8s.io" && kind == "Lease")
+}
+
+/// Build the plan of one app.
+pub fn build<'a>(model: &Model<'a>, app: &App<'a>) -> Plan<'a> {
+    let res = &model.resources;
+    let dest = app.dest_namespace;
+    let ns_of = |r: &Resource<'a>| r.namespace.or(dest);
+    let mut not_synced = Vec::new();
+
+    // Dedup by group/kind/namespace/name, keeping the last (NormalizeTargetObjects).
+    let mut last: HashMap<(&str, &str, Option<&str>, &str), ResId> = HashMap::new();
+    let mut duplicates = Vec::new();
+    for &id in &app.resources {
+        let r = &res[id];
+        let Some(name) = r.name else { continue };
+        if let Some(prev) = last.insert((r.group, r.kind, ns_of(r), name), id) {
+            duplicates.push((id, prev));
+            not_synced.push((prev, "a later copy of the same object wins"));
+        }
+    }
+    let dropped_dups: Vec<ResId> = duplicates.iter().map(|&(_, d)| d).collect();
+
+    let mut tasks: Vec<Task<'a>> = Vec::new();
+    let mut sync_fail: Vec<Task<'a>> = Vec::new();
+    for &id in &app.resources {
+        if dropped_dups.contains(&id) {
+            continue;
+        }
+        let r = &res[id];
+        let m = &r.argo;
+        if excluded_kind(r.group, r.kind) {
+            not_synced.push((id, "excluded kind (never synced by Argo CD)"));
+            continue;
+        }
+        if m.dropped {
+            not_synced.push((id, "hook with no valid type: ignored by the engine"));
+            continue;
+        }
+        if m.skip {
+            not_synced.push((id, "hook: Skip"));
+            continue;
+        }
+        if m.deletion_hook {
+            not_synced.push((id, "PreDelete/PostDelete hook: runs only when the app is deleted"));
+            continue;
+        }
+        let phases: &[Phase] = if m.is_hook { &m.phases } else { &[Phase::Sync] };
+        for &phase in phases {
+            let t = Task {
+                res: Some(id),
+                phase,
+                wave: m.wave,
+                kind: r.kind,
+                group: r.group,
+                name: r.sort_name(),
+                namespace: ns_of(r),
+                hook: m.is_hook,
+                moved: None,
+            };
+            if phase == Phase::SyncFail {
+                sync_fail.push(t);
+            } else {
+                tasks.push(t);
+            }
+        }
+    }
+
+    // CreateNamespace=true: a PreSync/0 task for the destination namespace, unless the app ships it.
+    let create_ns = app.has_option("CreateNamespace=true")
+        && dest.is_some()
+        && !tasks
+            .iter()
+            .any(|t| t.group.is_empty() && t.kind == "Namespace" && Some(t.name) == dest);
+
+    if create_ns {
+        tasks.push(Task {
+            res: None,
+            phase: Phase::PreSync,
+            wave: 0,
+            kind: "Namespace",
+            group: "",
+            name: dest.unwrap_or(""),
+            namespace: None,
+            hook: false,
+            moved: None,
+        });
+    }
+    order::sort(&mut tasks);
+    order::adjust_deps(&mut tasks, res);
+    // Whether the plan is multi-step is judged without the CreateNamespace task: that task only
+    // exists on a sync where the namespace is missing, and Argo CD creates it before the dry-run.
+    let mut real = tasks.iter().filter(|t| t.res.is_some());
+    let first = real.next().map(|t| (t.phase, t.wave));
+    let last = real.last().map(|t| (t.phase, t.wave)).or(first);
+    let multi_step = first != last;
+
+    let mut steps: Vec<Step> = Vec::new();
+    let mut step_of = Vec::with_capacity(tasks.len());
+    for (i, t) in tasks.iter().enumerate() {
+        match steps.last_mut() {
+            Some(s) if s.phase == t.phase && s.wave == t.wave => s.tasks.end = i + 1,
+            _ => steps.push(Step {
+                phase: t.phase,
+                wave: t.wave,
+                tasks: i..i + 1,
+            }),
+        }
+        step_of.push(steps.len() - 1);
+    }
+    let has_hooks = tasks.iter().chain(&sync_fail).any(|t| t.hook);
+
+    let mut plan = Plan {
+        app: app.id,
+        tasks,
+        steps,
+        step_of,
+        sync_fail,
+        multi_step,
+        has_hooks,
+        not_synced,
+        duplicates,
+        dependencies: Vec::new(),
+    };
+    plan.dependencies = dependencies(&plan, res);
+    plan
+}
+
+/// Does task `t` create the object a pod reference names?
+fn provides(t: &Task<'_>, r: &PodRef<'_>, ns: Option<&str>) -> bool {
+    t.res.is_some()
+        && t.kind == r.kind.kind()
+        && t.group == r.kind.group()
+        && t.name == r.name
+        && (!r.kind.namespaced() || t.namespace.is_none() || ns.is_none() || t.namespace == ns)
+}
+
+/// For every pod reference of every task, the first task in this plan that creates the target.
+fn dependencies(plan: &Plan<'_>, res: &[Resource<'_>]) -> Vec<Dependency> {
+    let mut out = Vec::new();
+    for (i, t) in plan.tasks.iter().enumerate() {
+        let Some(id) = t.res else { continue };
+        for (ri, r) in res[id].pod_refs.iter().enumerate() {
+            // Nameless (generateName) objects cannot be referenced; skip kinds never created here.
+            if r.kind == RefKind::ServiceAccount && r.name == "default" {
+                continue;
+            }
+            if let Some(p) = plan
+                .tasks
+                .iter()
+                .position(|p| p.res != t.res && provides(p, r, t.namespace))
+            {
+                out.push(Dependency {
+                    dependent: i,
+                    provider: p,
+                    pod_ref: ri,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Plans for every app.
+pub fn build_all<'a>(model: &Model<'a>) -> Vec<Plan<'a>> {
+    use rayon::prelude::*;
+    model.apps.par_iter().map(|a| build(model, a)).collect()
+}

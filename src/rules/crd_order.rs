@@ -1,0 +1,133 @@
+//! `crd-order`: a custom resource whose CRD may not exist yet when it is applied. See
+//! `rules/crd-order.md`.
+
+use std::collections::HashMap;
+
+use crate::diag::{Diagnostic, Severity};
+use crate::model::argo::{ANN_WAVE, Phase};
+use crate::model::{Model, Resource};
+
+use super::{Cx, Rule, RuleInfo, page};
+
+pub struct CrdOrder;
+
+static INFO: RuleInfo = RuleInfo {
+    id: "crd-order",
+    severity: Severity::Warning,
+    summary: "a custom resource whose CRD another app ships, with nothing making that app sync first",
+    doc: page!("crd-order"),
+};
+
+/// The (phase, wave) an object asks for by its own annotations.
+fn own_step(r: &Resource<'_>) -> (Phase, i64) {
+    let phase = if r.argo.is_hook {
+        r.argo.phases.first().copied().unwrap_or(Phase::Sync)
+    } else {
+        Phase::Sync
+    };
+    (phase, r.argo.wave)
+}
+
+fn skip_dry_run(model: &Model<'_>, r: &Resource<'_>) -> bool {
+    r.argo.has_option("SkipDryRunOnMissingResource=true")
+        || model.apps_of[r.id]
+            .iter()
+            .any(|&a| model.apps[a].has_option("SkipDryRunOnMissingResource=true"))
+}
+
+impl Rule for CrdOrder {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+
+    fn check_model(&self, cx: &Cx<'_, '_>, out: &mut Vec<Diagnostic>) {
+        let m = cx.model;
+        let mut crds: HashMap<(&str, &str), Vec<&Resource<'_>>> = HashMap::new();
+        for r in &m.resources {
+            if let Some(key) = r.crd_key() {
+                crds.entry(key).or_default().push(r);
+            }
+        }
+        if crds.is_empty() {
+            return;
+        }
+        let mut inverted_reported: Vec<(usize, usize)> = Vec::new();
+        for r in &m.resources {
+            if r.is_crd() {
+                continue;
+            }
+            let Some(defs) = crds.get(&(r.group, r.kind)) else { continue };
+            let apps = &m.apps_of[r.id];
+            let same_app = defs
+                .iter()
+                .find(|c| m.apps_of[c.id].iter().any(|a| apps.contains(a)));
+            if let Some(crd) = same_app {
+                // Legal: the engine moves the CRD up (§1.3). Worth knowing, not failing.
+                let app = m.apps_of[crd.id].iter().find(|a| apps.contains(a)).copied().unwrap_or(0);
+                if own_step(crd) > own_step(r) && !inverted_reported.contains(&(crd.id, app)) {
+                    inverted_reported.push((crd.id, app));
+                    let span = crd
+                        .annotation(ANN_WAVE)
+                        .or_else(|| r.annotation(ANN_WAVE))
+                        .map_or(crd.kind_span, |e| e.value.span);
+                    let (cp, cw) = own_step(crd);
+                    let (rp, rw) = own_step(r);
+                    let mut d = cx
+                        .finding(
+                            &INFO,
+                            crd,
+                            span,
+                            format!(
+                                "{} is annotated for the {} phase, wave {cw}, after its custom resource {} ({} phase, wave {rw}); Argo CD applies the CRD first anyway",
+                                crd.display(),
+                                cp.as_str(),
+                                r.display(),
+                                rp.as_str()
+                            ),
+                        )
+                        .label("misleading wave")
+                        .related(r.file, r.kind_span, "this custom resource needs the CRD")
+                        .help("give the CRD a wave no later than its custom resources so the annotations say what happens")
+                        .note("since Argo CD 2.0 the engine moves a CRD before the first instance of its kind and skips the dry-run for custom resources whose CRD is in the same sync");
+                    d.severity = Severity::Info;
+                    out.push(d);
+                }
+                continue;
+            }
+            // Cross-app: only between explicit Applications of this repo.
+            if apps.is_empty() || apps.iter().any(|&a| m.apps[a].is_implicit()) {
+                continue;
+            }
+            let Some(crd) = defs.iter().find(|c| {
+                m.apps_of[c.id].iter().any(|&a| !m.apps[a].is_implicit())
+            }) else {
+                continue;
+            };
+            if skip_dry_run(m, r) {
+                continue;
+            }
+            let crd_app = m.apps_of[crd.id]
+                .iter()
+                .map(|&a| &m.apps[a])
+                .find(|a| !a.is_implicit())
+                .map_or("?", |a| a.name.as_str());
+            let cr_app = m.apps[apps[0]].name.as_str();
+            out.push(
+                cx.finding(
+                    &INFO,
+                    r,
+                    r.kind_span,
+                    format!(
+                        "{} needs the CRD {}, which app `{crd_app}` ships; nothing makes `{crd_app}` sync before `{cr_app}`",
+                        r.display(),
+                        crd.display()
+                    ),
+                )
+                .label(format!("{}/{} is defined by another app", r.group, r.kind))
+                .related(crd.file, crd.name_span, format!("CRD shipped by app `{crd_app}`"))
+                .help("annotate the custom resource with `argocd.argoproj.io/sync-options: SkipDryRunOnMissingResource=true` (or set it in the app's syncOptions), or ship the CRD in the same app")
+                .note("while the CRD is missing the dry-run cannot find the kind, and the whole sync fails before anything is applied; app-of-apps waves only order apps if argocd-cm has an Application health check"),
+            );
+        }
+    }
+}

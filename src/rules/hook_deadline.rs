@@ -1,0 +1,47 @@
+//! `hook-deadline`: a hook that can run forever. See `rules/hook-deadline.md`.
+
+use crate::diag::{Diagnostic, Severity};
+use crate::model::Resource;
+
+use super::{Cx, Rule, RuleInfo, page};
+
+pub struct HookDeadline;
+
+static INFO: RuleInfo = RuleInfo {
+    id: "hook-deadline",
+    severity: Severity::Warning,
+    summary: "a hook Job, Pod or Workflow without activeDeadlineSeconds can hang the sync forever",
+    doc: page!("hook-deadline"),
+};
+
+/// A hook that takes part in a sync or in app deletion.
+pub fn runs_as_hook(r: &Resource<'_>) -> bool {
+    r.argo.is_hook && (!r.argo.phases.is_empty() || r.argo.deletion_hook)
+}
+
+impl Rule for HookDeadline {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+
+    fn check_resource(&self, cx: &Cx<'_, '_>, r: &Resource<'_>, out: &mut Vec<Diagnostic>) {
+        if !runs_as_hook(r) {
+            return;
+        }
+        let applies = r.is("batch", "Job") || r.is("", "Pod") || r.is("argoproj.io", "Workflow");
+        if !applies || r.root.path(&["spec", "activeDeadlineSeconds"]).is_some() {
+            return;
+        }
+        out.push(
+            cx.finding(
+                &INFO,
+                r,
+                r.spec_key_span(),
+                format!("hook {} has no activeDeadlineSeconds: if it never finishes, the sync waits forever", r.display()),
+            )
+            .label("add activeDeadlineSeconds here")
+            .help("set `spec.activeDeadlineSeconds` (e.g. 600) so a stuck hook fails and the sync reports it")
+            .note("Argo CD waits on every hook until it completes, and has no sync timeout by default (--sync-timeout=0)"),
+        );
+    }
+}

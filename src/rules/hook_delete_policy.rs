@@ -1,0 +1,83 @@
+//! `hook-delete-policy`: hooks that pile up, or that the next sync cannot re-run. See
+//! `rules/hook-delete-policy.md`.
+
+use crate::diag::{Diagnostic, Severity};
+use crate::model::Resource;
+use crate::model::argo::{ANN_DELETE_POLICY, ANN_HOOK, DeletePolicy, HELM_DELETE_POLICY, HELM_HOOK};
+
+use super::{Cx, Rule, RuleInfo, page};
+
+pub struct HookDeletePolicy;
+
+static INFO: RuleInfo = RuleInfo {
+    id: "hook-delete-policy",
+    severity: Severity::Warning,
+    summary: "a hook's delete policy leaves objects behind or breaks the next sync",
+    doc: page!("hook-delete-policy"),
+};
+
+impl Rule for HookDeletePolicy {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+
+    fn check_resource(&self, cx: &Cx<'_, '_>, r: &Resource<'_>, out: &mut Vec<Diagnostic>) {
+        let m = &r.argo;
+        if !m.is_hook || m.phases.is_empty() {
+            return;
+        }
+        let policy_node = r
+            .annotation(ANN_DELETE_POLICY)
+            .or_else(|| r.annotation(HELM_DELETE_POLICY));
+        let has = |p| m.delete_policies.contains(&p);
+        if r.name.is_none() && r.generate_name.is_some() {
+            if has(DeletePolicy::HookSucceeded) || has(DeletePolicy::HookFailed) {
+                return;
+            }
+            let span = policy_node
+                .or_else(|| r.annotation(ANN_HOOK))
+                .or_else(|| r.annotation(HELM_HOOK))
+                .map_or(r.name_span, |e| e.value.span);
+            out.push(
+                cx.finding(
+                    &INFO,
+                    r,
+                    span,
+                    format!(
+                        "hook {} uses generateName but is never deleted: every sync leaves one more {} behind",
+                        r.display(),
+                        r.kind
+                    ),
+                )
+                .label(if policy_node.is_some() { "no HookSucceeded or HookFailed here" } else { "hook without a delete policy" })
+                .related(r.file, r.name_span, "a new name is generated for every sync")
+                .help("add `argocd.argoproj.io/hook-delete-policy: HookSucceeded` (or `BeforeHookCreation,HookSucceeded` with a fixed metadata.name)")
+                .note("BeforeHookCreation, also the default, deletes an old hook with the same name; a generated name never matches, so old hooks accumulate"),
+            );
+            return;
+        }
+        // (b) a named Job/Pod hook whose explicit policies omit BeforeHookCreation.
+        let Some(node) = policy_node else { return };
+        if !m.explicit_policy || has(DeletePolicy::BeforeHookCreation) {
+            return;
+        }
+        if !(r.is("batch", "Job") || r.is("", "Pod")) {
+            return;
+        }
+        out.push(
+            cx.finding(
+                &INFO,
+                r,
+                node.value.span,
+                format!(
+                    "named hook {} has a delete policy without BeforeHookCreation: the next sync applies over the old {}",
+                    r.display(),
+                    r.kind
+                ),
+            )
+            .label("BeforeHookCreation missing")
+            .help("add BeforeHookCreation: `argocd.argoproj.io/hook-delete-policy: BeforeHookCreation,HookSucceeded`")
+            .note("if the hook's last run is still there, a changed template fails with an immutable-field error, and an unchanged completed Job counts as succeeded without running again"),
+        );
+    }
+}

@@ -1,0 +1,66 @@
+//! `ineffective-sync-option`: a valid option placed where Argo CD never reads it. See
+//! `rules/ineffective-sync-option.md`.
+
+use crate::diag::{Diagnostic, Severity};
+use crate::model::Resource;
+use crate::model::argo::{APP_ONLY_OPTIONS, app_sync_options};
+
+use super::{Cx, Rule, RuleInfo, page};
+
+pub struct IneffectiveSyncOption;
+
+static INFO: RuleInfo = RuleInfo {
+    id: "ineffective-sync-option",
+    severity: Severity::Warning,
+    summary: "a valid sync option placed where Argo CD never reads it",
+    doc: page!("ineffective-sync-option"),
+};
+
+impl Rule for IneffectiveSyncOption {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+
+    fn check_resource(&self, cx: &Cx<'_, '_>, r: &Resource<'_>, out: &mut Vec<Diagnostic>) {
+        for t in &r.argo.sync_options {
+            let (msg, help) = if APP_ONLY_OPTIONS.contains(&t.text) {
+                (
+                    format!("`{}` only works in an Application's spec.syncPolicy.syncOptions, not on a resource", t.text),
+                    "move it to the Application's spec.syncPolicy.syncOptions",
+                )
+            } else if t.text == "SkipDryRunOnMissingResource=true" && r.is_crd() {
+                (
+                    "`SkipDryRunOnMissingResource=true` on a CustomResourceDefinition does nothing".to_string(),
+                    "put it on the custom resources of this CRD (or in the app's syncOptions); when the CRD is in the same sync it is not needed at all",
+                )
+            } else if r.argo.is_hook
+                && matches!(t.text, "Prune=false" | "Prune=confirm" | "PruneLast=true")
+            {
+                (
+                    format!("`{}` on a hook does nothing: Argo CD never prunes hooks", t.text),
+                    "remove it; use argocd.argoproj.io/hook-delete-policy to control when hooks are deleted",
+                )
+            } else {
+                continue;
+            };
+            out.push(
+                cx.finding(&INFO, r, t.span, msg)
+                    .label("ignored here")
+                    .help(help)
+                    .note("Argo CD reads each sync option from one place only (app syncOptions, the resource annotation, or the live object)"),
+            );
+        }
+        if let Some(list) = app_sync_options(r) {
+            for item in list.items() {
+                if item.str() == Some("Force=true") {
+                    out.push(
+                        cx.finding(&INFO, r, item.span, "`Force=true` in an Application's syncOptions has no effect")
+                            .label("ignored here")
+                            .help("annotate the resources that need it with `argocd.argoproj.io/sync-options: Force=true`, or sync with `--force`")
+                            .note("the app-level force comes from the sync strategy (syncStrategy.apply/hook.force), never from syncOptions"),
+                    );
+                }
+            }
+        }
+    }
+}

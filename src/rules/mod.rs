@@ -1,0 +1,245 @@
+//! The rule registry and the single traversal that runs every rule.
+
+mod app_wave_no_health;
+mod crd_order;
+mod duplicate_resource;
+mod hook_backoff_limit;
+mod hook_deadline;
+mod hook_delete_policy;
+mod hook_ttl;
+mod hpa_replicas_fight;
+mod ineffective_sync_option;
+mod invalid_sync_wave;
+mod read_error;
+mod skipped_file;
+mod stuck_wave;
+mod sync_deadlock;
+mod unknown_delete_policy;
+mod unknown_hook;
+mod unknown_sync_option;
+mod yaml_syntax;
+
+use rayon::prelude::*;
+
+use crate::diag::{Diagnostic, ObjectRef, Severity};
+use crate::load::ParsedFile;
+use crate::load::yaml::Span;
+use crate::model::{App, Model, Resource};
+use crate::plan::Plan;
+
+/// A rule's identity: the id is a public contract, the page `rules/<id>.md` its documentation.
+pub struct RuleInfo {
+    pub id: &'static str,
+    pub severity: Severity,
+    pub summary: &'static str,
+    pub doc: &'static str,
+}
+
+macro_rules! page {
+    ($id:literal) => {
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/", $id, ".md"))
+    };
+}
+pub(crate) use page;
+
+/// Shared, read-only context for every check.
+pub struct Cx<'m, 'a> {
+    pub model: &'m Model<'a>,
+    pub plans: &'m [Plan<'a>],
+}
+
+impl<'a> Cx<'_, 'a> {
+    pub fn text(&self, file: usize) -> &'a str {
+        self.model.text(file)
+    }
+
+    /// A finding about a resource, with its object reference and owning Application filled in.
+    pub fn finding(
+        &self,
+        rule: &RuleInfo,
+        r: &Resource<'_>,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        let mut d = Diagnostic::new(rule.id, rule.severity, r.file, span, message);
+        d.resource = Some(object_ref(r));
+        d.app = self.model.apps_of[r.id]
+            .iter()
+            .map(|&a| &self.model.apps[a])
+            .find(|a| !a.is_implicit())
+            .map(|a| a.name.clone());
+        d
+    }
+
+    pub fn plan_of(&self, app: &App<'_>) -> &Plan<'a> {
+        &self.plans[app.id]
+    }
+}
+
+pub fn object_ref(r: &Resource<'_>) -> ObjectRef {
+    ObjectRef {
+        api_version: r.api_version.to_string(),
+        kind: r.kind.to_string(),
+        name: r
+            .name
+            .or(r.generate_name)
+            .unwrap_or_default()
+            .to_string(),
+        namespace: r.namespace.map(str::to_string),
+    }
+}
+
+/// A rule hooks into the traversal at the levels it needs; the defaults do nothing.
+pub trait Rule: Sync {
+    fn info(&self) -> &'static RuleInfo;
+    fn check_file(&self, _cx: &Cx<'_, '_>, _file: &ParsedFile<'_>, _out: &mut Vec<Diagnostic>) {}
+    fn check_resource(&self, _cx: &Cx<'_, '_>, _r: &Resource<'_>, _out: &mut Vec<Diagnostic>) {}
+    fn check_app(
+        &self,
+        _cx: &Cx<'_, '_>,
+        _app: &App<'_>,
+        _plan: &Plan<'_>,
+        _out: &mut Vec<Diagnostic>,
+    ) {
+    }
+    /// Cross-app checks.
+    fn check_model(&self, _cx: &Cx<'_, '_>, _out: &mut Vec<Diagnostic>) {}
+}
+
+/// Every rule, sorted by id.
+pub static RULES: &[&dyn Rule] = &[
+    &app_wave_no_health::AppWaveNoHealth,
+    &crd_order::CrdOrder,
+    &duplicate_resource::DuplicateResource,
+    &hook_backoff_limit::HookBackoffLimit,
+    &hook_deadline::HookDeadline,
+    &hook_delete_policy::HookDeletePolicy,
+    &hook_ttl::HookTtl,
+    &hpa_replicas_fight::HpaReplicasFight,
+    &ineffective_sync_option::IneffectiveSyncOption,
+    &invalid_sync_wave::InvalidSyncWave,
+    &read_error::ReadError,
+    &skipped_file::SkippedFile,
+    &stuck_wave::StuckWave,
+    &sync_deadlock::SyncDeadlock,
+    &unknown_delete_policy::UnknownDeletePolicy,
+    &unknown_hook::UnknownHook,
+    &unknown_sync_option::UnknownSyncOption,
+    &yaml_syntax::YamlSyntax,
+];
+
+pub fn find(id: &str) -> Option<&'static RuleInfo> {
+    RULES.iter().map(|r| r.info()).find(|i| i.id == id)
+}
+
+/// Run every enabled rule over the model and plans. Output is de-duplicated and sorted.
+pub fn run(cx: &Cx<'_, '_>, enabled: &dyn Fn(&str) -> bool) -> Vec<Diagnostic> {
+    let rules: Vec<&dyn Rule> = RULES
+        .iter()
+        .copied()
+        .filter(|r| enabled(r.info().id))
+        .collect();
+    let mut out: Vec<Diagnostic> = cx
+        .model
+        .parsed
+        .par_iter()
+        .flat_map_iter(|f| {
+            let mut v = Vec::new();
+            rules.iter().for_each(|r| r.check_file(cx, f, &mut v));
+            v
+        })
+        .collect();
+    out.par_extend(cx.model.resources.par_iter().flat_map_iter(|res| {
+        let mut v = Vec::new();
+        rules.iter().for_each(|r| r.check_resource(cx, res, &mut v));
+        v
+    }));
+    out.par_extend(cx.model.apps.par_iter().flat_map_iter(|app| {
+        let mut v = Vec::new();
+        let plan = cx.plan_of(app);
+        rules.iter().for_each(|r| r.check_app(cx, app, plan, &mut v));
+        v
+    }));
+    for r in &rules {
+        r.check_model(cx, &mut out);
+    }
+    sort_and_dedup(cx, &mut out);
+    out
+}
+
+fn sort_and_dedup(cx: &Cx<'_, '_>, out: &mut Vec<Diagnostic>) {
+    let files = cx.model.files;
+    out.sort_by(|a, b| {
+        (&files[a.file].name, a.span.start, a.rule, &a.message).cmp(&(
+            &files[b.file].name,
+            b.span.start,
+            b.rule,
+            &b.message,
+        ))
+    });
+    out.dedup_by(|a, b| {
+        a.rule == b.rule && a.file == b.file && a.span == b.span && a.message == b.message
+    });
+}
+
+/// "did you mean" for a misspelled value: same letters in another case first, then the closest
+/// candidate by edit distance.
+pub fn suggest<'c>(input: &str, candidates: &[&'c str]) -> Option<&'c str> {
+    if let Some(c) = candidates.iter().find(|c| c.eq_ignore_ascii_case(input)) {
+        return Some(c);
+    }
+    let lower = input.to_ascii_lowercase();
+    let (best, dist) = candidates
+        .iter()
+        .map(|c| (*c, levenshtein(&lower, &c.to_ascii_lowercase())))
+        .min_by_key(|&(_, d)| d)?;
+    let limit = (input.chars().count() / 3).clamp(1, 4);
+    (dist <= limit).then_some(best)
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// " (did you mean `X`?)" or "".
+pub fn did_you_mean(input: &str, candidates: &[&str]) -> String {
+    suggest(input, candidates).map_or_else(String::new, |s| format!(" (did you mean `{s}`?)"))
+}
+
+/// Where a resource sits in the plan, for messages: "the PreSync phase (wave -1)".
+pub fn step_words(phase: crate::model::argo::Phase, wave: i64) -> String {
+    format!("the {} phase (wave {wave})", phase.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions() {
+        let hooks = crate::model::argo::HOOK_TYPES;
+        assert_eq!(suggest("presync", hooks), Some("PreSync"));
+        assert_eq!(suggest("PreSyn", hooks), Some("PreSync"));
+        assert_eq!(suggest("Bogus", hooks), None);
+        assert_eq!(suggest("HookSucceed", crate::model::argo::DELETE_POLICIES), Some("HookSucceeded"));
+    }
+
+    #[test]
+    fn registry_is_sorted_and_unique() {
+        let ids: Vec<&str> = RULES.iter().map(|r| r.info().id).collect();
+        let mut sorted = ids.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(ids, sorted);
+    }
+}

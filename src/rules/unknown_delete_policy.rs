@@ -1,0 +1,73 @@
+//! `unknown-delete-policy`: a hook delete policy Argo CD ignores. See
+//! `rules/unknown-delete-policy.md`.
+
+use crate::diag::{Diagnostic, Severity};
+use crate::model::Resource;
+use crate::model::argo::{ANN_DELETE_POLICY, DELETE_POLICIES, HELM_DELETE_POLICY, csv, delete_policy};
+
+use super::{Cx, Rule, RuleInfo, did_you_mean, page};
+
+pub struct UnknownDeletePolicy;
+
+static INFO: RuleInfo = RuleInfo {
+    id: "unknown-delete-policy",
+    severity: Severity::Warning,
+    summary: "a hook-delete-policy value Argo CD does not recognise and silently ignores",
+    doc: page!("unknown-delete-policy"),
+};
+
+const HELM_POLICIES: &[&str] = &["before-hook-creation", "hook-succeeded", "hook-failed"];
+
+impl Rule for UnknownDeletePolicy {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+
+    fn check_resource(&self, cx: &Cx<'_, '_>, r: &Resource<'_>, out: &mut Vec<Diagnostic>) {
+        let text = cx.text(r.file);
+        if let Some(e) = r.annotation(ANN_DELETE_POLICY) {
+            for t in csv(&e.value, text) {
+                if delete_policy(t.text).is_some() {
+                    continue;
+                }
+                out.push(
+                    cx.finding(
+                        &INFO,
+                        r,
+                        t.span,
+                        format!(
+                            "unknown hook delete policy `{}`{}",
+                            t.text,
+                            did_you_mean(t.text, DELETE_POLICIES)
+                        ),
+                    )
+                    .label("ignored by Argo CD")
+                    .help(format!("use {} (case-sensitive)", DELETE_POLICIES.join(", ")))
+                    .note("unknown values are dropped silently; with no valid policy left the default BeforeHookCreation applies"),
+                );
+            }
+        }
+        if let Some(e) = r.annotation(HELM_DELETE_POLICY) {
+            for t in csv(&e.value, text) {
+                if HELM_POLICIES.contains(&t.text) {
+                    continue;
+                }
+                out.push(
+                    cx.finding(
+                        &INFO,
+                        r,
+                        t.span,
+                        format!(
+                            "unknown Helm hook delete policy `{}`{}",
+                            t.text,
+                            did_you_mean(t.text, HELM_POLICIES)
+                        ),
+                    )
+                    .label("ignored by Argo CD")
+                    .help(format!("use {}", HELM_POLICIES.join(", ")))
+                    .note("Argo CD maps the three Helm policies to its own and ignores anything else"),
+                );
+            }
+        }
+    }
+}

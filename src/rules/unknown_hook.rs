@@ -1,0 +1,91 @@
+//! `unknown-hook`: a hook type Argo CD does not know. See `rules/unknown-hook.md`.
+
+use crate::diag::{Diagnostic, Severity};
+use crate::model::Resource;
+use crate::model::argo::{
+    ANN_HOOK, HELM_HOOK, HELM_HOOK_VALUES, HOOK_TYPES, csv, helm_hook_type, hook_type,
+};
+
+use super::{Cx, Rule, RuleInfo, did_you_mean, page};
+
+pub struct UnknownHook;
+
+static INFO: RuleInfo = RuleInfo {
+    id: "unknown-hook",
+    severity: Severity::Error,
+    summary: "a hook type Argo CD does not recognise; with no valid type the manifest vanishes from the sync",
+    doc: page!("unknown-hook"),
+};
+
+impl Rule for UnknownHook {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+
+    fn check_resource(&self, cx: &Cx<'_, '_>, r: &Resource<'_>, out: &mut Vec<Diagnostic>) {
+        let text = cx.text(r.file);
+        let dropped = r.argo.dropped;
+        let consequence = if dropped {
+            "; no valid hook type is left, so Argo CD drops this manifest from the sync"
+        } else {
+            ""
+        };
+        if let Some(e) = r.annotation(ANN_HOOK) {
+            for t in csv(&e.value, text) {
+                if hook_type(t.text).is_some() {
+                    continue;
+                }
+                out.push(
+                    cx.finding(
+                        &INFO,
+                        r,
+                        t.span,
+                        format!(
+                            "unknown hook type `{}`{}{consequence}",
+                            t.text,
+                            did_you_mean(t.text, HOOK_TYPES)
+                        ),
+                    )
+                    .label("not a hook type")
+                    .help(format!("use one of {} (case-sensitive)", HOOK_TYPES.join(", ")))
+                    .note("the engine drops unknown hook values silently; a hook left with no valid type is ignored entirely, so it is never applied"),
+                );
+            }
+        }
+        // Helm hooks only count when no valid Argo type is present (§4.6).
+        let argo_valid = r.annotation(ANN_HOOK).is_some_and(|e| {
+            csv(&e.value, text).iter().any(|t| hook_type(t.text).is_some())
+        });
+        if argo_valid {
+            return;
+        }
+        if let Some(e) = r.annotation(HELM_HOOK) {
+            let tokens = csv(&e.value, text);
+            if tokens.len() == 1 && tokens[0].text == "crd-install" {
+                return;
+            }
+            for t in tokens {
+                if helm_hook_type(t.text).is_some() || t.text == "crd-install" {
+                    continue;
+                }
+                let known = HELM_HOOK_VALUES.contains(&t.text);
+                let msg = if known {
+                    format!("Helm hook `{}` has no Argo CD equivalent{consequence}", t.text)
+                } else {
+                    format!(
+                        "unknown Helm hook `{}`{}{consequence}",
+                        t.text,
+                        did_you_mean(t.text, HELM_HOOK_VALUES)
+                    )
+                };
+                let mut d = cx
+                    .finding(&INFO, r, t.span, msg)
+                    .label("ignored by Argo CD")
+                    .help("Argo CD maps pre-install/pre-upgrade to PreSync and post-install/post-upgrade to PostSync; use those, or an argocd.argoproj.io/hook annotation")
+                    .note("Argo CD drops Helm test and rollback hooks: they never run in a sync");
+                d.severity = Severity::Warning;
+                out.push(d);
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+//! `yaml-syntax`: a manifest file that does not parse, or repeats a key. See `rules/yaml-syntax.md`.
+
+use crate::diag::{Diagnostic, Severity};
+use crate::load::{FileClass, ParsedFile};
+
+use super::{Cx, Rule, RuleInfo, page};
+
+pub struct YamlSyntax;
+
+static INFO: RuleInfo = RuleInfo {
+    id: "yaml-syntax",
+    severity: Severity::Error,
+    summary: "a manifest file does not parse, or a mapping repeats a key",
+    doc: page!("yaml-syntax"),
+};
+
+const NOTE: &str = "Argo CD fails manifest generation for the whole app when a file that looks like a manifest does not parse";
+
+impl Rule for YamlSyntax {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+
+    fn check_file(&self, _cx: &Cx<'_, '_>, f: &ParsedFile<'_>, out: &mut Vec<Diagnostic>) {
+        if f.class != FileClass::Yaml {
+            return;
+        }
+        if let Some(span) = f.bad_utf8 {
+            out.push(
+                Diagnostic::new(INFO.id, INFO.severity, f.file, span, "file is not valid UTF-8")
+                    .label("invalid byte here")
+                    .help("save the file as UTF-8")
+                    .note(NOTE),
+            );
+        }
+        for issue in &f.yaml.issues {
+            let mut d = match &issue.related {
+                Some((first, label)) => {
+                    Diagnostic::new(INFO.id, INFO.severity, f.file, issue.span, &issue.message)
+                        .label("repeated here")
+                        .related(f.file, *first, label.clone())
+                        .help("remove one of the two keys (merge their values if both are needed)")
+                        .note("strict decoders (kubectl, the API server) reject a repeated key; lenient ones silently keep only one value")
+                }
+                None => Diagnostic::new(
+                    INFO.id,
+                    INFO.severity,
+                    f.file,
+                    issue.span,
+                    format!("invalid YAML: {}", issue.message),
+                )
+                .label("the parser stopped here")
+                .help("fix the syntax; the rest of this file after the broken document is still linted")
+                .note(NOTE),
+            };
+            if d.label.is_empty() {
+                d.label = "here".into();
+            }
+            out.push(d);
+        }
+    }
+}
