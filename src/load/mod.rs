@@ -19,9 +19,9 @@ pub const MAX_FILE_SIZE: u64 = 256 * 1024 * 1024;
 pub struct Root {
     /// As the user wrote it.
     pub name: String,
-    /// Directory that Application source paths are resolved against (the git work tree that holds
-    /// the input, else the input directory itself).
-    pub repo_root: PathBuf,
+    /// Directories Application source paths are resolved against, in order: the git work tree
+    /// that holds the input, then the input directory itself.
+    pub repo_roots: Vec<PathBuf>,
     pub files: Vec<FileId>,
 }
 
@@ -97,7 +97,7 @@ pub fn load(inputs: &[String], stdin: Option<String>) -> Result<Loaded, LoadErro
             bad_utf8.push(bad);
             roots.push(Root {
                 name: "-".into(),
-                repo_root: cwd,
+                repo_roots: git_root(&cwd).into_iter().chain([cwd]).collect(),
                 files: vec![id],
             });
             continue;
@@ -115,7 +115,7 @@ pub fn load(inputs: &[String], stdin: Option<String>) -> Result<Loaded, LoadErro
         };
         roots.push(Root {
             name: input.clone(),
-            repo_root: git_root(&dir).unwrap_or(dir),
+            repo_roots: git_root(&dir).into_iter().chain([dir]).collect(),
             files: Vec::new(),
         });
         if meta.is_dir() {

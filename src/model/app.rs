@@ -71,7 +71,7 @@ impl App<'_> {
 pub fn from_application<'a>(
     id: AppId,
     r: &Resource<'a>,
-    repo_root: &std::path::Path,
+    repo_roots: &[PathBuf],
 ) -> App<'a> {
     let spec = r.root.get("spec");
     let policy = spec.and_then(|s| s.get("syncPolicy"));
@@ -114,10 +114,16 @@ pub fn from_application<'a>(
             return;
         };
         let recurse = src.path(&["directory", "recurse"]).and_then(Node::as_bool) == Some(true);
-        sources.push(AppSource {
-            dir: normalize(&repo_root.join(path.trim_start_matches('/'))),
-            recurse,
-        });
+        let rel = path.trim_start_matches('/');
+        // The first root under which the path exists; else the git root (or the input).
+        let dir = repo_roots
+            .iter()
+            .map(|root| normalize(&root.join(rel)))
+            .find(|d| d.is_dir())
+            .or_else(|| repo_roots.first().map(|root| normalize(&root.join(rel))));
+        if let Some(dir) = dir {
+            sources.push(AppSource { dir, recurse });
+        }
     };
     if let Some(list) = spec.and_then(|s| s.get("sources")) {
         list.items().iter().for_each(&mut add);

@@ -96,20 +96,20 @@ impl<'a> Model<'a> {
         };
 
         // Explicit Applications.
-        let file_roots: HashMap<usize, PathBuf> = self
+        let file_roots: HashMap<usize, &[PathBuf]> = self
             .loaded
             .roots
             .iter()
-            .flat_map(|r| r.files.iter().map(|&f| (f, r.repo_root.clone())))
+            .flat_map(|r| r.files.iter().map(|&f| (f, r.repo_roots.as_slice())))
             .collect();
         for r in &self.resources {
             if !r.is("argoproj.io", "Application") {
                 continue;
             }
-            let Some(repo_root) = file_roots.get(&r.file) else {
+            let Some(repo_roots) = file_roots.get(&r.file) else {
                 continue;
             };
-            let mut app = app::from_application(apps.len(), r, repo_root);
+            let mut app = app::from_application(apps.len(), r, repo_roots);
             let mut members = Vec::new();
             for src in &app.sources {
                 if kust.by_dir.contains_key(&src.dir) {
