@@ -22,6 +22,8 @@ pub struct Root {
     /// Directories Application source paths are resolved against, in order: the git work tree
     /// that holds the input, then the input directory itself.
     pub repo_roots: Vec<PathBuf>,
+    /// A directory (walked), as opposed to a single file or stdin.
+    pub is_dir: bool,
     pub files: Vec<FileId>,
 }
 
@@ -98,6 +100,7 @@ pub fn load(inputs: &[String], stdin: Option<String>) -> Result<Loaded, LoadErro
             roots.push(Root {
                 name: "-".into(),
                 repo_roots: git_root(&cwd).into_iter().chain([cwd]).collect(),
+                is_dir: false,
                 files: vec![id],
             });
             continue;
@@ -116,6 +119,7 @@ pub fn load(inputs: &[String], stdin: Option<String>) -> Result<Loaded, LoadErro
         roots.push(Root {
             name: input.clone(),
             repo_roots: git_root(&dir).into_iter().chain([dir]).collect(),
+            is_dir: meta.is_dir(),
             files: Vec::new(),
         });
         if meta.is_dir() {

@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use granit_parser::{Event, Parser, ScalarStyle, ScanError, StructureStyle};
+use granit_parser::{ErrorKind, Event, Parser, ScalarStyle, ScanError, StructureStyle};
 
 /// Byte range into a file's text.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -372,7 +372,7 @@ impl<'a> Builder<'a> {
     fn dup(&mut self, first: &Entry<'a>, again: &Entry<'a>, key: &str) {
         self.issues.push(YamlIssue {
             span: again.key.span,
-            message: format!("mapping repeats the key `{key}`"),
+            message: format!("mapping repeats the key `{key}`: Argo CD silently keeps only the last value"),
             related: Some((first.key.span, "first defined here".into())),
         });
     }
@@ -435,6 +435,107 @@ fn scan_issue(e: &ScanError, text: &str) -> YamlIssue {
 /// Parse every document of `text`. Never panics; a broken document is skipped and parsing resumes
 /// at the next `---`.
 pub fn parse(text: &str) -> ParsedYaml<'_> {
+    let (out, lenient) = parse_strict(text);
+    if lenient.is_none() {
+        return out;
+    }
+    // Go's YAML decoder (Kubernetes, Argo CD, kubectl) accepts continuation lines of a quoted
+    // scalar that are not indented past their mapping; `kubectl get -o yaml` even writes them.
+    // YAML 1.2 does not, so re-parse with those lines indented one more column, and map the
+    // spans back: a file Kubernetes accepts must not be a finding.
+    parse_lenient(text).unwrap_or(out)
+}
+
+fn parse_lenient(text: &str) -> Option<ParsedYaml<'static>> {
+    let mut inserts: Vec<usize> = Vec::new();
+    for _ in 0..512 {
+        let mut patched = String::with_capacity(text.len() + inserts.len());
+        let mut last = 0;
+        for &p in &inserts {
+            patched.push_str(&text[last..p]);
+            patched.push(' ');
+            last = p;
+        }
+        patched.push_str(&text[last..]);
+        let to_orig = |m: u32| -> u32 {
+            let m = m as usize;
+            let shift = inserts.iter().enumerate().filter(|&(i, &p)| p + i < m).count();
+            (m - shift) as u32
+        };
+        let (p, bad) = parse_strict(&patched);
+        match bad {
+            None => return Some(p.remap(&to_orig)),
+            Some(off) => {
+                let orig = (to_orig(off as u32) as usize).min(text.len());
+                let line_start = text[..orig].rfind('\n').map_or(0, |i| i + 1);
+                inserts.push(line_start);
+                inserts.sort_unstable();
+            }
+        }
+    }
+    None
+}
+
+impl ParsedYaml<'_> {
+    /// Owned copy with every span passed through `f`.
+    fn remap(self, f: &dyn Fn(u32) -> u32) -> ParsedYaml<'static> {
+        let span = |s: Span| Span {
+            start: f(s.start),
+            end: f(s.end),
+        };
+        ParsedYaml {
+            docs: self
+                .docs
+                .into_iter()
+                .map(|d| Document {
+                    root: remap_node(d.root, &span),
+                })
+                .collect(),
+            issues: self
+                .issues
+                .into_iter()
+                .map(|i| YamlIssue {
+                    span: span(i.span),
+                    message: i.message,
+                    related: i.related.map(|(s, m)| (span(s), m)),
+                })
+                .collect(),
+            comments: self
+                .comments
+                .into_iter()
+                .map(|c| Comment { span: span(c.span) })
+                .collect(),
+        }
+    }
+}
+
+fn remap_node(n: Node<'_>, f: &dyn Fn(Span) -> Span) -> Node<'static> {
+    let kind = match n.kind {
+        NodeKind::Scalar(s) => NodeKind::Scalar(Scalar {
+            value: Cow::Owned(s.value.into_owned()),
+            style: s.style,
+            tag: s.tag,
+        }),
+        NodeKind::Seq(items) => NodeKind::Seq(items.into_iter().map(|i| remap_node(i, f)).collect()),
+        NodeKind::Map(entries) => NodeKind::Map(
+            entries
+                .into_iter()
+                .map(|e| Entry {
+                    key: remap_node(e.key, f),
+                    value: remap_node(e.value, f),
+                })
+                .collect(),
+        ),
+    };
+    Node {
+        span: f(n.span),
+        kind,
+    }
+}
+
+/// The YAML 1.2 parse, and the offset of an under-indented quoted-scalar line if that stopped it.
+fn parse_strict(text: &str) -> (ParsedYaml<'_>, Option<usize>) {
+    let mut lenient = None;
     let mut out = ParsedYaml::default();
     let mut parser = Parser::new_from_str(text);
     let mut b = Builder::new();
@@ -445,6 +546,9 @@ pub fn parse(text: &str) -> ParsedYaml<'_> {
             None => break,
             Some(Ok(x)) => x,
             Some(Err(e)) => {
+                if lenient.is_none() && *e.kind() == ErrorKind::InvalidQuotedScalarIndent {
+                    lenient = e.marker().byte_offset();
+                }
                 out.issues.push(scan_issue(&e, text));
                 b = Builder::new();
                 match parser.proceed_next_document() {
@@ -541,7 +645,7 @@ pub fn parse(text: &str) -> ParsedYaml<'_> {
         }
     }
     out.issues.extend(b.issues);
-    out
+    (out, lenient)
 }
 
 #[cfg(test)]
@@ -601,11 +705,34 @@ mod tests {
     }
 
     #[test]
+    fn underindented_quoted_continuation_is_accepted_like_go_yaml() {
+        let text = "a:\n  - m: 'one two\n    three'\n    b: 'x\n    y'\n    c: 1\n";
+        let p = parse(text);
+        assert!(p.issues.is_empty(), "{:?}", p.issues);
+        let item = &p.docs[0].root.get("a").unwrap().items()[0];
+        assert_eq!(item.get("m").and_then(Node::str), Some("one two three"));
+        let c = item.get("c").unwrap();
+        assert_eq!(&text[c.span.range()], "1");
+    }
+
+    #[test]
     fn token_span_inside_quoted_csv() {
         let text = "k: \"PreSync, Bogus\"\n";
         let p = parse(text);
         let v = p.docs[0].root.get("k").unwrap();
         let sp = v.token_span(text, 9, 5);
         assert_eq!(&text[sp.range()], "Bogus");
+    }
+}
+
+#[cfg(test)]
+mod lenient_tests {
+    use super::*;
+
+    #[test]
+    fn trailing_tab_after_a_scalar_is_accepted() {
+        let p = parse("a: b\t\nc: d\n");
+        assert!(p.issues.is_empty(), "{:?}", p.issues);
+        assert_eq!(p.docs[0].root.get("a").and_then(Node::str), Some("b"));
     }
 }

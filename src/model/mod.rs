@@ -6,7 +6,7 @@ pub mod kustomize;
 pub mod podspec;
 pub mod resource;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::load::yaml::Node;
@@ -163,17 +163,27 @@ impl<'a> Model<'a> {
             apps.push(implicit(apps.len(), name, members));
         }
 
-        // Everything else: one implicit app per command-line input.
+        // Everything else is grouped the way a Directory Application reads it: one app per
+        // directory (non-recursive, Argo CD's default). A file or stdin given on the command line
+        // is one app of its own.
         for root in &self.loaded.roots {
-            let members: Vec<ResId> = file_resources(&root.files)
-                .into_iter()
-                .filter(|m| !claimed.contains(m))
-                .collect();
-            if members.is_empty() {
-                continue;
+            let mut groups: BTreeMap<String, Vec<ResId>> = BTreeMap::new();
+            for &f in &root.files {
+                let key = if root.is_dir {
+                    files[f].path.parent().map_or_else(|| root.name.clone(), display_dir)
+                } else {
+                    root.name.clone()
+                };
+                let members = file_resources(&[f]).into_iter().filter(|m| !claimed.contains(m));
+                groups.entry(key).or_default().extend(members);
             }
-            claimed.extend(members.iter().copied());
-            apps.push(implicit(apps.len(), root.name.clone(), members));
+            for (name, members) in groups {
+                if members.is_empty() {
+                    continue;
+                }
+                claimed.extend(members.iter().copied());
+                apps.push(implicit(apps.len(), name, members));
+            }
         }
 
         let mut apps_of = vec![Vec::new(); self.resources.len()];

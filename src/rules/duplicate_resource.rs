@@ -1,7 +1,9 @@
 //! `duplicate-resource`: the same object twice in one app. See `rules/duplicate-resource.md`.
 
+use std::collections::BTreeMap;
+
 use crate::diag::{Diagnostic, Severity};
-use crate::model::App;
+use crate::model::{App, ResId};
 use crate::plan::Plan;
 
 use super::{Cx, Rule, RuleInfo, page};
@@ -22,25 +24,45 @@ impl Rule for DuplicateResource {
 
     fn check_app(&self, cx: &Cx<'_, '_>, app: &App<'_>, plan: &Plan<'_>, out: &mut Vec<Diagnostic>) {
         let res = &cx.model.resources;
+        let app_words = if app.is_implicit() {
+            "this app".to_string()
+        } else {
+            format!("app `{}`", app.name)
+        };
+        // Two files that repeat many objects (alternative install manifests side by side) get
+        // one finding for the pair instead of one per object.
+        let mut pairs: BTreeMap<(usize, usize), Vec<(ResId, ResId)>> = BTreeMap::new();
         for &(kept, dropped) in &plan.duplicates {
-            let (k, d) = (&res[kept], &res[dropped]);
-            let app_words = if app.is_implicit() {
-                "this app".to_string()
-            } else {
-                format!("app `{}`", app.name)
-            };
-            out.push(
-                cx.finding(
-                    &INFO,
-                    k,
-                    k.name_span,
-                    format!("{} is defined twice in {app_words}; Argo CD silently keeps only this last copy", k.display()),
-                )
-                .label("this copy wins")
-                .related(d.file, d.name_span, "this earlier copy is ignored")
-                .help("delete one copy, or give them different names or namespaces")
-                .note("Argo CD de-duplicates by group, kind, namespace and name (the version is ignored) and raises only a RepeatedResourceWarning condition"),
-            );
+            pairs
+                .entry((res[kept].file, res[dropped].file))
+                .or_default()
+                .push((kept, dropped));
+        }
+        for ((kf, df), list) in pairs {
+            let single = list.len() < 3 || kf == df;
+            for (i, &(kept, dropped)) in list.iter().enumerate() {
+                if !single && i > 0 {
+                    break;
+                }
+                let (k, d) = (&res[kept], &res[dropped]);
+                let message = if single {
+                    format!("{} is defined twice in {app_words}; Argo CD silently keeps only this last copy", k.display())
+                } else {
+                    format!(
+                        "{} and {} more objects of this file are also defined in {} ({app_words}); Argo CD keeps only the last copy of each",
+                        k.display(),
+                        list.len() - 1,
+                        cx.model.files[df].name
+                    )
+                };
+                out.push(
+                    cx.finding(&INFO, k, k.name_span, message)
+                        .label("this copy wins")
+                        .related(d.file, d.name_span, "this earlier copy is ignored")
+                        .help("delete one copy, or give them different names or namespaces; alternative manifests for the same objects belong in separate apps (directories)")
+                        .note("Argo CD de-duplicates by group, kind, namespace and name (the version is ignored) and raises only a RepeatedResourceWarning condition"),
+                );
+            }
         }
     }
 }

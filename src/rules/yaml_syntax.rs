@@ -40,7 +40,7 @@ impl Rule for YamlSyntax {
                         .label("repeated here")
                         .related(f.file, *first, label.clone())
                         .help("remove one of the two keys (merge their values if both are needed)")
-                        .note("strict decoders (kubectl, the API server) reject a repeated key; lenient ones silently keep only one value")
+                        .note("Argo CD decodes manifests leniently, so the earlier value is lost without a warning; kubectl rejects the same file")
                 }
                 None => Diagnostic::new(
                     INFO.id,
