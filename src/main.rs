@@ -85,7 +85,11 @@ enum Command {
 }
 
 fn read_inputs(paths: Vec<String>) -> (Vec<String>, Option<String>) {
-    let paths = if paths.is_empty() { vec![".".to_string()] } else { paths };
+    let paths = if paths.is_empty() {
+        vec![".".to_string()]
+    } else {
+        paths
+    };
     let stdin = paths.iter().any(|p| p == "-").then(|| {
         let mut s = String::new();
         let mut bytes = Vec::new();
@@ -110,7 +114,12 @@ fn main() -> ExitCode {
             let mut out = String::new();
             for r in rules::RULES {
                 let i = r.info();
-                out.push_str(&format!("{:<24} {:<8} {}\n", i.id, i.severity.as_str(), i.summary));
+                out.push_str(&format!(
+                    "{:<24} {:<8} {}\n",
+                    i.id,
+                    i.severity.as_str(),
+                    i.summary
+                ));
             }
             print(&out);
             ExitCode::SUCCESS
@@ -169,11 +178,17 @@ fn main() -> ExitCode {
             if verbose {
                 for (i, c) in loaded.classes.iter().enumerate() {
                     if *c == load::FileClass::NotManifest {
-                        eprintln!("skipped {}: no apiVersion/kind (not a Kubernetes manifest)", loaded.files[i].name);
+                        eprintln!(
+                            "skipped {}: no apiVersion/kind (not a Kubernetes manifest)",
+                            loaded.files[i].name
+                        );
                     }
                 }
                 for &f in &a.model.fragments {
-                    eprintln!("skipped {}: a kustomize patch (a fragment, not a whole object)", loaded.files[f].name);
+                    eprintln!(
+                        "skipped {}: a kustomize patch (a fragment, not a whole object)",
+                        loaded.files[f].name
+                    );
                 }
             }
             let mut diags = a.diagnostics.clone();
@@ -187,7 +202,8 @@ fn main() -> ExitCode {
                         Color::Always => true,
                         Color::Never => false,
                         Color::Auto => {
-                            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+                            std::io::stdout().is_terminal()
+                                && std::env::var_os("NO_COLOR").is_none()
                         }
                     };
                     let mut t = human::render(&loaded.files, &diags, &a.summary, color);

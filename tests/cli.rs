@@ -10,7 +10,11 @@ use common::{scratch, tree};
 fn synclint(args: &[&str], stdin: Option<&[u8]>) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_synclint"))
         .args(args)
-        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -65,21 +69,55 @@ fn exit_codes_follow_fail_on() {
     let dir = tree("cli-exit", &[("a.yaml", DEADLOCK)]);
     let d = dir.to_str().unwrap();
     assert_eq!(synclint(&["check", d], None).status.code(), Some(1));
-    assert_eq!(synclint(&["check", "--fail-on", "never", d], None).status.code(), Some(0));
+    assert_eq!(
+        synclint(&["check", "--fail-on", "never", d], None)
+            .status
+            .code(),
+        Some(0)
+    );
     let warn = tree("cli-exit-warn", &[("a.yaml", WARN_ONLY)]);
     let w = warn.to_str().unwrap();
-    assert_eq!(synclint(&["check", w], None).status.code(), Some(0), "warnings pass by default");
-    assert_eq!(synclint(&["check", "--fail-on", "warning", w], None).status.code(), Some(1));
-    let clean = tree("cli-exit-clean", &[("a.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n")]);
+    assert_eq!(
+        synclint(&["check", w], None).status.code(),
+        Some(0),
+        "warnings pass by default"
+    );
+    assert_eq!(
+        synclint(&["check", "--fail-on", "warning", w], None)
+            .status
+            .code(),
+        Some(1)
+    );
+    let clean = tree(
+        "cli-exit-clean",
+        &[(
+            "a.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n",
+        )],
+    );
     let out = synclint(&["check", clean.to_str().unwrap()], None);
     assert_eq!(out.status.code(), Some(0));
-    assert!(text(&out).contains("0 errors, 0 warnings in 1 file (1 document, 1 resource)"), "{}", text(&out));
+    assert!(
+        text(&out).contains("0 errors, 0 warnings in 1 file (1 document, 1 resource)"),
+        "{}",
+        text(&out)
+    );
 }
 
 #[test]
 fn usage_errors_and_missing_paths_exit_2() {
-    assert_eq!(synclint(&["check", "/nonexistent/synclint-test"], None).status.code(), Some(2));
-    assert_eq!(synclint(&["check", "--format", "xml", "."], None).status.code(), Some(2));
+    assert_eq!(
+        synclint(&["check", "/nonexistent/synclint-test"], None)
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        synclint(&["check", "--format", "xml", "."], None)
+            .status
+            .code(),
+        Some(2)
+    );
     assert_eq!(synclint(&["frobnicate"], None).status.code(), Some(2));
     let out = synclint(&["explain", "sync-dedlock"], None);
     assert_eq!(out.status.code(), Some(2));
@@ -89,21 +127,44 @@ fn usage_errors_and_missing_paths_exit_2() {
 #[test]
 fn human_output_is_rustc_style() {
     let dir = tree("cli-human", &[("a.yaml", DEADLOCK)]);
-    let out = text(&synclint(&["check", "--color", "never", dir.to_str().unwrap()], None));
-    assert!(out.contains("error[sync-deadlock]: PreSync hook Job/migrate needs ServiceAccount/migrator"), "{out}");
+    let out = text(&synclint(
+        &["check", "--color", "never", dir.to_str().unwrap()],
+        None,
+    ));
+    assert!(
+        out.contains(
+            "error[sync-deadlock]: PreSync hook Job/migrate needs ServiceAccount/migrator"
+        ),
+        "{out}"
+    );
     assert!(out.contains("a.yaml:17:27"), "{out}");
-    assert!(out.contains("= help: make ServiceAccount/migrator a PreSync hook"), "{out}");
+    assert!(
+        out.contains("= help: make ServiceAccount/migrator a PreSync hook"),
+        "{out}"
+    );
     assert!(out.contains("= note: "), "{out}");
-    assert!(out.contains("ServiceAccount/migrator is created here, in the Sync phase (wave 0)"), "{out}");
-    assert!(out.contains("1 error, 0 warnings in 1 file (2 documents, 2 resources)"), "{out}");
+    assert!(
+        out.contains("ServiceAccount/migrator is created here, in the Sync phase (wave 0)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("1 error, 0 warnings in 1 file (2 documents, 2 resources)"),
+        "{out}"
+    );
     assert!(!out.contains("\u{1b}["), "no colour when --color never");
-    let colored = text(&synclint(&["check", "--color", "always", dir.to_str().unwrap()], None));
+    let colored = text(&synclint(
+        &["check", "--color", "always", dir.to_str().unwrap()],
+        None,
+    ));
     assert!(colored.contains("\u{1b}["));
 }
 
 #[test]
 fn stdin_is_linted_as_one_app() {
-    let out = synclint(&["check", "--format", "json", "-"], Some(DEADLOCK.as_bytes()));
+    let out = synclint(
+        &["check", "--format", "json", "-"],
+        Some(DEADLOCK.as_bytes()),
+    );
     assert_eq!(out.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["diagnostics"][0]["file"], "<stdin>");
@@ -115,7 +176,12 @@ fn stdin_is_linted_as_one_app() {
 #[test]
 fn rules_and_explain() {
     let out = text(&synclint(&["rules"], None));
-    for id in ["sync-deadlock", "hook-deadline", "yaml-syntax", "duplicate-resource"] {
+    for id in [
+        "sync-deadlock",
+        "hook-deadline",
+        "yaml-syntax",
+        "duplicate-resource",
+    ] {
         assert!(out.contains(id), "{id} missing from `synclint rules`");
     }
     let page = text(&synclint(&["explain", "hook-ttl"], None));
@@ -188,14 +254,28 @@ fn plan_prints_the_engine_order() {
     let out = synclint(&["plan", d], None);
     assert_eq!(out.status.code(), Some(0));
     let table = text(&out);
-    let order: Vec<usize> = ["Secret/db", "Job/migrate", "ConfigMap/web-config", "Deployment/web", "Job/smoke"]
-        .iter()
-        .map(|n| table.find(n).unwrap_or_else(|| panic!("{n} missing:\n{table}")))
-        .collect();
-    assert!(order.windows(2).all(|w| w[0] < w[1]), "wrong order:\n{table}");
+    let order: Vec<usize> = [
+        "Secret/db",
+        "Job/migrate",
+        "ConfigMap/web-config",
+        "Deployment/web",
+        "Job/smoke",
+    ]
+    .iter()
+    .map(|n| {
+        table
+            .find(n)
+            .unwrap_or_else(|| panic!("{n} missing:\n{table}"))
+    })
+    .collect();
+    assert!(
+        order.windows(2).all(|w| w[0] < w[1]),
+        "wrong order:\n{table}"
+    );
     assert!(table.contains("needs Secret/db (step 1)"), "{table}");
 
-    let json: serde_json::Value = serde_json::from_slice(&synclint(&["plan", "--format", "json", d], None).stdout).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_slice(&synclint(&["plan", "--format", "json", d], None).stdout).unwrap();
     let steps = &json["apps"][0]["steps"];
     let got: Vec<(String, i64, String)> = steps
         .as_array()
@@ -203,7 +283,15 @@ fn plan_prints_the_engine_order() {
         .iter()
         .flat_map(|s| {
             s["tasks"].as_array().unwrap().iter().map(move |t| {
-                (s["phase"].as_str().unwrap().to_string(), s["wave"].as_i64().unwrap(), format!("{}/{}", t["kind"].as_str().unwrap(), t["name"].as_str().unwrap()))
+                (
+                    s["phase"].as_str().unwrap().to_string(),
+                    s["wave"].as_i64().unwrap(),
+                    format!(
+                        "{}/{}",
+                        t["kind"].as_str().unwrap(),
+                        t["name"].as_str().unwrap()
+                    ),
+                )
             })
         })
         .collect();
@@ -218,23 +306,38 @@ fn plan_prints_the_engine_order() {
         ]
     );
     assert_eq!(json["apps"][0]["multiStep"], true);
-    assert!(steps.as_array().unwrap().iter().all(|s| s["gated"] == true), "every step here is waited on");
+    assert!(
+        steps.as_array().unwrap().iter().all(|s| s["gated"] == true),
+        "every step here is waited on"
+    );
     assert_eq!(json["apps"][0]["dependencies"][0]["from"], "Job/migrate");
     assert_eq!(json["apps"][0]["dependencies"][0]["to"], "Secret/db");
     assert_eq!(json["apps"][0]["dependencies"][0]["deadlock"], false);
 
     let mermaid = text(&synclint(&["plan", "--format", "mermaid", d], None));
     assert!(mermaid.starts_with("flowchart TD\n"), "{mermaid}");
-    assert!(mermaid.contains("[\"1. PreSync wave -1 · waits\"]"), "{mermaid}");
-    assert!(mermaid.contains("([\"Job/migrate\"])"), "hooks are drawn as stadiums: {mermaid}");
+    assert!(
+        mermaid.contains("[\"1. PreSync wave -1 · waits\"]"),
+        "{mermaid}"
+    );
+    assert!(
+        mermaid.contains("([\"Job/migrate\"])"),
+        "hooks are drawn as stadiums: {mermaid}"
+    );
     assert!(mermaid.contains("-.->|needs|"), "{mermaid}");
-    assert_eq!(mermaid.matches("subgraph").count(), mermaid.matches("\n    end").count() + 1);
+    assert_eq!(
+        mermaid.matches("subgraph").count(),
+        mermaid.matches("\n    end").count() + 1
+    );
 }
 
 #[test]
 fn mermaid_marks_deadlocks() {
     let dir = tree("cli-plan-deadlock", &[("a.yaml", DEADLOCK)]);
-    let mermaid = text(&synclint(&["plan", "--format", "mermaid", dir.to_str().unwrap()], None));
+    let mermaid = text(&synclint(
+        &["plan", "--format", "mermaid", dir.to_str().unwrap()],
+        None,
+    ));
     assert!(mermaid.contains("|needs, deadlock|"), "{mermaid}");
     assert!(mermaid.contains("linkStyle"), "{mermaid}");
 }
@@ -244,16 +347,31 @@ fn mermaid_marks_deadlocks() {
 fn bad_input_never_panics_and_the_rest_is_linted() {
     let dir = scratch("cli-bad-input");
     let w = |name: &str, bytes: &[u8]| std::fs::write(dir.join(name), bytes).unwrap();
-    w("broken.yaml", b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  bad: : y\n");
-    w("latin1.yaml", b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: caf\xe9\n");
+    w(
+        "broken.yaml",
+        b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  bad: : y\n",
+    );
+    w(
+        "latin1.yaml",
+        b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: caf\xe9\n",
+    );
     w("binary.yaml", b"\x00\x01\x02apiVersion kind\x00");
     w("empty.yaml", b"");
-    let mut bomb = String::from("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    let mut bomb = String::from(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n",
+    );
     for i in 1..10 {
-        bomb.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n", p = i - 1));
+        bomb.push_str(&format!(
+            "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n",
+            p = i - 1
+        ));
     }
     w("bomb.yaml", bomb.as_bytes());
-    let deep = format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: deep}}\ndata: {}{}\n", "[".repeat(5000), "]".repeat(5000));
+    let deep = format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: deep}}\ndata: {}{}\n",
+        "[".repeat(5000),
+        "]".repeat(5000)
+    );
     w("deep.yaml", deep.as_bytes());
     w("template.yaml", b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Values.name }}\n  labels: {{- include \"x\" . | nindent 4 }}\n");
     std::os::unix::fs::symlink(&dir, dir.join("loop")).unwrap();
@@ -269,19 +387,35 @@ fn bad_input_never_panics_and_the_rest_is_linted() {
         .map(|d| {
             let file = d["file"].as_str().unwrap();
             let base = file.rsplit('/').next().unwrap().to_string();
-            (d["rule"].as_str().unwrap().to_string(), base, d["range"]["start"]["line"].as_i64().unwrap())
+            (
+                d["rule"].as_str().unwrap().to_string(),
+                base,
+                d["range"]["start"]["line"].as_i64().unwrap(),
+            )
         })
         .collect();
     let has = |rule: &str, file: &str| found.iter().any(|(r, f, _)| r == rule && f == file);
-    assert!(found.contains(&("yaml-syntax".into(), "broken.yaml".into(), 5)), "{found:?}");
-    assert!(found.contains(&("yaml-syntax".into(), "latin1.yaml".into(), 4)), "{found:?}");
+    assert!(
+        found.contains(&("yaml-syntax".into(), "broken.yaml".into(), 5)),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("yaml-syntax".into(), "latin1.yaml".into(), 4)),
+        "{found:?}"
+    );
     assert!(has("skipped-file", "binary.yaml"), "{found:?}");
     assert!(has("yaml-syntax", "bomb.yaml"), "{found:?}");
     assert!(has("yaml-syntax", "deep.yaml"), "{found:?}");
     assert!(has("skipped-file", "template.yaml"), "{found:?}");
     assert!(has("read-error", "loop"), "symlink loop: {found:?}");
-    assert!(!found.iter().any(|(_, f, _)| f == "empty.yaml"), "an empty file is fine");
-    assert!(has("sync-deadlock", "good.yaml"), "the rest of the tree is still linted: {found:?}");
+    assert!(
+        !found.iter().any(|(_, f, _)| f == "empty.yaml"),
+        "an empty file is fine"
+    );
+    assert!(
+        has("sync-deadlock", "good.yaml"),
+        "the rest of the tree is still linted: {found:?}"
+    );
 }
 
 #[test]

@@ -17,7 +17,13 @@ fn plan_rows(dir: &std::path::Path) -> Vec<(String, i64, String)> {
     a.plans[0]
         .tasks
         .iter()
-        .map(|t| (t.phase.as_str().to_string(), t.wave, format!("{}/{}", t.kind, t.name)))
+        .map(|t| {
+            (
+                t.phase.as_str().to_string(),
+                t.wave,
+                format!("{}/{}", t.kind, t.name),
+            )
+        })
         .collect()
 }
 
@@ -50,7 +56,10 @@ spec:
 
 #[test]
 fn presync_runs_before_sync_whatever_the_waves() {
-    let dir = tree("engine-presync", &[("sa.yaml", SA_SYNC_MINUS_20), ("job.yaml", PRESYNC_JOB)]);
+    let dir = tree(
+        "engine-presync",
+        &[("sa.yaml", SA_SYNC_MINUS_20), ("job.yaml", PRESYNC_JOB)],
+    );
     assert_eq!(
         plan_rows(&dir),
         vec![
@@ -59,24 +68,35 @@ fn presync_runs_before_sync_whatever_the_waves() {
         ]
     );
     // …so the hook waits for a ServiceAccount that is only created afterwards.
-    assert_eq!(rules_of(&dir), vec![("sync-deadlock".into(), "job.yaml".into(), 13)]);
+    assert_eq!(
+        rules_of(&dir),
+        vec![("sync-deadlock".into(), "job.yaml".into(), 13)]
+    );
 }
 
 #[test]
 fn same_step_dependency_is_fine_because_of_kind_order() {
-    let sa = SA_SYNC_MINUS_20.replace("    argocd.argoproj.io/sync-wave: \"-20\"\n", "    argocd.argoproj.io/hook: PreSync\n    argocd.argoproj.io/sync-wave: \"5\"\n");
-    let dir = tree("engine-same-step", &[("sa.yaml", &sa), ("job.yaml", PRESYNC_JOB)]);
+    let sa = SA_SYNC_MINUS_20.replace(
+        "    argocd.argoproj.io/sync-wave: \"-20\"\n",
+        "    argocd.argoproj.io/hook: PreSync\n    argocd.argoproj.io/sync-wave: \"5\"\n",
+    );
+    let dir = tree(
+        "engine-same-step",
+        &[("sa.yaml", &sa), ("job.yaml", PRESYNC_JOB)],
+    );
     let rows = plan_rows(&dir);
-    assert_eq!(rows[0].2, "ServiceAccount/migrator", "ServiceAccount ranks before Job in one step");
+    assert_eq!(
+        rows[0].2, "ServiceAccount/migrator",
+        "ServiceAccount ranks before Job in one step"
+    );
     assert_eq!(rules_of(&dir), vec![]);
 }
 
 #[test]
 fn namespace_and_crd_moves_are_not_findings() {
-    let files = [
-        (
-            "all.yaml",
-            r#"apiVersion: v1
+    let files = [(
+        "all.yaml",
+        r#"apiVersion: v1
 kind: Namespace
 metadata:
   name: shop
@@ -108,14 +128,17 @@ metadata:
   annotations:
     argocd.argoproj.io/sync-wave: "-1"
 "#,
-        ),
-    ];
+    )];
     let dir = tree("engine-moves", &files);
     assert_eq!(
         plan_rows(&dir),
         vec![
             // The CRD takes its first instance's phase and wave (§1.3)…
-            ("Sync".into(), -1, "CustomResourceDefinition/widgets.example.com".into()),
+            (
+                "Sync".into(),
+                -1,
+                "CustomResourceDefinition/widgets.example.com".into()
+            ),
             ("Sync".into(), -1, "Widget/blue".into()),
             // …and so does the Namespace, before the first object in it.
             ("Sync".into(), 0, "Namespace/shop".into()),
@@ -123,9 +146,16 @@ metadata:
         ]
     );
     // Legal for the engine: only the info note about the misleading CRD wave.
-    assert_eq!(rules_of(&dir), vec![("crd-order".into(), "all.yaml".into(), 19)]);
+    assert_eq!(
+        rules_of(&dir),
+        vec![("crd-order".into(), "all.yaml".into(), 19)]
+    );
     let (_, diags, _) = synclint::check_paths(&[dir.to_string_lossy().into_owned()], None).unwrap();
-    assert!(diags.iter().all(|d| d.severity == synclint::diag::Severity::Info));
+    assert!(
+        diags
+            .iter()
+            .all(|d| d.severity == synclint::diag::Severity::Info)
+    );
 }
 
 #[test]
@@ -134,18 +164,35 @@ fn default_delete_policy_is_before_hook_creation() {
     let dir = tree("engine-default-policy", &[("job.yaml", PRESYNC_JOB)]);
     assert_eq!(rules_of(&dir), vec![]);
     // With generateName that default never matches, and hooks pile up.
-    let generated = PRESYNC_JOB.replace("  name: migrate\n", "  generateName: migrate-\n").replace("serviceAccountName: migrator", "serviceAccountName: default");
+    let generated = PRESYNC_JOB
+        .replace("  name: migrate\n", "  generateName: migrate-\n")
+        .replace(
+            "serviceAccountName: migrator",
+            "serviceAccountName: default",
+        );
     let dir = tree("engine-default-policy-gen", &[("job.yaml", &generated)]);
-    assert_eq!(rules_of(&dir), vec![("hook-delete-policy".into(), "job.yaml".into(), 6)]);
+    assert_eq!(
+        rules_of(&dir),
+        vec![("hook-delete-policy".into(), "job.yaml".into(), 6)]
+    );
 }
 
 #[test]
 fn a_hook_with_no_valid_type_vanishes_from_the_sync() {
     let job = PRESYNC_JOB.replace("hook: PreSync", "hook: presync");
-    let dir = tree("engine-dropped", &[("sa.yaml", SA_SYNC_MINUS_20), ("job.yaml", &job)]);
-    assert_eq!(plan_rows(&dir), vec![("Sync".into(), -20, "ServiceAccount/migrator".into())]);
+    let dir = tree(
+        "engine-dropped",
+        &[("sa.yaml", SA_SYNC_MINUS_20), ("job.yaml", &job)],
+    );
+    assert_eq!(
+        plan_rows(&dir),
+        vec![("Sync".into(), -20, "ServiceAccount/migrator".into())]
+    );
     // The typo is the finding; the dropped Job can no longer deadlock.
-    assert_eq!(rules_of(&dir), vec![("unknown-hook".into(), "job.yaml".into(), 6)]);
+    assert_eq!(
+        rules_of(&dir),
+        vec![("unknown-hook".into(), "job.yaml".into(), 6)]
+    );
 }
 
 const PAUSED: &str = r#"apiVersion: apps/v1
@@ -168,12 +215,21 @@ const CM_WAVE_1: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: lat
 #[test]
 fn the_final_step_of_a_hookless_plan_is_not_waited_on() {
     let last = PAUSED.replace("WAVE", "2");
-    let dir = tree("engine-final-step", &[("d.yaml", &last), ("cm.yaml", CM_WAVE_1)]);
+    let dir = tree(
+        "engine-final-step",
+        &[("d.yaml", &last), ("cm.yaml", CM_WAVE_1)],
+    );
     assert_eq!(rules_of(&dir), vec![]);
     // The same Deployment before a later wave gates it forever.
     let gated = PAUSED.replace("WAVE", "0");
-    let dir = tree("engine-gated-step", &[("d.yaml", &gated), ("cm.yaml", CM_WAVE_1)]);
-    assert_eq!(rules_of(&dir), vec![("stuck-wave".into(), "d.yaml".into(), 8)]);
+    let dir = tree(
+        "engine-gated-step",
+        &[("d.yaml", &gated), ("cm.yaml", CM_WAVE_1)],
+    );
+    assert_eq!(
+        rules_of(&dir),
+        vec![("stuck-wave".into(), "d.yaml".into(), 8)]
+    );
     // A single-step plan is never gated.
     let dir = tree("engine-single-step", &[("d.yaml", &gated)]);
     assert_eq!(rules_of(&dir), vec![]);
@@ -226,13 +282,25 @@ const IGNORE: &str = "  ignoreDifferences:\n  - group: apps\n    kind: Deploymen
 
 #[test]
 fn ignore_differences_alone_does_not_stop_the_write_back() {
-    let dir = tree("engine-ignore-only", &[("apps/web.yaml", &app(IGNORE)), ("web/web.yaml", WEB)]);
-    let (loaded, diags, _) = synclint::check_paths(&[dir.to_string_lossy().into_owned()], None).unwrap();
+    let dir = tree(
+        "engine-ignore-only",
+        &[("apps/web.yaml", &app(IGNORE)), ("web/web.yaml", WEB)],
+    );
+    let (loaded, diags, _) =
+        synclint::check_paths(&[dir.to_string_lossy().into_owned()], None).unwrap();
     assert_eq!(diags.len(), 1, "{diags:?}");
     let d = &diags[0];
     assert_eq!(d.rule, "hpa-replicas-fight");
-    assert_eq!(d.severity, synclint::diag::Severity::Error, "selfHeal makes it an error");
-    assert!(d.message.contains("lacks RespectIgnoreDifferences=true"), "{}", d.message);
+    assert_eq!(
+        d.severity,
+        synclint::diag::Severity::Error,
+        "selfHeal makes it an error"
+    );
+    assert!(
+        d.message.contains("lacks RespectIgnoreDifferences=true"),
+        "{}",
+        d.message
+    );
     assert_eq!(loaded.files[d.file].line_col(d.span.start).line, 6);
     assert_eq!(d.app.as_deref(), Some("web"));
     // Both halves: silent.
@@ -241,14 +309,21 @@ fn ignore_differences_alone_does_not_stop_the_write_back() {
         "      selfHeal: true\n    syncOptions: [RespectIgnoreDifferences=true]\n",
     );
     assert!(both.contains("RespectIgnoreDifferences=true") && both.contains("/spec/replicas"));
-    let dir = tree("engine-ignore-respect", &[("apps/web.yaml", &both), ("web/web.yaml", WEB)]);
+    let dir = tree(
+        "engine-ignore-respect",
+        &[("apps/web.yaml", &both), ("web/web.yaml", WEB)],
+    );
     assert_eq!(rules_of(&dir), vec![]);
 }
 
 #[test]
 fn spans_point_at_the_exact_value() {
-    let dir = tree("engine-spans", &[("sa.yaml", SA_SYNC_MINUS_20), ("job.yaml", PRESYNC_JOB)]);
-    let (loaded, diags, _) = synclint::check_paths(&[dir.to_string_lossy().into_owned()], None).unwrap();
+    let dir = tree(
+        "engine-spans",
+        &[("sa.yaml", SA_SYNC_MINUS_20), ("job.yaml", PRESYNC_JOB)],
+    );
+    let (loaded, diags, _) =
+        synclint::check_paths(&[dir.to_string_lossy().into_owned()], None).unwrap();
     let d = &diags[0];
     let f = &loaded.files[d.file];
     assert_eq!(&f.text[d.span.range()], "migrator");

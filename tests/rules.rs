@@ -29,15 +29,16 @@ fn blocks(page: &str, section: &str) -> Vec<Block> {
             in_section = h.trim() == section;
             continue;
         }
-        if in_section {
-            if let Some(info) = line.trim_start().strip_prefix("```yaml") {
-                let file = info
-                    .split_whitespace()
-                    .find_map(|w| w.strip_prefix("file="))
-                    .unwrap_or("example.yaml")
-                    .to_string();
-                current = Some(Block { file, text: String::new() });
-            }
+        if in_section && let Some(info) = line.trim_start().strip_prefix("```yaml") {
+            let file = info
+                .split_whitespace()
+                .find_map(|w| w.strip_prefix("file="))
+                .unwrap_or("example.yaml")
+                .to_string();
+            current = Some(Block {
+                file,
+                text: String::new(),
+            });
         }
     }
     out
@@ -58,7 +59,10 @@ fn expected(blocks: &[Block]) -> BTreeSet<(String, String, usize)> {
 }
 
 fn lint(name: &str, blocks: &[Block]) -> BTreeSet<(String, String, usize)> {
-    let files: Vec<(&str, &str)> = blocks.iter().map(|b| (b.file.as_str(), b.text.as_str())).collect();
+    let files: Vec<(&str, &str)> = blocks
+        .iter()
+        .map(|b| (b.file.as_str(), b.text.as_str()))
+        .collect();
     let dir = common::tree(name, &files);
     common::findings(&dir).into_iter().collect()
 }
@@ -70,9 +74,23 @@ fn every_rule_has_a_page_whose_examples_hold() {
     for rule in synclint::rules::RULES {
         let info = rule.info();
         let page = info.doc;
-        assert!(page.starts_with(&format!("# `{}`", info.id)), "{}: page title", info.id);
-        for section in ["What it does", "Why Argo CD fails", "Example", "Use instead", "Fix"] {
-            assert!(page.contains(&format!("## {section}")), "{}: missing section {section}", info.id);
+        assert!(
+            page.starts_with(&format!("# `{}`", info.id)),
+            "{}: page title",
+            info.id
+        );
+        for section in [
+            "What it does",
+            "Why Argo CD fails",
+            "Example",
+            "Use instead",
+            "Fix",
+        ] {
+            assert!(
+                page.contains(&format!("## {section}")),
+                "{}: missing section {section}",
+                info.id
+            );
         }
         let bad = blocks(page, "Example");
         let good = blocks(page, "Use instead");
@@ -89,12 +107,18 @@ fn every_rule_has_a_page_whose_examples_hold() {
         );
         let got = lint(&format!("page-{}-bad", info.id), &bad);
         if got != want {
-            failures.push(format!("{} Example:\n  expected {want:?}\n  got      {got:?}", info.id));
+            failures.push(format!(
+                "{} Example:\n  expected {want:?}\n  got      {got:?}",
+                info.id
+            ));
         }
         assert!(!good.is_empty(), "{}: no Use instead example", info.id);
         let got = lint(&format!("page-{}-good", info.id), &good);
         if !got.is_empty() {
-            failures.push(format!("{} Use instead: expected no findings, got {got:?}", info.id));
+            failures.push(format!(
+                "{} Use instead: expected no findings, got {got:?}",
+                info.id
+            ));
         }
     }
     assert!(checked >= 16, "only {checked} pages had examples");

@@ -135,7 +135,11 @@ pub fn load(inputs: &[String], stdin: Option<String>) -> Result<Loaded, LoadErro
     // Unreadable directories and symlink loops become findings on a placeholder file.
     for (name, msg) in walk_errors {
         let id = files.len();
-        files.push(SourceFile::new(name.clone(), PathBuf::from(&name), String::new()));
+        files.push(SourceFile::new(
+            name.clone(),
+            PathBuf::from(&name),
+            String::new(),
+        ));
         classes.push(FileClass::Unreadable(msg));
         bad_utf8.push(None);
         if let Some(r) = roots.iter_mut().rev().find(|r| r.name != "-") {
@@ -158,10 +162,11 @@ pub fn load(inputs: &[String], stdin: Option<String>) -> Result<Loaded, LoadErro
     }
     let chart_dirs_abs: Vec<PathBuf> = chart_dirs.iter().map(|d| absolute(d)).collect();
     for (i, f) in files.iter().enumerate() {
-        if classes[i] == FileClass::Yaml && in_chart_templates(&f.path, &chart_dirs_abs) {
-            if f.text.contains("{{") {
-                classes[i] = FileClass::Skipped(TEMPLATE_NOTE.into());
-            }
+        if classes[i] == FileClass::Yaml
+            && in_chart_templates(&f.path, &chart_dirs_abs)
+            && f.text.contains("{{")
+        {
+            classes[i] = FileClass::Skipped(TEMPLATE_NOTE.into());
         }
     }
     Ok(Loaded {
@@ -187,7 +192,9 @@ fn in_chart_templates(path: &Path, charts: &[PathBuf]) -> bool {
 
 fn display(p: &Path) -> String {
     let s = p.to_string_lossy();
-    s.strip_prefix("./").map(str::to_string).unwrap_or_else(|| s.into_owned())
+    s.strip_prefix("./")
+        .map(str::to_string)
+        .unwrap_or_else(|| s.into_owned())
 }
 
 /// `std::path::absolute` with `.` and `..` folded, without touching the filesystem.
@@ -219,15 +226,15 @@ fn git_root(dir: &Path) -> Option<PathBuf> {
 fn read_file(name: String, path: PathBuf) -> (SourceFile, FileClass, Option<Span>) {
     let abs = absolute(&path);
     let meta = std::fs::metadata(&path);
-    if let Ok(m) = &meta {
-        if m.len() > MAX_FILE_SIZE {
-            let class = FileClass::Skipped(format!(
-                "file is {} MiB, larger than the {} MiB limit",
-                m.len() / (1024 * 1024),
-                MAX_FILE_SIZE / (1024 * 1024)
-            ));
-            return (SourceFile::new(name, abs, String::new()), class, None);
-        }
+    if let Ok(m) = &meta
+        && m.len() > MAX_FILE_SIZE
+    {
+        let class = FileClass::Skipped(format!(
+            "file is {} MiB, larger than the {} MiB limit",
+            m.len() / (1024 * 1024),
+            MAX_FILE_SIZE / (1024 * 1024)
+        ));
+        return (SourceFile::new(name, abs, String::new()), class, None);
     }
     match std::fs::read(&path) {
         Err(e) => (
@@ -255,7 +262,10 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 fn classify_text(name: &str, bytes: &[u8]) -> (FileClass, Option<Span>) {
     let head = &bytes[..bytes.len().min(8192)];
     if head.contains(&0) {
-        return (FileClass::Skipped("binary file (contains NUL bytes)".into()), None);
+        return (
+            FileClass::Skipped("binary file (contains NUL bytes)".into()),
+            None,
+        );
     }
     let base = name.rsplit('/').next().unwrap_or(name);
     let kustomization = matches!(
@@ -268,10 +278,7 @@ fn classify_text(name: &str, bytes: &[u8]) -> (FileClass, Option<Span>) {
             let off = e.valid_up_to();
             return (FileClass::Yaml, Some(Span::new(off, off)));
         }
-        return (
-            FileClass::Skipped("not UTF-8 text".into()),
-            None,
-        );
+        return (FileClass::Skipped("not UTF-8 text".into()), None);
     }
     if looks_like_manifest || kustomization {
         (FileClass::Yaml, None)

@@ -33,10 +33,10 @@ pub fn walk(root: &Path) -> Walked {
                     continue;
                 }
                 let p = e.into_path();
-                if p.file_name().is_some_and(|n| n == "Chart.yaml") {
-                    if let Some(d) = p.parent() {
-                        chart_dirs.push(d.to_path_buf());
-                    }
+                if p.file_name().is_some_and(|n| n == "Chart.yaml")
+                    && let Some(d) = p.parent()
+                {
+                    chart_dirs.push(d.to_path_buf());
                 }
                 if wanted(&p) {
                     files.push(p);

@@ -372,7 +372,9 @@ impl<'a> Builder<'a> {
     fn dup(&mut self, first: &Entry<'a>, again: &Entry<'a>, key: &str) {
         self.issues.push(YamlIssue {
             span: again.key.span,
-            message: format!("mapping repeats the key `{key}`: Argo CD silently keeps only the last value"),
+            message: format!(
+                "mapping repeats the key `{key}`: Argo CD silently keeps only the last value"
+            ),
             related: Some((first.key.span, "first defined here".into())),
         });
     }
@@ -459,7 +461,11 @@ fn parse_lenient(text: &str) -> Option<ParsedYaml<'static>> {
         patched.push_str(&text[last..]);
         let to_orig = |m: u32| -> u32 {
             let m = m as usize;
-            let shift = inserts.iter().enumerate().filter(|&(i, &p)| p + i < m).count();
+            let shift = inserts
+                .iter()
+                .enumerate()
+                .filter(|&(i, &p)| p + i < m)
+                .count();
             (m - shift) as u32
         };
         let (p, bad) = parse_strict(&patched);
@@ -516,7 +522,9 @@ fn remap_node(n: Node<'_>, f: &dyn Fn(Span) -> Span) -> Node<'static> {
             style: s.style,
             tag: s.tag,
         }),
-        NodeKind::Seq(items) => NodeKind::Seq(items.into_iter().map(|i| remap_node(i, f)).collect()),
+        NodeKind::Seq(items) => {
+            NodeKind::Seq(items.into_iter().map(|i| remap_node(i, f)).collect())
+        }
         NodeKind::Map(entries) => NodeKind::Map(
             entries
                 .into_iter()
@@ -691,7 +699,11 @@ mod tests {
             ));
         }
         let p = parse(&s);
-        assert!(p.issues.iter().any(|i| i.message.contains("billion laughs")));
+        assert!(
+            p.issues
+                .iter()
+                .any(|i| i.message.contains("billion laughs"))
+        );
         assert!(p.docs.is_empty());
     }
 

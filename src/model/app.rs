@@ -29,7 +29,9 @@ impl IgnoreDiff<'_> {
         glob_match(self.group, r.group)
             && glob_match(self.kind, r.kind)
             && self.name.is_none_or(|n| Some(n) == r.name)
-            && self.namespace.is_none_or(|n| namespace.is_none_or(|ns| n == ns))
+            && self
+                .namespace
+                .is_none_or(|n| namespace.is_none_or(|ns| n == ns))
     }
 }
 
@@ -68,18 +70,13 @@ impl App<'_> {
 }
 
 /// Parse an Application object into an (empty) app; resources are assigned by the model.
-pub fn from_application<'a>(
-    id: AppId,
-    r: &Resource<'a>,
-    repo_roots: &[PathBuf],
-) -> App<'a> {
+pub fn from_application<'a>(id: AppId, r: &Resource<'a>, repo_roots: &[PathBuf]) -> App<'a> {
     let spec = r.root.get("spec");
     let policy = spec.and_then(|s| s.get("syncPolicy"));
     let automated_node = policy.and_then(|p| p.get("automated"));
     // `automated: {}` enables auto-sync; `enabled: false` turns it off (§9.4).
-    let automated = automated_node.is_some_and(|a| {
-        a.is_map() && a.get("enabled").and_then(Node::as_bool) != Some(false)
-    });
+    let automated = automated_node
+        .is_some_and(|a| a.is_map() && a.get("enabled").and_then(Node::as_bool) != Some(false));
     let self_heal_node = automated_node.and_then(|a| a.get("selfHeal"));
     let self_heal = automated && self_heal_node.and_then(Node::as_bool) == Some(true);
     let sync_options = policy

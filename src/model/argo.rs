@@ -195,18 +195,23 @@ impl<'a> ArgoMeta<'a> {
 
         let argo_node = get(ANN_HOOK);
         let argo_types: Vec<HookType> = argo_node
-            .map(|n| csv(n, text).iter().filter_map(|t| hook_type(t.text)).collect())
+            .map(|n| {
+                csv(n, text)
+                    .iter()
+                    .filter_map(|t| hook_type(t.text))
+                    .collect()
+            })
             .unwrap_or_default();
         let helm_node = get(HELM_HOOK);
         let helm_is_hook = helm_node.is_some_and(|n| n.str().unwrap_or("") != "crd-install");
         let mut types = argo_types;
-        if types.is_empty() {
-            if let Some(h) = helm_node {
-                types = csv(h, text)
-                    .iter()
-                    .filter_map(|t| helm_hook_type(t.text))
-                    .collect();
-            }
+        if types.is_empty()
+            && let Some(h) = helm_node
+        {
+            types = csv(h, text)
+                .iter()
+                .filter_map(|t| helm_hook_type(t.text))
+                .collect();
         }
         let mut dedup: Vec<HookType> = Vec::new();
         for t in types {
@@ -239,20 +244,20 @@ impl<'a> ArgoMeta<'a> {
         if let Some(n) = get(ANN_DELETE_POLICY) {
             explicit_policy = true;
             for t in csv(n, text) {
-                if let Some(p) = delete_policy(t.text) {
-                    if !delete_policies.contains(&p) {
-                        delete_policies.push(p);
-                    }
+                if let Some(p) = delete_policy(t.text)
+                    && !delete_policies.contains(&p)
+                {
+                    delete_policies.push(p);
                 }
             }
         }
         if let Some(n) = get(HELM_DELETE_POLICY) {
             explicit_policy = true;
             for t in csv(n, text) {
-                if let Some(p) = helm_delete_policy(t.text) {
-                    if !delete_policies.contains(&p) {
-                        delete_policies.push(p);
-                    }
+                if let Some(p) = helm_delete_policy(t.text)
+                    && !delete_policies.contains(&p)
+                {
+                    delete_policies.push(p);
                 }
             }
         }
@@ -290,86 +295,6 @@ pub fn atoi(s: &str) -> Option<i64> {
         return None;
     }
     s.parse::<i64>().ok()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::load::yaml::parse;
-
-    fn meta(ann: &str) -> ArgoMeta<'static> {
-        let text: &'static str = Box::leak(format!("a:\n{ann}").into_boxed_str());
-        let p = Box::leak(Box::new(parse(text)));
-        let node: &'static Node<'static> = p.docs[0].root.get("a").unwrap();
-        ArgoMeta::parse(Some(node), text)
-    }
-
-    #[test]
-    fn atoi_matches_go() {
-        assert_eq!(atoi("+5"), Some(5));
-        assert_eq!(atoi("007"), Some(7));
-        assert_eq!(atoi("-3"), Some(-3));
-        for bad in ["1.5", "first", " 5", "5 ", "", "+", "5.0", "99999999999999999999"] {
-            assert_eq!(atoi(bad), None, "{bad}");
-        }
-    }
-
-    #[test]
-    fn bad_wave_falls_back_to_helm_weight_then_zero() {
-        let m = meta("  argocd.argoproj.io/sync-wave: \"1.5\"\n  helm.sh/hook-weight: \"-2\"\n");
-        assert_eq!((m.wave, m.wave_source), (-2, WaveSource::HelmWeight));
-        let m = meta("  argocd.argoproj.io/sync-wave: first\n");
-        assert_eq!((m.wave, m.wave_source), (0, WaveSource::Default));
-    }
-
-    #[test]
-    fn default_delete_policy_is_before_hook_creation() {
-        let m = meta("  argocd.argoproj.io/hook: PreSync\n");
-        assert_eq!(m.delete_policies, vec![DeletePolicy::BeforeHookCreation]);
-        assert!(!m.explicit_policy);
-    }
-
-    #[test]
-    fn helm_policies_are_a_union() {
-        let m = meta(
-            "  argocd.argoproj.io/hook: PreSync\n  argocd.argoproj.io/hook-delete-policy: HookSucceeded\n  helm.sh/hook-delete-policy: before-hook-creation\n",
-        );
-        assert_eq!(
-            m.delete_policies,
-            vec![DeletePolicy::HookSucceeded, DeletePolicy::BeforeHookCreation]
-        );
-    }
-
-    #[test]
-    fn hook_with_no_valid_type_is_dropped() {
-        let m = meta("  argocd.argoproj.io/hook: presync\n");
-        assert!(m.is_hook && m.dropped);
-        // Helm types are the fallback when every Argo value is invalid.
-        let m = meta("  argocd.argoproj.io/hook: Bogus\n  helm.sh/hook: pre-install\n");
-        assert!(!m.dropped);
-        assert_eq!(m.phases, vec![Phase::PreSync]);
-        let m = meta("  helm.sh/hook: test\n");
-        assert!(m.is_hook && m.dropped);
-    }
-
-    #[test]
-    fn skip_only_when_alone() {
-        assert!(meta("  argocd.argoproj.io/hook: Skip\n").skip);
-        let m = meta("  argocd.argoproj.io/hook: Skip,PreSync\n");
-        assert!(!m.skip && m.is_hook && m.phases == vec![Phase::PreSync]);
-    }
-
-    #[test]
-    fn crd_install_alone_is_not_a_hook() {
-        let m = meta("  helm.sh/hook: crd-install\n");
-        assert!(!m.is_hook && !m.dropped);
-    }
-
-    #[test]
-    fn deletion_hooks_are_not_dropped() {
-        let m = meta("  argocd.argoproj.io/hook: PreDelete\n");
-        assert!(m.deletion_hook && !m.dropped && m.phases.is_empty());
-    }
 }
 
 /// Sync options that do something, and where (§4.4). Strings match exactly and case-sensitively.
@@ -442,9 +367,102 @@ pub fn all_sync_options() -> Vec<&'static str> {
 pub fn app_sync_options<'a>(r: &crate::model::Resource<'a>) -> Option<&'a Node<'a>> {
     match (r.group, r.kind) {
         ("argoproj.io", "Application") => r.root.path(&["spec", "syncPolicy", "syncOptions"]),
-        ("argoproj.io", "ApplicationSet") => r
-            .root
-            .path(&["spec", "template", "spec", "syncPolicy", "syncOptions"]),
+        ("argoproj.io", "ApplicationSet") => {
+            r.root
+                .path(&["spec", "template", "spec", "syncPolicy", "syncOptions"])
+        }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::yaml::parse;
+
+    fn meta(ann: &str) -> ArgoMeta<'static> {
+        let text: &'static str = Box::leak(format!("a:\n{ann}").into_boxed_str());
+        let p = Box::leak(Box::new(parse(text)));
+        let node: &'static Node<'static> = p.docs[0].root.get("a").unwrap();
+        ArgoMeta::parse(Some(node), text)
+    }
+
+    #[test]
+    fn atoi_matches_go() {
+        assert_eq!(atoi("+5"), Some(5));
+        assert_eq!(atoi("007"), Some(7));
+        assert_eq!(atoi("-3"), Some(-3));
+        for bad in [
+            "1.5",
+            "first",
+            " 5",
+            "5 ",
+            "",
+            "+",
+            "5.0",
+            "99999999999999999999",
+        ] {
+            assert_eq!(atoi(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn bad_wave_falls_back_to_helm_weight_then_zero() {
+        let m = meta("  argocd.argoproj.io/sync-wave: \"1.5\"\n  helm.sh/hook-weight: \"-2\"\n");
+        assert_eq!((m.wave, m.wave_source), (-2, WaveSource::HelmWeight));
+        let m = meta("  argocd.argoproj.io/sync-wave: first\n");
+        assert_eq!((m.wave, m.wave_source), (0, WaveSource::Default));
+    }
+
+    #[test]
+    fn default_delete_policy_is_before_hook_creation() {
+        let m = meta("  argocd.argoproj.io/hook: PreSync\n");
+        assert_eq!(m.delete_policies, vec![DeletePolicy::BeforeHookCreation]);
+        assert!(!m.explicit_policy);
+    }
+
+    #[test]
+    fn helm_policies_are_a_union() {
+        let m = meta(
+            "  argocd.argoproj.io/hook: PreSync\n  argocd.argoproj.io/hook-delete-policy: HookSucceeded\n  helm.sh/hook-delete-policy: before-hook-creation\n",
+        );
+        assert_eq!(
+            m.delete_policies,
+            vec![
+                DeletePolicy::HookSucceeded,
+                DeletePolicy::BeforeHookCreation
+            ]
+        );
+    }
+
+    #[test]
+    fn hook_with_no_valid_type_is_dropped() {
+        let m = meta("  argocd.argoproj.io/hook: presync\n");
+        assert!(m.is_hook && m.dropped);
+        // Helm types are the fallback when every Argo value is invalid.
+        let m = meta("  argocd.argoproj.io/hook: Bogus\n  helm.sh/hook: pre-install\n");
+        assert!(!m.dropped);
+        assert_eq!(m.phases, vec![Phase::PreSync]);
+        let m = meta("  helm.sh/hook: test\n");
+        assert!(m.is_hook && m.dropped);
+    }
+
+    #[test]
+    fn skip_only_when_alone() {
+        assert!(meta("  argocd.argoproj.io/hook: Skip\n").skip);
+        let m = meta("  argocd.argoproj.io/hook: Skip,PreSync\n");
+        assert!(!m.skip && m.is_hook && m.phases == vec![Phase::PreSync]);
+    }
+
+    #[test]
+    fn crd_install_alone_is_not_a_hook() {
+        let m = meta("  helm.sh/hook: crd-install\n");
+        assert!(!m.is_hook && !m.dropped);
+    }
+
+    #[test]
+    fn deletion_hooks_are_not_dropped() {
+        let m = meta("  argocd.argoproj.io/hook: PreDelete\n");
+        assert!(m.deletion_hook && !m.dropped && m.phases.is_empty());
     }
 }

@@ -71,7 +71,13 @@ impl Kustomizations {
                     }
                 }
             }
-            for key in ["transformers", "generators", "validators", "configurations", "crds"] {
+            for key in [
+                "transformers",
+                "generators",
+                "validators",
+                "configurations",
+                "crds",
+            ] {
                 for item in root.get(key).map(Node::items).unwrap_or(&[]) {
                     if let Some(s) = item.non_empty_str().filter(|s| !s.contains('\n')) {
                         out.fragments.insert(join(s));

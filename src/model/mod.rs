@@ -170,11 +170,16 @@ impl<'a> Model<'a> {
             let mut groups: BTreeMap<String, Vec<ResId>> = BTreeMap::new();
             for &f in &root.files {
                 let key = if root.is_dir {
-                    files[f].path.parent().map_or_else(|| root.name.clone(), display_dir)
+                    files[f]
+                        .path
+                        .parent()
+                        .map_or_else(|| root.name.clone(), display_dir)
                 } else {
                     root.name.clone()
                 };
-                let members = file_resources(&[f]).into_iter().filter(|m| !claimed.contains(m));
+                let members = file_resources(&[f])
+                    .into_iter()
+                    .filter(|m| !claimed.contains(m));
                 groups.entry(key).or_default().extend(members);
             }
             for (name, members) in groups {
@@ -201,7 +206,11 @@ fn display_dir(dir: &Path) -> String {
     let cwd = std::env::current_dir().unwrap_or_default();
     let rel = dir.strip_prefix(&cwd).unwrap_or(dir);
     let s = rel.to_string_lossy();
-    if s.is_empty() { ".".into() } else { s.into_owned() }
+    if s.is_empty() {
+        ".".into()
+    } else {
+        s.into_owned()
+    }
 }
 
 fn implicit<'a>(id: AppId, name: String, resources: Vec<ResId>) -> App<'a> {

@@ -67,15 +67,15 @@ fn optional(n: &Node<'_>) -> bool {
 pub fn pod_refs<'a>(spec: &'a Node<'a>) -> Vec<PodRef<'a>> {
     let mut out = Vec::new();
     let mut push = |kind, node: Option<&'a Node<'a>>, via: String| {
-        if let Some(n) = node {
-            if let Some(name) = n.non_empty_str() {
-                out.push(PodRef {
-                    kind,
-                    name,
-                    span: n.span,
-                    via,
-                });
-            }
+        if let Some(n) = node
+            && let Some(name) = n.non_empty_str()
+        {
+            out.push(PodRef {
+                kind,
+                name,
+                span: n.span,
+                via,
+            });
         }
     };
     let sa = spec
@@ -103,7 +103,11 @@ pub fn pod_refs<'a>(spec: &'a Node<'a>) -> Vec<PodRef<'a>> {
                 push(RefKind::Secret, s.get("secretName"), via.clone());
             }
             if let Some(p) = v.get("persistentVolumeClaim") {
-                push(RefKind::PersistentVolumeClaim, p.get("claimName"), via.clone());
+                push(
+                    RefKind::PersistentVolumeClaim,
+                    p.get("claimName"),
+                    via.clone(),
+                );
             }
             if let Some(sources) = v.path(&["projected", "sources"]) {
                 for s in sources.items() {

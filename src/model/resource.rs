@@ -64,7 +64,9 @@ impl<'a> Resource<'a> {
         let namespace = meta
             .and_then(|m| m.get("namespace"))
             .and_then(Node::non_empty_str);
-        let annotations = meta.and_then(|m| m.get("annotations")).filter(|a| a.is_map());
+        let annotations = meta
+            .and_then(|m| m.get("annotations"))
+            .filter(|a| a.is_map());
         let argo = ArgoMeta::parse(annotations, text);
         let pod_spec = pod_spec(group, kind, root);
         let refs = pod_spec.map(pod_refs).unwrap_or_default();
@@ -121,19 +123,24 @@ impl<'a> Resource<'a> {
             return None;
         }
         let g = self.root.path(&["spec", "group"])?.non_empty_str()?;
-        let k = self.root.path(&["spec", "names", "kind"])?.non_empty_str()?;
+        let k = self
+            .root
+            .path(&["spec", "names", "kind"])?
+            .non_empty_str()?;
         Some((g, k))
     }
 
     /// The top-level `spec:` key span, or the kind value when there is none.
     pub fn spec_key_span(&self) -> Span {
-        self.root.entry("spec").map_or(self.kind_span, |e| e.key.span)
+        self.root
+            .entry("spec")
+            .map_or(self.kind_span, |e| e.key.span)
     }
 }
 
 /// Tool configuration files that carry apiVersion/kind but are never applied to a cluster.
 fn is_cluster_object(group: &str, kind: &str) -> bool {
-    !matches!(
+    let tool_group = matches!(
         group,
         "kustomize.config.k8s.io"
             | "kpt.dev"
@@ -145,20 +152,26 @@ fn is_cluster_object(group: &str, kind: &str) -> bool {
             | "kubeadm.k8s.io"
             | "kubelet.config.k8s.io"
             | "apiserver.config.k8s.io"
-            | "skaffold"
-            | "builtin"
-    ) && !matches!(kind, "Kptfile" | "ConfigManagementPlugin")
-        && !(group.ends_with("skaffold.dev") || group == "skaffold/v2beta29")
+    ) || group.ends_with("skaffold.dev");
+    !tool_group && !matches!(kind, "Kptfile" | "ConfigManagementPlugin")
 }
 
 /// Well-known cluster-scoped kinds (built-in), so a namespace is never assumed for them.
 pub fn is_cluster_scoped(group: &str, kind: &str) -> bool {
     matches!(
         (group, kind),
-        ("", "Namespace" | "Node" | "PersistentVolume" | "ComponentStatus")
-            | ("apiextensions.k8s.io", "CustomResourceDefinition")
-            | ("rbac.authorization.k8s.io", "ClusterRole" | "ClusterRoleBinding")
-            | ("storage.k8s.io", "StorageClass" | "CSIDriver" | "CSINode" | "VolumeAttachment")
+        (
+            "",
+            "Namespace" | "Node" | "PersistentVolume" | "ComponentStatus"
+        ) | ("apiextensions.k8s.io", "CustomResourceDefinition")
+            | (
+                "rbac.authorization.k8s.io",
+                "ClusterRole" | "ClusterRoleBinding"
+            )
+            | (
+                "storage.k8s.io",
+                "StorageClass" | "CSIDriver" | "CSINode" | "VolumeAttachment"
+            )
             | ("scheduling.k8s.io", "PriorityClass")
             | ("node.k8s.io", "RuntimeClass")
             | ("networking.k8s.io", "IngressClass")

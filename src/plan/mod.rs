@@ -87,7 +87,7 @@ impl<'a> Plan<'a> {
         let step = self.step_of[task];
         let last = step + 1 == self.steps.len();
         // The final step is not waited on unless it holds a hook.
-        !(last && !self.step_has_hook(step))
+        !last || self.step_has_hook(step)
     }
 
     pub fn step_has_hook(&self, step: usize) -> bool {
@@ -149,7 +149,10 @@ pub fn build<'a>(model: &Model<'a>, app: &App<'a>) -> Plan<'a> {
             continue;
         }
         if m.deletion_hook {
-            not_synced.push((id, "PreDelete/PostDelete hook: runs only when the app is deleted"));
+            not_synced.push((
+                id,
+                "PreDelete/PostDelete hook: runs only when the app is deleted",
+            ));
             continue;
         }
         let phases: &[Phase] = if m.is_hook { &m.phases } else { &[Phase::Sync] };
@@ -199,7 +202,7 @@ pub fn build<'a>(model: &Model<'a>, app: &App<'a>) -> Plan<'a> {
     // exists on a sync where the namespace is missing, and Argo CD creates it before the dry-run.
     let mut real = tasks.iter().filter(|t| t.res.is_some());
     let first = real.next().map(|t| (t.phase, t.wave));
-    let last = real.last().map(|t| (t.phase, t.wave)).or(first);
+    let last = real.next_back().map(|t| (t.phase, t.wave)).or(first);
     let multi_step = first != last;
 
     let mut steps: Vec<Step> = Vec::new();

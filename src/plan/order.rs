@@ -67,9 +67,12 @@ pub fn sort(tasks: &mut [Task<'_>]) {
 /// `adjustDeps`, run for Namespaces and then for CRDs: a dependency that comes after its first
 /// user moves to just before it and takes the user's phase and wave.
 pub fn adjust_deps(tasks: &mut Vec<Task<'_>>, res: &[Resource<'_>]) {
-    adjust(tasks, |t| {
-        (t.group.is_empty() && t.kind == "Namespace").then(|| t.name.to_string())
-    }, |t| t.namespace.map(str::to_string), |before| Moved::Namespace { before });
+    adjust(
+        tasks,
+        |t| (t.group.is_empty() && t.kind == "Namespace").then(|| t.name.to_string()),
+        |t| t.namespace.map(str::to_string),
+        |before| Moved::Namespace { before },
+    );
     adjust(
         tasks,
         |t| {

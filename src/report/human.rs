@@ -49,7 +49,12 @@ fn snippet<'a>(
     s
 }
 
-pub fn render(files: &[SourceFile], diags: &[Diagnostic], summary: &Summary, color: bool) -> String {
+pub fn render(
+    files: &[SourceFile],
+    diags: &[Diagnostic],
+    summary: &Summary,
+    color: bool,
+) -> String {
     let renderer = if color {
         Renderer::styled()
     } else {
@@ -58,9 +63,15 @@ pub fn render(files: &[SourceFile], diags: &[Diagnostic], summary: &Summary, col
     let mut out = String::new();
     for d in diags {
         let f = &files[d.file];
-        let mut group = Group::with_title(level(d.severity).primary_title(d.message.as_str()).id(d.rule));
+        let mut group = Group::with_title(
+            level(d.severity)
+                .primary_title(d.message.as_str())
+                .id(d.rule),
+        );
         if f.text.is_empty() {
-            group = group.element(Snippet::<annotate_snippets::Annotation<'_>>::source("").path(f.name.as_str()));
+            group = group.element(
+                Snippet::<annotate_snippets::Annotation<'_>>::source("").path(f.name.as_str()),
+            );
         } else {
             let mut same: Vec<(std::ops::Range<usize>, &str, bool)> =
                 vec![(d.span.range(), d.label.as_str(), true)];
@@ -85,7 +96,10 @@ pub fn render(files: &[SourceFile], diags: &[Diagnostic], summary: &Summary, col
             for r in others {
                 let of = &files[r.file];
                 if !of.text.is_empty() {
-                    group = group.element(snippet(of, vec![(r.span.range(), r.message.as_str(), false)]));
+                    group = group.element(snippet(
+                        of,
+                        vec![(r.span.range(), r.message.as_str(), false)],
+                    ));
                 }
             }
         }
@@ -99,7 +113,10 @@ pub fn render(files: &[SourceFile], diags: &[Diagnostic], summary: &Summary, col
         let _ = writeln!(out, "{}\n", renderer.render(&report));
     }
     if !diags.is_empty() {
-        let _ = writeln!(out, "for more information about a rule, run `synclint explain <rule>`");
+        let _ = writeln!(
+            out,
+            "for more information about a rule, run `synclint explain <rule>`"
+        );
     }
     let _ = writeln!(out, "{}", summary_line(summary));
     out

@@ -92,7 +92,11 @@ pub fn table(m: &Model<'_>, plans: &[Plan<'_>]) -> String {
                 }
                 for d in plan.dependencies.iter().filter(|d| d.dependent == ti) {
                     let p = &plan.tasks[d.provider];
-                    let mark = if deadlock(plan, d) { " ✗ created later: deadlock" } else { "" };
+                    let mark = if deadlock(plan, d) {
+                        " ✗ created later: deadlock"
+                    } else {
+                        ""
+                    };
                     notes.push(format!(
                         "needs {} (step {}){mark}",
                         task_label(m, p),
@@ -121,7 +125,11 @@ pub fn table(m: &Model<'_>, plans: &[Plan<'_>]) -> String {
             let _ = writeln!(out, "{}", line.trim_end());
         }
         for t in &plan.sync_fail {
-            let _ = writeln!(out, "  on failure (SyncFail, all at once): {}", task_label(m, t));
+            let _ = writeln!(
+                out,
+                "  on failure (SyncFail, all at once): {}",
+                task_label(m, t)
+            );
         }
         for (id, why) in &plan.not_synced {
             let r = &m.resources[*id];
@@ -142,14 +150,16 @@ pub fn table(m: &Model<'_>, plans: &[Plan<'_>]) -> String {
 }
 
 fn task_json(m: &Model<'_>, plan: &Plan<'_>, t: &Task<'_>, ti: Option<usize>) -> Value {
-    let (api, file, line) = t.res.map_or((Value::from("v1"), Value::Null, Value::Null), |id| {
-        let r = &m.resources[id];
-        (
-            Value::from(r.api_version),
-            Value::from(m.files[r.file].name.as_str()),
-            Value::from(line_of(m, r)),
-        )
-    });
+    let (api, file, line) = t
+        .res
+        .map_or((Value::from("v1"), Value::Null, Value::Null), |id| {
+            let r = &m.resources[id];
+            (
+                Value::from(r.api_version),
+                Value::from(m.files[r.file].name.as_str()),
+                Value::from(line_of(m, r)),
+            )
+        });
     json!({
         "apiVersion": api,
         "kind": t.kind,
@@ -227,7 +237,9 @@ pub fn json(m: &Model<'_>, plans: &[Plan<'_>]) -> String {
 }
 
 fn esc(s: &str) -> String {
-    s.replace('"', "#quot;").replace('<', "#lt;").replace('>', "#gt;")
+    s.replace('"', "#quot;")
+        .replace('<', "#lt;")
+        .replace('>', "#gt;")
 }
 
 pub fn mermaid(m: &Model<'_>, plans: &[Plan<'_>]) -> String {

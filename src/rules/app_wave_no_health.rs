@@ -22,10 +22,13 @@ pub fn application_health_defined(m: &Model<'_>) -> bool {
         r.is("", "ConfigMap")
             && r.name == Some("argocd-cm")
             && r.root.get("data").is_some_and(|d| {
-                d.get("resource.customizations.health.argoproj.io_Application").is_some()
-                    || d.get("resource.customizations").and_then(Node::str).is_some_and(|s| {
-                        s.contains("argoproj.io/Application") && s.contains("health.lua")
-                    })
+                d.get("resource.customizations.health.argoproj.io_Application")
+                    .is_some()
+                    || d.get("resource.customizations")
+                        .and_then(Node::str)
+                        .is_some_and(|s| {
+                            s.contains("argoproj.io/Application") && s.contains("health.lua")
+                        })
             })
     })
 }
@@ -47,7 +50,9 @@ impl Rule for AppWaveNoHealth {
                 if !r.is("argoproj.io", "Application") {
                     continue;
                 }
-                let Some(wave) = r.annotation(ANN_WAVE) else { continue };
+                let Some(wave) = r.annotation(ANN_WAVE) else {
+                    continue;
+                };
                 let step = plan.step_of[i];
                 if step + 1 >= plan.steps.len() {
                     continue;

@@ -56,14 +56,20 @@ impl Rule for CrdOrder {
             if r.is_crd() {
                 continue;
             }
-            let Some(defs) = crds.get(&(r.group, r.kind)) else { continue };
+            let Some(defs) = crds.get(&(r.group, r.kind)) else {
+                continue;
+            };
             let apps = &m.apps_of[r.id];
             let same_app = defs
                 .iter()
                 .find(|c| m.apps_of[c.id].iter().any(|a| apps.contains(a)));
             if let Some(crd) = same_app {
                 // Legal: the engine moves the CRD up (§1.3). Worth knowing, not failing.
-                let app = m.apps_of[crd.id].iter().find(|a| apps.contains(a)).copied().unwrap_or(0);
+                let app = m.apps_of[crd.id]
+                    .iter()
+                    .find(|a| apps.contains(a))
+                    .copied()
+                    .unwrap_or(0);
                 if own_step(crd) > own_step(r) && !inverted_reported.contains(&(crd.id, app)) {
                     inverted_reported.push((crd.id, app));
                     let span = crd
@@ -98,9 +104,10 @@ impl Rule for CrdOrder {
             if apps.is_empty() || apps.iter().any(|&a| m.apps[a].is_implicit()) {
                 continue;
             }
-            let Some(crd) = defs.iter().find(|c| {
-                m.apps_of[c.id].iter().any(|&a| !m.apps[a].is_implicit())
-            }) else {
+            let Some(crd) = defs
+                .iter()
+                .find(|c| m.apps_of[c.id].iter().any(|&a| !m.apps[a].is_implicit()))
+            else {
                 continue;
             };
             if skip_dry_run(m, r) {

@@ -22,7 +22,13 @@ impl Rule for DuplicateResource {
         &INFO
     }
 
-    fn check_app(&self, cx: &Cx<'_, '_>, app: &App<'_>, plan: &Plan<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_app(
+        &self,
+        cx: &Cx<'_, '_>,
+        app: &App<'_>,
+        plan: &Plan<'_>,
+        out: &mut Vec<Diagnostic>,
+    ) {
         let res = &cx.model.resources;
         let app_words = if app.is_implicit() {
             "this app".to_string()
@@ -46,7 +52,10 @@ impl Rule for DuplicateResource {
                 }
                 let (k, d) = (&res[kept], &res[dropped]);
                 let message = if single {
-                    format!("{} is defined twice in {app_words}; Argo CD silently keeps only this last copy", k.display())
+                    format!(
+                        "{} is defined twice in {app_words}; Argo CD silently keeps only this last copy",
+                        k.display()
+                    )
                 } else {
                     format!(
                         "{} and {} more objects of this file are also defined in {} ({app_words}); Argo CD keeps only the last copy of each",

@@ -3,7 +3,9 @@
 
 use crate::diag::{Diagnostic, Severity};
 use crate::model::Resource;
-use crate::model::argo::{ANN_DELETE_POLICY, ANN_HOOK, DeletePolicy, HELM_DELETE_POLICY, HELM_HOOK};
+use crate::model::argo::{
+    ANN_DELETE_POLICY, ANN_HOOK, DeletePolicy, HELM_DELETE_POLICY, HELM_HOOK,
+};
 
 use super::{Cx, Rule, RuleInfo, page};
 

@@ -25,7 +25,11 @@ impl Rule for HookTtl {
         if !runs_as_hook(r) || !r.is("batch", "Job") {
             return;
         }
-        let Some(e) = r.root.get("spec").and_then(|s| s.entry("ttlSecondsAfterFinished")) else {
+        let Some(e) = r
+            .root
+            .get("spec")
+            .and_then(|s| s.entry("ttlSecondsAfterFinished"))
+        else {
             return;
         };
         out.push(

@@ -26,7 +26,10 @@ fn scale_target<'a>(r: &Resource<'a>) -> Option<(&'a str, &'a Node<'a>)> {
     }
     let target = r.root.path(&["spec", "scaleTargetRef"])?;
     let name = target.get("name").filter(|n| n.non_empty_str().is_some())?;
-    let kind = target.get("kind").and_then(Node::non_empty_str).unwrap_or("Deployment");
+    let kind = target
+        .get("kind")
+        .and_then(Node::non_empty_str)
+        .unwrap_or("Deployment");
     Some((kind, name))
 }
 
@@ -40,7 +43,13 @@ impl Rule for HpaReplicasFight {
         &INFO
     }
 
-    fn check_app(&self, cx: &Cx<'_, '_>, app: &App<'_>, _plan: &Plan<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_app(
+        &self,
+        cx: &Cx<'_, '_>,
+        app: &App<'_>,
+        _plan: &Plan<'_>,
+        out: &mut Vec<Diagnostic>,
+    ) {
         let res = &cx.model.resources;
         let dest = app.dest_namespace;
         fn ns<'x>(r: &Resource<'x>, dest: Option<&'x str>) -> Option<&'x str> {
@@ -48,11 +57,17 @@ impl Rule for HpaReplicasFight {
         }
         for &sid in &app.resources {
             let scaler = &res[sid];
-            let Some((kind, name_node)) = scale_target(scaler) else { continue };
+            let Some((kind, name_node)) = scale_target(scaler) else {
+                continue;
+            };
             let name = name_node.str().unwrap_or("");
             for &wid in &app.resources {
                 let w = &res[wid];
-                if !scalable(w) || w.kind != kind || w.name != Some(name) || ns(w, dest) != ns(scaler, dest) {
+                if !scalable(w)
+                    || w.kind != kind
+                    || w.name != Some(name)
+                    || ns(w, dest) != ns(scaler, dest)
+                {
                     continue;
                 }
                 let Some(replicas) = w.root.get("spec").and_then(|s| s.entry("replicas")) else {
@@ -60,7 +75,7 @@ impl Rule for HpaReplicasFight {
                 };
                 let ignore = app.ignore_differences.iter().find(|i| {
                     i.matches(w, ns(w, dest))
-                        && (i.json_pointers.iter().any(|p| *p == "/spec/replicas")
+                        && (i.json_pointers.contains(&"/spec/replicas")
                             || i.jq.iter().any(|q| q.trim() == ".spec.replicas")
                             || !i.managers.is_empty())
                 });
@@ -70,9 +85,15 @@ impl Rule for HpaReplicasFight {
                 }
                 let value = replicas.value.str().unwrap_or("?");
                 let missing = match (ignore.is_some(), respect) {
-                    (false, false) => "the app neither ignores /spec/replicas nor sets RespectIgnoreDifferences=true",
-                    (true, false) => "the app ignores /spec/replicas but lacks RespectIgnoreDifferences=true, so every sync still writes Git's value back",
-                    _ => "RespectIgnoreDifferences=true is set, but no ignoreDifferences entry covers /spec/replicas of this workload",
+                    (false, false) => {
+                        "the app neither ignores /spec/replicas nor sets RespectIgnoreDifferences=true"
+                    }
+                    (true, false) => {
+                        "the app ignores /spec/replicas but lacks RespectIgnoreDifferences=true, so every sync still writes Git's value back"
+                    }
+                    _ => {
+                        "RespectIgnoreDifferences=true is set, but no ignoreDifferences entry covers /spec/replicas of this workload"
+                    }
                 };
                 let mut d = cx
                     .finding(
@@ -87,22 +108,26 @@ impl Rule for HpaReplicasFight {
                         ),
                     )
                     .label("fixed replica count from Git")
-                    .related(scaler.file, name_node.span, format!("{} scales {}/{name} here", scaler.kind, kind));
+                    .related(
+                        scaler.file,
+                        name_node.span,
+                        format!("{} scales {}/{name} here", scaler.kind, kind),
+                    );
                 if app.self_heal {
                     d.severity = Severity::Error;
                     d.note = Some("with selfHeal, every change the autoscaler makes puts the app OutOfSync and Argo CD writes Git's replica count back: the two fight forever".into());
-                    if let Some(sp) = app.self_heal_span {
-                        if let Some(a) = app.application {
-                            d = d.related(res[a].file, sp, "selfHeal is on for this app");
-                        }
+                    if let Some(sp) = app.self_heal_span
+                        && let Some(a) = app.application
+                    {
+                        d = d.related(res[a].file, sp, "selfHeal is on for this app");
                     }
                 } else {
                     d.note = Some("each sync applies Git's replica count, undoing the autoscaler until it scales again".into());
                 }
-                if let Some(i) = ignore {
-                    if let Some(a) = app.application {
-                        d = d.related(res[a].file, i.span, "ignored here");
-                    }
+                if let Some(i) = ignore
+                    && let Some(a) = app.application
+                {
+                    d = d.related(res[a].file, i.span, "ignored here");
                 }
                 out.push(d.help("remove spec.replicas from the workload (the autoscaler owns it), or add an ignoreDifferences entry for /spec/replicas together with the sync option RespectIgnoreDifferences=true"));
             }

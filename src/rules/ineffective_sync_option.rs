@@ -25,19 +25,26 @@ impl Rule for IneffectiveSyncOption {
         for t in &r.argo.sync_options {
             let (msg, help) = if APP_ONLY_OPTIONS.contains(&t.text) {
                 (
-                    format!("`{}` only works in an Application's spec.syncPolicy.syncOptions, not on a resource", t.text),
+                    format!(
+                        "`{}` only works in an Application's spec.syncPolicy.syncOptions, not on a resource",
+                        t.text
+                    ),
                     "move it to the Application's spec.syncPolicy.syncOptions",
                 )
             } else if t.text == "SkipDryRunOnMissingResource=true" && r.is_crd() {
                 (
-                    "`SkipDryRunOnMissingResource=true` on a CustomResourceDefinition does nothing".to_string(),
+                    "`SkipDryRunOnMissingResource=true` on a CustomResourceDefinition does nothing"
+                        .to_string(),
                     "put it on the custom resources of this CRD (or in the app's syncOptions); when the CRD is in the same sync it is not needed at all",
                 )
             } else if r.argo.is_hook
                 && matches!(t.text, "Prune=false" | "Prune=confirm" | "PruneLast=true")
             {
                 (
-                    format!("`{}` on a hook does nothing: Argo CD never prunes hooks", t.text),
+                    format!(
+                        "`{}` on a hook does nothing: Argo CD never prunes hooks",
+                        t.text
+                    ),
                     "remove it; use argocd.argoproj.io/hook-delete-policy to control when hooks are deleted",
                 )
             } else {

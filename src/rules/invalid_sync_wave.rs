@@ -46,7 +46,11 @@ impl Rule for InvalidSyncWave {
         for key in [ANN_WAVE, HELM_WEIGHT] {
             let Some(e) = r.annotation(key) else { continue };
             let v = &e.value;
-            let what = if key == ANN_WAVE { "sync-wave" } else { "hook-weight" };
+            let what = if key == ANN_WAVE {
+                "sync-wave"
+            } else {
+                "hook-weight"
+            };
             if unquoted_non_string(v) {
                 out.push(
                     cx.finding(&INFO, r, v.span, format!("{what} `{}` is not quoted: annotation values must be strings", v.str().unwrap_or("")))

@@ -80,11 +80,7 @@ pub fn object_ref(r: &Resource<'_>) -> ObjectRef {
     ObjectRef {
         api_version: r.api_version.to_string(),
         kind: r.kind.to_string(),
-        name: r
-            .name
-            .or(r.generate_name)
-            .unwrap_or_default()
-            .to_string(),
+        name: r.name.or(r.generate_name).unwrap_or_default().to_string(),
         namespace: r.namespace.map(str::to_string),
     }
 }
@@ -157,7 +153,9 @@ pub fn run(cx: &Cx<'_, '_>, enabled: &dyn Fn(&str) -> bool) -> Vec<Diagnostic> {
     out.par_extend(cx.model.apps.par_iter().flat_map_iter(|app| {
         let mut v = Vec::new();
         let plan = cx.plan_of(app);
-        rules.iter().for_each(|r| r.check_app(cx, app, plan, &mut v));
+        rules
+            .iter()
+            .for_each(|r| r.check_app(cx, app, plan, &mut v));
         v
     }));
     for r in &rules {
@@ -231,7 +229,10 @@ mod tests {
         assert_eq!(suggest("presync", hooks), Some("PreSync"));
         assert_eq!(suggest("PreSyn", hooks), Some("PreSync"));
         assert_eq!(suggest("Bogus", hooks), None);
-        assert_eq!(suggest("HookSucceed", crate::model::argo::DELETE_POLICIES), Some("HookSucceeded"));
+        assert_eq!(
+            suggest("HookSucceed", crate::model::argo::DELETE_POLICIES),
+            Some("HookSucceeded")
+        );
     }
 
     #[test]

@@ -52,7 +52,11 @@ impl Rule for SkippedFile {
                     Span::default(),
                     format!("file not linted: {reason}"),
                 )
-                .help("render templates first and lint the output, e.g. `helm template . | synclint check -`"),
+                .help(if reason.contains("template") {
+                    "render the template first and lint the output, e.g. `helm template . | synclint check -`"
+                } else {
+                    "if this should be a manifest, save it as UTF-8 text; otherwise exclude it in .synclintignore"
+                }),
             );
         }
         for (chart, n) in charts {
@@ -64,7 +68,9 @@ impl Rule for SkippedFile {
                     Span::default(),
                     format!("Helm chart not rendered: its {n} template file(s) were not linted"),
                 )
-                .help("lint the rendered chart: `helm template <release> <chart> | synclint check -`"),
+                .help(
+                    "lint the rendered chart: `helm template <release> <chart> | synclint check -`",
+                ),
             );
         }
     }

@@ -21,7 +21,13 @@ impl Rule for StuckWave {
         &INFO
     }
 
-    fn check_app(&self, cx: &Cx<'_, '_>, _app: &App<'_>, plan: &Plan<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_app(
+        &self,
+        cx: &Cx<'_, '_>,
+        _app: &App<'_>,
+        plan: &Plan<'_>,
+        out: &mut Vec<Diagnostic>,
+    ) {
         for (i, t) in plan.tasks.iter().enumerate() {
             let Some(id) = t.res else { continue };
             if !plan.waited_on(i) {
@@ -35,7 +41,9 @@ impl Rule for StuckWave {
             } else {
                 continue;
             };
-            let Some(n) = r.root.path(&["spec", field]) else { continue };
+            let Some(n) = r.root.path(&["spec", field]) else {
+                continue;
+            };
             if n.as_bool() != Some(true) {
                 continue;
             }

@@ -22,7 +22,10 @@ pub fn pod_health(r: &Resource<'_>) -> bool {
         || r.is("batch", "Job")
         || r.is("argoproj.io", "Rollout")
         || (r.group == "apps"
-            && matches!(r.kind, "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet"))
+            && matches!(
+                r.kind,
+                "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet"
+            ))
 }
 
 fn what(t: &Task<'_>, r: &Resource<'_>) -> String {
@@ -38,7 +41,13 @@ impl Rule for SyncDeadlock {
         &INFO
     }
 
-    fn check_app(&self, cx: &Cx<'_, '_>, _app: &App<'_>, plan: &Plan<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_app(
+        &self,
+        cx: &Cx<'_, '_>,
+        _app: &App<'_>,
+        plan: &Plan<'_>,
+        out: &mut Vec<Diagnostic>,
+    ) {
         let res = &cx.model.resources;
         for d in &plan.dependencies {
             let (s, p) = (plan.step_of[d.dependent], plan.step_of[d.provider]);
@@ -46,7 +55,9 @@ impl Rule for SyncDeadlock {
                 continue;
             }
             let (t, pt) = (&plan.tasks[d.dependent], &plan.tasks[d.provider]);
-            let (Some(rid), Some(pid)) = (t.res, pt.res) else { continue };
+            let (Some(rid), Some(pid)) = (t.res, pt.res) else {
+                continue;
+            };
             let (r, pr) = (&res[rid], &res[pid]);
             if !pod_health(r) {
                 continue;

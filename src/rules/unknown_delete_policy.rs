@@ -3,7 +3,9 @@
 
 use crate::diag::{Diagnostic, Severity};
 use crate::model::Resource;
-use crate::model::argo::{ANN_DELETE_POLICY, DELETE_POLICIES, HELM_DELETE_POLICY, csv, delete_policy};
+use crate::model::argo::{
+    ANN_DELETE_POLICY, DELETE_POLICIES, HELM_DELETE_POLICY, csv, delete_policy,
+};
 
 use super::{Cx, Rule, RuleInfo, did_you_mean, page};
 
@@ -65,7 +67,9 @@ impl Rule for UnknownDeletePolicy {
                     )
                     .label("ignored by Argo CD")
                     .help(format!("use {}", HELM_POLICIES.join(", ")))
-                    .note("Argo CD maps the three Helm policies to its own and ignores anything else"),
+                    .note(
+                        "Argo CD maps the three Helm policies to its own and ignores anything else",
+                    ),
                 );
             }
         }

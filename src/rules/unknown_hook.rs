@@ -54,7 +54,9 @@ impl Rule for UnknownHook {
         }
         // Helm hooks only count when no valid Argo type is present (§4.6).
         let argo_valid = r.annotation(ANN_HOOK).is_some_and(|e| {
-            csv(&e.value, text).iter().any(|t| hook_type(t.text).is_some())
+            csv(&e.value, text)
+                .iter()
+                .any(|t| hook_type(t.text).is_some())
         });
         if argo_valid {
             return;
@@ -70,7 +72,10 @@ impl Rule for UnknownHook {
                 }
                 let known = HELM_HOOK_VALUES.contains(&t.text);
                 let msg = if known {
-                    format!("Helm hook `{}` has no Argo CD equivalent{consequence}", t.text)
+                    format!(
+                        "Helm hook `{}` has no Argo CD equivalent{consequence}",
+                        t.text
+                    )
                 } else {
                     format!(
                         "unknown Helm hook `{}`{}{consequence}",

@@ -90,10 +90,10 @@ impl Rule for UnknownSyncOption {
         }
         if let Some(list) = app_sync_options(r) {
             for item in list.items() {
-                if let Some(opt) = item.str() {
-                    if !is_known_sync_option(opt) {
-                        report(cx, r, item.span, opt, false, out);
-                    }
+                if let Some(opt) = item.str()
+                    && !is_known_sync_option(opt)
+                {
+                    report(cx, r, item.span, opt, false, out);
                 }
             }
         }

@@ -27,10 +27,16 @@ impl Rule for YamlSyntax {
         }
         if let Some(span) = f.bad_utf8 {
             out.push(
-                Diagnostic::new(INFO.id, INFO.severity, f.file, span, "file is not valid UTF-8")
-                    .label("invalid byte here")
-                    .help("save the file as UTF-8")
-                    .note(NOTE),
+                Diagnostic::new(
+                    INFO.id,
+                    INFO.severity,
+                    f.file,
+                    span,
+                    "file is not valid UTF-8",
+                )
+                .label("invalid byte here")
+                .help("save the file as UTF-8")
+                .note(NOTE),
             );
         }
         for issue in &f.yaml.issues {

@@ -24,12 +24,16 @@ pub fn tree(name: &str, files: &[(&str, &str)]) -> PathBuf {
 
 /// (rule, file relative to `dir`, line) of every finding when linting `dir`.
 pub fn findings(dir: &Path) -> Vec<(String, String, usize)> {
-    let (loaded, diags, _) = synclint::check_paths(&[dir.to_string_lossy().into_owned()], None).unwrap();
+    let (loaded, diags, _) =
+        synclint::check_paths(&[dir.to_string_lossy().into_owned()], None).unwrap();
     let mut out: Vec<(String, String, usize)> = diags
         .iter()
         .map(|d| {
             let f = &loaded.files[d.file];
-            let rel = f.path.strip_prefix(dir).map_or_else(|_| f.name.clone(), |p| p.to_string_lossy().into_owned());
+            let rel = f
+                .path
+                .strip_prefix(dir)
+                .map_or_else(|_| f.name.clone(), |p| p.to_string_lossy().into_owned());
             (d.rule.to_string(), rel, f.line_col(d.span.start).line)
         })
         .collect();
