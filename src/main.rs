@@ -184,6 +184,15 @@ fn main() -> ExitCode {
                         );
                     }
                 }
+                for app in &a.model.apps {
+                    for src in app.sources.iter().filter(|s| !s.dir.is_dir()) {
+                        eprintln!(
+                            "app {}: source path {} is not in this tree; its manifests are linted without it",
+                            app.name,
+                            src.dir.display()
+                        );
+                    }
+                }
                 for &f in &a.model.fragments {
                     eprintln!(
                         "skipped {}: a kustomize patch (a fragment, not a whole object)",
@@ -206,15 +215,7 @@ fn main() -> ExitCode {
                                 && std::env::var_os("NO_COLOR").is_none()
                         }
                     };
-                    let mut t = human::render(&loaded.files, &diags, &a.summary, color);
-                    if quiet {
-                        let keep = t.lines().count().saturating_sub(1);
-                        t = t.lines().take(keep).collect::<Vec<_>>().join("\n");
-                        if !t.is_empty() {
-                            t.push('\n');
-                        }
-                    }
-                    t
+                    human::render(&loaded.files, &diags, &a.summary, color, quiet)
                 }
             };
             print(&text);

@@ -84,7 +84,8 @@ impl<'a> Node<'a> {
     }
     pub fn entry(&self, key: &str) -> Option<&Entry<'a>> {
         match &self.kind {
-            NodeKind::Map(entries) => entries.iter().find(|e| e.key.str() == Some(key)),
+            // Like Go's lenient decoder (Argo CD), the last of repeated keys wins.
+            NodeKind::Map(entries) => entries.iter().rev().find(|e| e.key.str() == Some(key)),
             _ => None,
         }
     }

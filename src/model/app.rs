@@ -58,6 +58,8 @@ pub struct App<'a> {
     pub self_heal_span: Option<Span>,
     pub ignore_differences: Vec<IgnoreDiff<'a>>,
     pub sources: Vec<AppSource>,
+    /// Built by Kustomize (which refuses duplicate objects) rather than read as a directory.
+    pub kustomize: bool,
 }
 
 impl App<'_> {
@@ -140,6 +142,7 @@ pub fn from_application<'a>(id: AppId, r: &Resource<'a>, repo_roots: &[PathBuf])
         self_heal_span: self_heal_node.map(|n| n.span),
         ignore_differences,
         sources,
+        kustomize: false,
     }
 }
 

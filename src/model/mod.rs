@@ -113,6 +113,7 @@ impl<'a> Model<'a> {
             let mut members = Vec::new();
             for src in &app.sources {
                 if kust.by_dir.contains_key(&src.dir) {
+                    app.kustomize = true;
                     members.extend(file_resources(&kust.closure(&src.dir, &files_by_path)));
                 } else if self.loaded.chart_dirs.contains(&src.dir) {
                     // Helm charts are rendered in a later version; raw templates are skipped.
@@ -159,8 +160,17 @@ impl<'a> Model<'a> {
                 continue;
             }
             claimed.extend(members.iter().copied());
-            let name = display_dir(dir);
-            apps.push(implicit(apps.len(), name, members));
+            // Named like the user sees the directory: from the kustomization file's display path.
+            let name = kustomize::NAMES
+                .iter()
+                .find_map(|n| files_by_path.get(dir.join(n).as_path()))
+                .map_or_else(
+                    || dir.to_string_lossy().into_owned(),
+                    |&f| parent_name(&files[f].name),
+                );
+            let mut app = implicit(apps.len(), name, members);
+            app.kustomize = true;
+            apps.push(app);
         }
 
         // Everything else is grouped the way a Directory Application reads it: one app per
@@ -173,7 +183,7 @@ impl<'a> Model<'a> {
                     files[f]
                         .path
                         .parent()
-                        .map_or_else(|| root.name.clone(), display_dir)
+                        .map_or_else(|| root.name.clone(), |_| parent_name(&files[f].name))
                 } else {
                     root.name.clone()
                 };
@@ -202,14 +212,11 @@ impl<'a> Model<'a> {
     }
 }
 
-fn display_dir(dir: &Path) -> String {
-    let cwd = std::env::current_dir().unwrap_or_default();
-    let rel = dir.strip_prefix(&cwd).unwrap_or(dir);
-    let s = rel.to_string_lossy();
-    if s.is_empty() {
-        ".".into()
-    } else {
-        s.into_owned()
+/// The directory part of a file's display name (`.` for a bare file name).
+fn parent_name(name: &str) -> String {
+    match Path::new(name).parent().map(|p| p.to_string_lossy()) {
+        Some(p) if !p.is_empty() => p.into_owned(),
+        _ => ".".into(),
     }
 }
 
@@ -226,6 +233,7 @@ fn implicit<'a>(id: AppId, name: String, resources: Vec<ResId>) -> App<'a> {
         self_heal_span: None,
         ignore_differences: Vec::new(),
         sources: Vec::new(),
+        kustomize: false,
     }
 }
 

@@ -54,6 +54,7 @@ pub fn render(
     diags: &[Diagnostic],
     summary: &Summary,
     color: bool,
+    quiet: bool,
 ) -> String {
     let renderer = if color {
         Renderer::styled()
@@ -111,6 +112,9 @@ pub fn render(
         }
         let report: Vec<Group<'_>> = vec![group];
         let _ = writeln!(out, "{}\n", renderer.render(&report));
+    }
+    if quiet {
+        return out;
     }
     if !diags.is_empty() {
         let _ = writeln!(

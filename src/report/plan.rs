@@ -82,8 +82,14 @@ pub fn table(m: &Model<'_>, plans: &[Plan<'_>]) -> String {
                     },
                 );
                 let mut notes: Vec<String> = Vec::new();
-                if t.hook {
-                    notes.push("hook: runs to completion".into());
+                let completes = t.res.is_some_and(|id| {
+                    let r = &m.resources[id];
+                    crate::rules::waits_to_complete(r)
+                });
+                if t.hook && completes {
+                    notes.push("hook: waits until it completes".into());
+                } else if t.hook {
+                    notes.push("hook: done once created".into());
                 } else if plan.waited_on(ti) {
                     notes.push("Healthy before the next step".into());
                 }

@@ -64,6 +64,22 @@ impl Rule for DuplicateResource {
                         cx.model.files[df].name
                     )
                 };
+                if app.kustomize {
+                    let mut d = cx
+                        .finding(
+                            &INFO,
+                            k,
+                            k.name_span,
+                            format!("{} is included twice in kustomization-built {app_words}: `kustomize build` fails, so the app cannot sync", k.display()),
+                        )
+                        .label("second copy")
+                        .related(d.file, d.name_span, "first copy")
+                        .help("include the object once; use a patch to change it in an overlay")
+                        .note("kustomize refuses two resources with the same id (may not add resource with an already registered id), and Argo CD then fails manifest generation for the whole app");
+                    d.severity = Severity::Error;
+                    out.push(d);
+                    continue;
+                }
                 out.push(
                     cx.finding(&INFO, k, k.name_span, message)
                         .label("this copy wins")

@@ -180,6 +180,11 @@ fn sort_and_dedup(cx: &Cx<'_, '_>, out: &mut Vec<Diagnostic>) {
     });
 }
 
+/// A hook kind whose health tracks a running workload (it is waited on until it completes).
+pub fn waits_to_complete(r: &Resource<'_>) -> bool {
+    sync_deadlock::pod_health(r) || r.is("argoproj.io", "Workflow")
+}
+
 /// "did you mean" for a misspelled value: same letters in another case first, then the closest
 /// candidate by edit distance.
 pub fn suggest<'c>(input: &str, candidates: &[&'c str]) -> Option<&'c str> {
