@@ -332,3 +332,31 @@ fn spans_point_at_the_exact_value() {
     assert_eq!(&loaded.files[rel.file].text[rel.span.range()], "migrator");
     assert!(d.help.is_some() && d.note.is_some());
 }
+
+#[test]
+fn kustomize_refuses_duplicates_unless_it_renames_them() {
+    let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n";
+    let files = [
+        ("app/kustomization.yaml", "resources:\n- a\n- b\n"),
+        ("app/a/kustomization.yaml", "resources:\n- cm.yaml\n"),
+        ("app/a/cm.yaml", cm),
+        ("app/b/kustomization.yaml", "resources:\n- cm.yaml\n"),
+        ("app/b/cm.yaml", cm),
+    ];
+    let dir = tree("engine-kustomize-dup", &files);
+    let (_, diags, _) = synclint::check_paths(&[dir.to_string_lossy().into_owned()], None).unwrap();
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(
+        (diags[0].rule, diags[0].severity),
+        ("duplicate-resource", synclint::diag::Severity::Error)
+    );
+    assert!(diags[0].message.contains("Kustomize builds"));
+    // `namespace:` in b re-namespaces its copy: no longer the same object.
+    let mut renamed = files;
+    renamed[3] = (
+        "app/b/kustomization.yaml",
+        "namespace: other\nresources:\n- cm.yaml\n",
+    );
+    let dir = tree("engine-kustomize-renamed", &renamed);
+    assert_eq!(rules_of(&dir), vec![]);
+}

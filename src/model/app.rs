@@ -60,6 +60,8 @@ pub struct App<'a> {
     pub sources: Vec<AppSource>,
     /// Built by Kustomize (which refuses duplicate objects) rather than read as a directory.
     pub kustomize: bool,
+    /// Kustomize renames or re-namespaces objects: identities are only known after a build.
+    pub renamed: bool,
 }
 
 impl App<'_> {
@@ -143,6 +145,7 @@ pub fn from_application<'a>(id: AppId, r: &Resource<'a>, repo_roots: &[PathBuf])
         ignore_differences,
         sources,
         kustomize: false,
+        renamed: false,
     }
 }
 

@@ -13,6 +13,8 @@ pub const NAMES: &[&str] = &["kustomization.yaml", "kustomization.yml", "Kustomi
 pub struct Kustomization {
     /// Files and directories listed under `resources`, `bases`, `components` (absolute).
     pub includes: Vec<PathBuf>,
+    /// Sets `namespace`, `namePrefix` or `nameSuffix`: object identities change when built.
+    pub renames: bool,
 }
 
 #[derive(Debug, Default)]
@@ -45,7 +47,12 @@ impl Kustomizations {
             };
             let root = &doc.root;
             let join = |s: &str| normalize(&dir.join(s));
-            let mut k = Kustomization::default();
+            let mut k = Kustomization {
+                renames: ["namespace", "namePrefix", "nameSuffix"]
+                    .iter()
+                    .any(|key| root.get(key).is_some()),
+                ..Kustomization::default()
+            };
             for key in ["resources", "bases", "components"] {
                 for item in root.get(key).map(Node::items).unwrap_or(&[]) {
                     if let Some(s) = item.non_empty_str().filter(|s| !is_remote(s)) {
@@ -121,6 +128,29 @@ impl Kustomizations {
                 self.collect(inc, files_by_path, seen, out);
             }
         }
+    }
+
+    /// Does building `dir` rename or re-namespace objects anywhere along the way?
+    pub fn renames(&self, dir: &Path) -> bool {
+        let mut seen = HashSet::new();
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            if !seen.insert(d.clone()) {
+                continue;
+            }
+            if let Some(k) = self.by_dir.get(&d) {
+                if k.renames {
+                    return true;
+                }
+                stack.extend(
+                    k.includes
+                        .iter()
+                        .filter(|p| self.by_dir.contains_key(*p))
+                        .cloned(),
+                );
+            }
+        }
+        false
     }
 
     /// Directories reached from another kustomization (not roots).

@@ -114,6 +114,7 @@ impl<'a> Model<'a> {
             for src in &app.sources {
                 if kust.by_dir.contains_key(&src.dir) {
                     app.kustomize = true;
+                    app.renamed |= kust.renames(&src.dir);
                     members.extend(file_resources(&kust.closure(&src.dir, &files_by_path)));
                 } else if self.loaded.chart_dirs.contains(&src.dir) {
                     // Helm charts are rendered in a later version; raw templates are skipped.
@@ -170,6 +171,7 @@ impl<'a> Model<'a> {
                 );
             let mut app = implicit(apps.len(), name, members);
             app.kustomize = true;
+            app.renamed = kust.renames(dir);
             apps.push(app);
         }
 
@@ -234,6 +236,7 @@ fn implicit<'a>(id: AppId, name: String, resources: Vec<ResId>) -> App<'a> {
         ignore_differences: Vec::new(),
         sources: Vec::new(),
         kustomize: false,
+        renamed: false,
     }
 }
 

@@ -29,6 +29,10 @@ impl Rule for DuplicateResource {
         plan: &Plan<'_>,
         out: &mut Vec<Diagnostic>,
     ) {
+        // Until Kustomize output is rendered, renamed objects' identities are unknown.
+        if app.renamed {
+            return;
+        }
         let res = &cx.model.resources;
         let app_words = if app.is_implicit() {
             "this app".to_string()
@@ -70,7 +74,7 @@ impl Rule for DuplicateResource {
                             &INFO,
                             k,
                             k.name_span,
-                            format!("{} is included twice in kustomization-built {app_words}: `kustomize build` fails, so the app cannot sync", k.display()),
+                            format!("{} is included twice in {app_words}, which Kustomize builds: `kustomize build` fails, so the app cannot sync", k.display()),
                         )
                         .label("second copy")
                         .related(d.file, d.name_span, "first copy")
