@@ -42,6 +42,15 @@ enum FailOn {
     Never,
 }
 
+/// How manifests that no Application claims are grouped into apps.
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum ImplicitApps {
+    /// One app per directory, as a Directory-type Application reads it (non-recursive)
+    PerDirectory,
+    /// One app per command-line path (everything under a directory syncs together)
+    PerPath,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum Color {
     Auto,
@@ -68,12 +77,18 @@ enum Command {
         /// Also list the files that were skipped, and why (on stderr)
         #[arg(long, short)]
         verbose: bool,
+        /// Grouping of manifests that no Application in the tree claims
+        #[arg(long, value_enum, default_value = "per-directory")]
+        implicit_apps: ImplicitApps,
     },
     /// Print the sync plan Argo CD will execute for each app
     Plan {
         paths: Vec<String>,
         #[arg(long, value_enum, default_value = "table")]
         format: PlanFormat,
+        /// Grouping of manifests that no Application in the tree claims
+        #[arg(long, value_enum, default_value = "per-directory")]
+        implicit_apps: ImplicitApps,
     },
     /// List the rules
     Rules,
@@ -138,15 +153,20 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        Command::Plan { paths, format } => {
+        Command::Plan {
+            paths,
+            format,
+            implicit_apps,
+        } => {
             let (paths, stdin) = read_inputs(paths);
-            let loaded = match load::load(&paths, stdin) {
+            let mut loaded = match load::load(&paths, stdin) {
                 Ok(l) => l,
                 Err(e) => {
                     eprintln!("error: {e}");
                     return ExitCode::from(2);
                 }
             };
+            loaded.group_per_path = implicit_apps == ImplicitApps::PerPath;
             let parsed = load::parse_all(&loaded);
             let a = analyze(&loaded, &parsed);
             let text = match format {
@@ -164,15 +184,17 @@ fn main() -> ExitCode {
             quiet,
             color,
             verbose,
+            implicit_apps,
         } => {
             let (paths, stdin) = read_inputs(paths);
-            let loaded = match load::load(&paths, stdin) {
+            let mut loaded = match load::load(&paths, stdin) {
                 Ok(l) => l,
                 Err(e) => {
                     eprintln!("error: {e}");
                     return ExitCode::from(2);
                 }
             };
+            loaded.group_per_path = implicit_apps == ImplicitApps::PerPath;
             let parsed = load::parse_all(&loaded);
             let a = analyze(&loaded, &parsed);
             if verbose {

@@ -431,3 +431,37 @@ fn a_large_file_is_linted() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["summary"]["resources"], 20_000);
 }
+
+#[test]
+fn implicit_apps_per_path_syncs_a_whole_tree_together() {
+    // The hook and the ServiceAccount it needs live in different directories.
+    let job = DEADLOCK.split("---\n").nth(1).unwrap();
+    let sa = DEADLOCK.split("---\n").next().unwrap();
+    let dir = tree(
+        "cli-per-path",
+        &[("hooks/job.yaml", job), ("base/sa.yaml", sa)],
+    );
+    let d = dir.to_str().unwrap();
+    assert_eq!(
+        synclint(&["check", d], None).status.code(),
+        Some(0),
+        "per directory: two apps"
+    );
+    let out = synclint(
+        &[
+            "check",
+            "--implicit-apps",
+            "per-path",
+            "--color",
+            "never",
+            d,
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out).contains("error[sync-deadlock]"),
+        "{}",
+        text(&out)
+    );
+}

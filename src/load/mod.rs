@@ -58,6 +58,9 @@ pub struct Loaded {
     pub bad_utf8: Vec<Option<Span>>,
     /// Helm chart directories met while walking (they hold `Chart.yaml`).
     pub chart_dirs: Vec<PathBuf>,
+    /// Group manifests no Application claims into one app per command-line path, instead of one
+    /// per directory (`--implicit-apps per-path`).
+    pub group_per_path: bool,
 }
 
 #[derive(Debug)]
@@ -175,6 +178,7 @@ pub fn load(inputs: &[String], stdin: Option<String>) -> Result<Loaded, LoadErro
         classes,
         bad_utf8,
         chart_dirs: chart_dirs_abs,
+        group_per_path: false,
     })
 }
 

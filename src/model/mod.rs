@@ -181,7 +181,7 @@ impl<'a> Model<'a> {
         for root in &self.loaded.roots {
             let mut groups: BTreeMap<String, Vec<ResId>> = BTreeMap::new();
             for &f in &root.files {
-                let key = if root.is_dir {
+                let key = if root.is_dir && !self.loaded.group_per_path {
                     files[f]
                         .path
                         .parent()
