@@ -4,12 +4,15 @@
 //! Data flows one way: files → documents with spans (`load`) → resources and apps (`model`) →
 //! sync plans (`plan`) → findings (`rules`) → reporters (`report`).
 
+pub mod baseline;
+pub mod config;
 pub mod diag;
 pub mod load;
 pub mod model;
 pub mod plan;
 pub mod report;
 pub mod rules;
+pub mod suppress;
 
 use diag::{Diagnostic, Severity};
 use load::{Loaded, ParsedFile};
@@ -25,19 +28,38 @@ pub struct Analysis<'a> {
     pub summary: Summary,
 }
 
-/// Model, plan and lint parsed files.
+/// Model, plan and lint parsed files with default settings.
 pub fn analyze<'a>(loaded: &'a Loaded, parsed: &'a [ParsedFile<'a>]) -> Analysis<'a> {
+    analyze_with(loaded, parsed, &config::Config::default())
+}
+
+/// Model, plan and lint parsed files: rules the config turns off are not run, severities are
+/// overridden, and suppressions are applied.
+pub fn analyze_with<'a>(
+    loaded: &'a Loaded,
+    parsed: &'a [ParsedFile<'a>],
+    config: &config::Config,
+) -> Analysis<'a> {
     let model = Model::build(loaded, parsed);
     let plans = plan::build_all(&model);
     let cx = rules::Cx {
         model: &model,
         plans: &plans,
     };
-    let diagnostics = rules::run(&cx, &|_| true);
+    let enabled = |id: &str| config.enabled(id);
+    let mut diagnostics = rules::run(&cx, &enabled);
+    let suppressed = suppress::apply(&model, &mut diagnostics, &enabled);
+    for d in &mut diagnostics {
+        if let Some(s) = config.severity(d.rule) {
+            d.severity = s;
+        }
+    }
+    rules::sort(&model, &mut diagnostics);
     let mut summary = Summary {
         files: loaded.files.len(),
         documents: model.documents,
         resources: model.resources.len(),
+        suppressed,
         ..Summary::default()
     };
     summary.count(&diagnostics);

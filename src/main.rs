@@ -1,13 +1,15 @@
 //! The command line: parse arguments, call the library, map the result to an exit code.
 
 use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use synclint::config::{self, Config};
 use synclint::diag::Severity;
-use synclint::report::{human, json, plan};
-use synclint::{analyze, load, rules};
+use synclint::report::{github, human, json, plan, sarif};
+use synclint::{analyze_with, baseline, load, rules};
 
 #[derive(Parser)]
 #[command(
@@ -25,6 +27,8 @@ struct Cli {
 enum Format {
     Human,
     Json,
+    Sarif,
+    Github,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -58,18 +62,37 @@ enum Color {
     Never,
 }
 
+/// Options shared by `check` and `plan`.
+#[derive(Args)]
+struct Input {
+    /// Files or directories (default: the current directory); `-` reads stdin
+    paths: Vec<String>,
+    /// Config file (default: .synclint.yaml in the current directory or a parent)
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Ignore any .synclint.yaml
+    #[arg(long, conflicts_with = "config")]
+    no_config: bool,
+    /// Grouping of manifests that no Application in the tree claims
+    #[arg(long, value_enum, default_value = "per-directory")]
+    implicit_apps: ImplicitApps,
+    /// Lint stdin (`-`) as if it were this file, in the tree that holds it (for editors)
+    #[arg(long, value_name = "PATH")]
+    stdin_filename: Option<String>,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Lint files and directories (`-` reads a YAML stream from stdin)
     Check {
-        /// Files or directories (default: the current directory)
-        paths: Vec<String>,
+        #[command(flatten)]
+        input: Input,
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
-        /// Exit 1 when a finding at or above this severity is reported
-        #[arg(long, value_enum, default_value = "error")]
-        fail_on: FailOn,
-        /// Only print errors and warnings, and no summary line
+        /// Exit 1 when a finding at or above this severity is reported [default: error]
+        #[arg(long, value_enum)]
+        fail_on: Option<FailOn>,
+        /// Only print findings: no summary line, no infos
         #[arg(long, short)]
         quiet: bool,
         #[arg(long, value_enum, default_value = "auto")]
@@ -77,18 +100,23 @@ enum Command {
         /// Also list the files that were skipped, and why (on stderr)
         #[arg(long, short)]
         verbose: bool,
-        /// Grouping of manifests that no Application in the tree claims
-        #[arg(long, value_enum, default_value = "per-directory")]
-        implicit_apps: ImplicitApps,
+        /// Report only findings not recorded in this baseline file
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
+        /// Record the current findings in this baseline file (and exit 0)
+        #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+        write_baseline: Option<PathBuf>,
+        /// Treat PATHS as the files to report on: lint the whole repository around them (git root
+        /// of the current directory) and report findings in or about these files (pre-commit)
+        #[arg(long)]
+        report_only: bool,
     },
     /// Print the sync plan Argo CD will execute for each app
     Plan {
-        paths: Vec<String>,
+        #[command(flatten)]
+        input: Input,
         #[arg(long, value_enum, default_value = "table")]
         format: PlanFormat,
-        /// Grouping of manifests that no Application in the tree claims
-        #[arg(long, value_enum, default_value = "per-directory")]
-        implicit_apps: ImplicitApps,
     },
     /// List the rules
     Rules,
@@ -99,21 +127,71 @@ enum Command {
     },
 }
 
-fn read_inputs(paths: Vec<String>) -> (Vec<String>, Option<String>) {
+fn usage_error(msg: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {msg}");
+    ExitCode::from(2)
+}
+
+/// Find and validate the config.
+fn read_config(input: &Input) -> Result<Config, String> {
+    if input.no_config {
+        return Ok(Config::default());
+    }
+    let path = match &input.config {
+        Some(p) => Some(p.clone()),
+        None => config::discover(Path::new(".")),
+    };
+    match path {
+        Some(p) => config::load(&p),
+        None => Ok(Config::default()),
+    }
+}
+
+fn exclude_set(cfg: &Config) -> Result<Option<(PathBuf, globset::GlobSet)>, String> {
+    if cfg.exclude.is_empty() {
+        return Ok(None);
+    }
+    let mut b = globset::GlobSetBuilder::new();
+    for pat in &cfg.exclude {
+        let pat = pat.trim_start_matches("./").trim_end_matches('/');
+        for p in [pat.to_string(), format!("{pat}/**")] {
+            let g = globset::GlobBuilder::new(&p)
+                .literal_separator(true)
+                .build()
+                .map_err(|e| format!("config `exclude`: {e}"))?;
+            b.add(g);
+        }
+    }
+    let set = b.build().map_err(|e| e.to_string())?;
+    Ok(Some((load::absolute(&cfg.base_dir()), set)))
+}
+
+/// Read the inputs (and stdin when one of them is `-`).
+fn load_inputs(input: &Input, cfg: &Config, paths: Vec<String>) -> Result<load::Loaded, String> {
     let paths = if paths.is_empty() {
         vec![".".to_string()]
     } else {
         paths
     };
     let stdin = paths.iter().any(|p| p == "-").then(|| {
-        let mut s = String::new();
         let mut bytes = Vec::new();
-        if std::io::stdin().read_to_end(&mut bytes).is_ok() {
-            s = String::from_utf8_lossy(&bytes).into_owned();
-        }
-        s
+        let _ = std::io::stdin().read_to_end(&mut bytes);
+        String::from_utf8_lossy(&bytes).into_owned()
     });
-    (paths, stdin)
+    let opts = load::LoadOptions {
+        exclude: exclude_set(cfg)?,
+        stdin_filename: input.stdin_filename.clone().filter(|_| stdin.is_some()),
+    };
+    let mut loaded = load::load_with(&paths, stdin, &opts).map_err(|e| e.to_string())?;
+    loaded.group_per_path = input.implicit_apps == ImplicitApps::PerPath;
+    Ok(loaded)
+}
+
+fn repo_root(loaded: &load::Loaded) -> Option<PathBuf> {
+    loaded
+        .roots
+        .first()
+        .and_then(|r| r.repo_roots.first().cloned())
 }
 
 fn main() -> ExitCode {
@@ -146,29 +224,23 @@ fn main() -> ExitCode {
             }
             None => {
                 let ids: Vec<&str> = rules::RULES.iter().map(|r| r.info().id).collect();
-                eprintln!(
-                    "error: unknown rule `{rule}`{}; run `synclint rules` for the list",
+                usage_error(format!(
+                    "unknown rule `{rule}`{}; run `synclint rules` for the list",
                     rules::did_you_mean(&rule, &ids)
-                );
-                ExitCode::from(2)
+                ))
             }
         },
-        Command::Plan {
-            paths,
-            format,
-            implicit_apps,
-        } => {
-            let (paths, stdin) = read_inputs(paths);
-            let mut loaded = match load::load(&paths, stdin) {
-                Ok(l) => l,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    return ExitCode::from(2);
-                }
+        Command::Plan { input, format } => {
+            let cfg = match read_config(&input) {
+                Ok(c) => c,
+                Err(e) => return usage_error(e),
             };
-            loaded.group_per_path = implicit_apps == ImplicitApps::PerPath;
+            let loaded = match load_inputs(&input, &cfg, input.paths.clone()) {
+                Ok(l) => l,
+                Err(e) => return usage_error(e),
+            };
             let parsed = load::parse_all(&loaded);
-            let a = analyze(&loaded, &parsed);
+            let a = analyze_with(&loaded, &parsed, &cfg);
             let text = match format {
                 PlanFormat::Table => plan::table(&a.model, &a.plans),
                 PlanFormat::Json => plan::json(&a.model, &a.plans) + "\n",
@@ -178,56 +250,103 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Check {
-            paths,
+            input,
             format,
             fail_on,
             quiet,
             color,
             verbose,
-            implicit_apps,
+            baseline: baseline_file,
+            write_baseline,
+            report_only,
         } => {
-            let (paths, stdin) = read_inputs(paths);
-            let mut loaded = match load::load(&paths, stdin) {
-                Ok(l) => l,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    return ExitCode::from(2);
-                }
+            let cfg = match read_config(&input) {
+                Ok(c) => c,
+                Err(e) => return usage_error(e),
             };
-            loaded.group_per_path = implicit_apps == ImplicitApps::PerPath;
+            // --report-only: the paths name files to report on; the repository is the input.
+            let (paths, only): (Vec<String>, Vec<PathBuf>) = if report_only {
+                let cwd = load::absolute(Path::new("."));
+                let top = cwd
+                    .ancestors()
+                    .find(|a| a.join(".git").exists())
+                    .map_or_else(|| ".".to_string(), |_| repo_relative_top(&cwd));
+                let files = input
+                    .paths
+                    .iter()
+                    .map(|p| load::absolute(Path::new(p)))
+                    .collect();
+                (vec![top], files)
+            } else {
+                (input.paths.clone(), Vec::new())
+            };
+            let only: Vec<PathBuf> = match &input.stdin_filename {
+                Some(name) if input.paths.iter().any(|p| p == "-") => {
+                    vec![load::absolute(Path::new(name))]
+                }
+                _ => only,
+            };
+            let loaded = match load_inputs(&input, &cfg, paths) {
+                Ok(l) => l,
+                Err(e) => return usage_error(e),
+            };
             let parsed = load::parse_all(&loaded);
-            let a = analyze(&loaded, &parsed);
+            let a = analyze_with(&loaded, &parsed, &cfg);
             if verbose {
-                for (i, c) in loaded.classes.iter().enumerate() {
-                    if *c == load::FileClass::NotManifest {
-                        eprintln!(
-                            "skipped {}: no apiVersion/kind (not a Kubernetes manifest)",
-                            loaded.files[i].name
-                        );
-                    }
-                }
-                for app in &a.model.apps {
-                    for src in app.sources.iter().filter(|s| !s.dir.is_dir()) {
-                        eprintln!(
-                            "app {}: source path {} is not in this tree; its manifests are linted without it",
-                            app.name,
-                            src.dir.display()
-                        );
-                    }
-                }
-                for &f in &a.model.fragments {
-                    eprintln!(
-                        "skipped {}: a kustomize patch (a fragment, not a whole object)",
-                        loaded.files[f].name
-                    );
-                }
+                print_skipped(&loaded, &a);
             }
             let mut diags = a.diagnostics.clone();
+            let mut summary = a.summary.clone();
+            if !only.is_empty() {
+                let wanted = |f: usize| only.contains(&loaded.files[f].path);
+                diags.retain(|d| wanted(d.file) || d.related.iter().any(|r| wanted(r.file)));
+            }
+            if let Some(path) = &write_baseline {
+                let root = load::absolute(path).parent().map(Path::to_path_buf);
+                let text = baseline::write(&loaded.files, &diags, root.as_deref());
+                if let Err(e) = std::fs::write(path, text) {
+                    return usage_error(format!("{}: {e}", path.display()));
+                }
+                eprintln!("wrote {} finding(s) to {}", diags.len(), path.display());
+                return ExitCode::SUCCESS;
+            }
+            if let Some(path) = &baseline_file {
+                let b = match baseline::read(path) {
+                    Ok(b) => b,
+                    Err(e) => return usage_error(e),
+                };
+                let root = load::absolute(path).parent().map(Path::to_path_buf);
+                summary.baselined =
+                    baseline::filter(&loaded.files, &mut diags, &b, root.as_deref());
+            }
+            let (mut e, mut w, mut i) = (0, 0, 0);
+            for d in &diags {
+                match d.severity {
+                    Severity::Error => e += 1,
+                    Severity::Warning => w += 1,
+                    Severity::Info => i += 1,
+                }
+            }
+            (summary.errors, summary.warnings, summary.infos) = (e, w, i);
+            let level = match fail_on.or_else(|| {
+                cfg.fail_on
+                    .as_deref()
+                    .and_then(|s| FailOn::from_str(s, true).ok())
+            }) {
+                None | Some(FailOn::Error) => Some(Severity::Error),
+                Some(FailOn::Warning) => Some(Severity::Warning),
+                Some(FailOn::Info) => Some(Severity::Info),
+                Some(FailOn::Never) => None,
+            };
+            let code = synclint::exit_code(&diags, level);
             if quiet {
                 diags.retain(|d| d.severity > Severity::Info);
             }
+            let root = repo_root(&loaded);
             let text = match format {
-                Format::Json => json::render(&loaded.files, &diags, &a.summary) + "\n",
+                Format::Json => json::render(&loaded.files, &diags, &summary) + "\n",
+                Format::Sarif => sarif::render(&loaded.files, &diags, root.as_deref()) + "\n",
+                Format::Github => github::render(&loaded.files, &diags),
                 Format::Human => {
                     let color = match color {
                         Color::Always => true,
@@ -237,18 +356,54 @@ fn main() -> ExitCode {
                                 && std::env::var_os("NO_COLOR").is_none()
                         }
                     };
-                    human::render(&loaded.files, &diags, &a.summary, color, quiet)
+                    human::render(&loaded.files, &diags, &summary, color, quiet)
                 }
             };
             print(&text);
-            let level = match fail_on {
-                FailOn::Error => Some(Severity::Error),
-                FailOn::Warning => Some(Severity::Warning),
-                FailOn::Info => Some(Severity::Info),
-                FailOn::Never => None,
-            };
-            ExitCode::from(synclint::exit_code(&a.diagnostics, level) as u8)
+            ExitCode::from(code as u8)
         }
+    }
+}
+
+/// The git work tree root as a path relative to the current directory.
+fn repo_relative_top(cwd: &Path) -> String {
+    let mut up = PathBuf::new();
+    for a in cwd.ancestors() {
+        if a.join(".git").exists() {
+            break;
+        }
+        up.push("..");
+    }
+    if up.as_os_str().is_empty() {
+        ".".into()
+    } else {
+        up.to_string_lossy().into_owned()
+    }
+}
+
+fn print_skipped(loaded: &load::Loaded, a: &synclint::Analysis<'_>) {
+    for (i, c) in loaded.classes.iter().enumerate() {
+        if *c == load::FileClass::NotManifest {
+            eprintln!(
+                "skipped {}: no apiVersion/kind (not a Kubernetes manifest)",
+                loaded.files[i].name
+            );
+        }
+    }
+    for app in &a.model.apps {
+        for src in app.sources.iter().filter(|s| !s.dir.is_dir()) {
+            eprintln!(
+                "app {}: source path {} is not in this tree; its manifests are linted without it",
+                app.name,
+                src.dir.display()
+            );
+        }
+    }
+    for &f in &a.model.fragments {
+        eprintln!(
+            "skipped {}: a kustomize patch (a fragment, not a whole object)",
+            loaded.files[f].name
+        );
     }
 }
 

@@ -79,8 +79,82 @@ impl std::fmt::Display for LoadError {
     }
 }
 
+/// How to read the inputs beyond the paths themselves.
+#[derive(Default)]
+pub struct LoadOptions {
+    /// Files matching these globs (relative to the directory) are not read (config `exclude`).
+    pub exclude: Option<(PathBuf, globset::GlobSet)>,
+    /// Lint stdin as if it were this file, in the tree that holds it (editors' unsaved buffers).
+    pub stdin_filename: Option<String>,
+}
+
 /// Read the inputs. `stdin` supplies the text for a `-` input.
 pub fn load(inputs: &[String], stdin: Option<String>) -> Result<Loaded, LoadError> {
+    load_with(inputs, stdin, &LoadOptions::default())
+}
+
+/// The path from the current directory to `target` (`..` where needed), for display.
+fn relative_to_cwd(target: &Path) -> PathBuf {
+    let cwd = absolute(Path::new("."));
+    let common = cwd
+        .ancestors()
+        .find(|a| target.starts_with(a))
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let ups = cwd
+        .strip_prefix(&common)
+        .map_or(0, |p| p.components().count());
+    let mut out = PathBuf::new();
+    for _ in 0..ups {
+        out.push("..");
+    }
+    out.push(target.strip_prefix(&common).unwrap_or(target));
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out
+}
+
+pub fn load_with(
+    inputs: &[String],
+    stdin: Option<String>,
+    opts: &LoadOptions,
+) -> Result<Loaded, LoadError> {
+    // An editor buffer: lint the tree that holds the file, with stdin in its place.
+    if let Some(name) = &opts.stdin_filename {
+        let abs = absolute(Path::new(name));
+        let dir = abs.parent().map(Path::to_path_buf).unwrap_or_default();
+        let tree = git_root(&dir).unwrap_or(dir);
+        let tree_input = relative_to_cwd(&tree).to_string_lossy().into_owned();
+        let text = stdin.unwrap_or_default();
+        let mut loaded = load_with(
+            &[tree_input],
+            None,
+            &LoadOptions {
+                exclude: opts.exclude.clone(),
+                stdin_filename: None,
+            },
+        )?;
+        let (class, bad) = classify_text(name, text.as_bytes());
+        let file = SourceFile::new(name.clone(), abs.clone(), text);
+        match loaded.files.iter().position(|f| f.path == abs) {
+            Some(i) => {
+                loaded.files[i] = file;
+                loaded.classes[i] = class;
+                loaded.bad_utf8[i] = bad;
+            }
+            None => {
+                let id = loaded.files.len();
+                loaded.files.push(file);
+                loaded.classes.push(class);
+                loaded.bad_utf8.push(bad);
+                if let Some(r) = loaded.roots.first_mut() {
+                    r.files.push(id);
+                }
+            }
+        }
+        return Ok(loaded);
+    }
     let mut stdin = stdin;
     let mut pending: Vec<(String, PathBuf, usize)> = Vec::new(); // (display, path, root index)
     let mut roots = Vec::new();
@@ -129,7 +203,20 @@ pub fn load(inputs: &[String], stdin: Option<String>) -> Result<Loaded, LoadErro
             let walked = walk::walk(path);
             chart_dirs.extend(walked.chart_dirs);
             walk_errors.extend(walked.errors);
-            pending.extend(walked.files.into_iter().map(|p| (display(&p), p, ri)));
+            let excluded = |p: &Path| {
+                opts.exclude.as_ref().is_some_and(|(base, set)| {
+                    absolute(p)
+                        .strip_prefix(base)
+                        .is_ok_and(|rel| set.is_match(rel))
+                })
+            };
+            pending.extend(
+                walked
+                    .files
+                    .into_iter()
+                    .filter(|p| !excluded(p))
+                    .map(|p| (display(&p), p, ri)),
+            );
         } else {
             pending.push((input.clone(), path.to_path_buf(), ri));
         }

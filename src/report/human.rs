@@ -131,11 +131,18 @@ pub fn summary_line(s: &Summary) -> String {
     if s.infos > 0 {
         parts.push(plural(s.infos, "note"));
     }
-    format!(
+    let mut line = format!(
         "{} in {} ({}, {})",
         parts.join(", "),
         plural(s.files, "file"),
         plural(s.documents, "document"),
         plural(s.resources, "resource")
-    )
+    );
+    if s.suppressed > 0 {
+        line.push_str(&format!("; {} suppressed", s.suppressed));
+    }
+    if s.baselined > 0 {
+        line.push_str(&format!("; {} in the baseline", s.baselined));
+    }
+    line
 }

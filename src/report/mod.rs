@@ -1,8 +1,10 @@
 //! Reporters: diagnostics → human | json, and the sync plan → table | json | mermaid.
 
+pub mod github;
 pub mod human;
 pub mod json;
 pub mod plan;
+pub mod sarif;
 
 use serde::Serialize;
 
@@ -16,6 +18,10 @@ pub struct Summary {
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
+    /// Findings silenced by a suppression annotation or comment.
+    pub suppressed: usize,
+    /// Findings left out because the baseline records them.
+    pub baselined: usize,
 }
 
 impl Summary {
@@ -35,5 +41,38 @@ fn plural(n: usize, one: &str) -> String {
         format!("{n} {one}")
     } else {
         format!("{n} {one}s")
+    }
+}
+
+/// A finding's identity that survives edits elsewhere in the file: rule, file (relative to the
+/// repository root), object, and the text under the primary span. Line numbers are left out.
+pub fn fingerprint(
+    files: &[crate::load::SourceFile],
+    d: &Diagnostic,
+    root: Option<&std::path::Path>,
+) -> String {
+    use std::hash::{Hash, Hasher};
+    let f = &files[d.file];
+    let path = root
+        .and_then(|r| f.path.strip_prefix(r).ok())
+        .map_or_else(|| f.name.clone(), |p| p.to_string_lossy().into_owned());
+    let text = f.text.get(d.span.range()).unwrap_or("");
+    let mut h = Fnv(0xcbf2_9ce4_8422_2325);
+    (d.rule, path.as_str(), &d.resource, text).hash(&mut h);
+    format!("{:016x}", h.finish())
+}
+
+/// FNV-1a: stable across Rust versions and platforms, unlike `DefaultHasher`.
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
     }
 }

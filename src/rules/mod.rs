@@ -17,6 +17,7 @@ mod sync_deadlock;
 mod unknown_delete_policy;
 mod unknown_hook;
 mod unknown_sync_option;
+mod unused_suppression;
 mod yaml_syntax;
 
 use rayon::prelude::*;
@@ -121,6 +122,7 @@ pub static RULES: &[&dyn Rule] = &[
     &unknown_delete_policy::UnknownDeletePolicy,
     &unknown_hook::UnknownHook,
     &unknown_sync_option::UnknownSyncOption,
+    &unused_suppression::UnusedSuppression,
     &yaml_syntax::YamlSyntax,
 ];
 
@@ -161,12 +163,13 @@ pub fn run(cx: &Cx<'_, '_>, enabled: &dyn Fn(&str) -> bool) -> Vec<Diagnostic> {
     for r in &rules {
         r.check_model(cx, &mut out);
     }
-    sort_and_dedup(cx, &mut out);
+    sort(cx.model, &mut out);
     out
 }
 
-fn sort_and_dedup(cx: &Cx<'_, '_>, out: &mut Vec<Diagnostic>) {
-    let files = cx.model.files;
+/// Sort by file, position, rule, message, and drop exact repeats (a base shared by two apps).
+pub fn sort(model: &Model<'_>, out: &mut Vec<Diagnostic>) {
+    let files = model.files;
     out.sort_by(|a, b| {
         (&files[a.file].name, a.span.start, a.rule, &a.message).cmp(&(
             &files[b.file].name,
@@ -178,6 +181,16 @@ fn sort_and_dedup(cx: &Cx<'_, '_>, out: &mut Vec<Diagnostic>) {
     out.dedup_by(|a, b| {
         a.rule == b.rule && a.file == b.file && a.span == b.span && a.message == b.message
     });
+}
+
+/// The one-sentence summary under a rule page's title.
+pub fn page_summary(doc: &str) -> &str {
+    doc.lines()
+        .skip_while(|l| !l.starts_with("**Severity:**"))
+        .skip(1)
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim()
 }
 
 /// A hook kind whose health tracks a running workload (it is waited on until it completes).

@@ -1,0 +1,235 @@
+//! `.synclint.yaml`: rule settings, excludes, fail threshold, target versions. Read with the same
+//! spanned YAML loader as manifests, so every config error has a line and column.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::diag::Severity;
+use crate::load::yaml::{self, Node, NodeKind};
+use crate::rules;
+
+pub const FILE_NAMES: &[&str] = &[".synclint.yaml", ".synclint.yml"];
+
+const KEYS: &[&str] = &[
+    "rules",
+    "exclude",
+    "fail-on",
+    "kubernetes-version",
+    "argocd-version",
+    "schema-dirs",
+];
+
+/// What the config says about one rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RuleSetting {
+    Off,
+    Severity(Severity),
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    /// The file it came from.
+    pub path: Option<PathBuf>,
+    pub rules: BTreeMap<String, RuleSetting>,
+    /// gitignore-style globs, relative to the config file's directory.
+    pub exclude: Vec<String>,
+    /// `error`, `warning`, `info` or `never`.
+    pub fail_on: Option<String>,
+    pub kubernetes_version: Option<String>,
+    pub argocd_version: Option<String>,
+    pub schema_dirs: Vec<PathBuf>,
+}
+
+impl Config {
+    /// The directory relative paths in the config are resolved against.
+    pub fn base_dir(&self) -> PathBuf {
+        self.path
+            .as_deref()
+            .and_then(Path::parent)
+            .map(Path::to_path_buf)
+            .unwrap_or_default()
+    }
+
+    pub fn enabled(&self, rule: &str) -> bool {
+        self.rules.get(rule) != Some(&RuleSetting::Off)
+    }
+
+    pub fn severity(&self, rule: &str) -> Option<Severity> {
+        match self.rules.get(rule) {
+            Some(RuleSetting::Severity(s)) => Some(*s),
+            _ => None,
+        }
+    }
+}
+
+/// `.synclint.yaml` in `start` or the nearest parent directory.
+pub fn discover(start: &Path) -> Option<PathBuf> {
+    let start = crate::load::absolute(start);
+    start
+        .ancestors()
+        .find_map(|d| FILE_NAMES.iter().map(|n| d.join(n)).find(|p| p.is_file()))
+}
+
+/// Load and validate a config file. Errors read `path:line:col: message`.
+pub fn load(path: &Path) -> Result<Config, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    parse(&text, path)
+}
+
+pub fn parse(text: &str, path: &Path) -> Result<Config, String> {
+    let file = crate::load::SourceFile::new(
+        path.display().to_string(),
+        path.to_path_buf(),
+        text.to_string(),
+    );
+    let at = |n: &Node<'_>, msg: String| {
+        let lc = file.line_col(n.span.start);
+        format!("{}:{}:{}: {msg}", path.display(), lc.line, lc.column)
+    };
+    let parsed = yaml::parse(text);
+    if let Some(i) = parsed.issues.first() {
+        let lc = file.line_col(i.span.start);
+        return Err(format!(
+            "{}:{}:{}: {}",
+            path.display(),
+            lc.line,
+            lc.column,
+            i.message
+        ));
+    }
+    let mut cfg = Config {
+        path: Some(crate::load::absolute(path)),
+        ..Config::default()
+    };
+    let Some(doc) = parsed.docs.first() else {
+        return Ok(cfg);
+    };
+    let root = &doc.root;
+    if !root.is_map() {
+        if root.str().is_none() {
+            return Ok(cfg);
+        }
+        return Err(at(root, "the config must be a mapping of settings".into()));
+    }
+    let string = |n: &Node<'_>, what: &str| -> Result<String, String> {
+        match n.scalar() {
+            Some(s) if !matches!(n.kind, NodeKind::Map(_) | NodeKind::Seq(_)) => {
+                Ok(s.value.to_string())
+            }
+            _ => Err(at(n, format!("`{what}` must be a string"))),
+        }
+    };
+    let list = |n: &Node<'_>, what: &str| -> Result<Vec<String>, String> {
+        match &n.kind {
+            NodeKind::Seq(items) => items.iter().map(|i| string(i, what)).collect(),
+            _ => Err(at(n, format!("`{what}` must be a list of strings"))),
+        }
+    };
+    for e in root.entries() {
+        let key = e.key.str().unwrap_or("");
+        match key {
+            "rules" => {
+                if !e.value.is_map() && e.value.str().is_some() {
+                    return Err(at(
+                        &e.value,
+                        "`rules` must map rule ids to off|error|warning|info".into(),
+                    ));
+                }
+                for r in e.value.entries() {
+                    let id = r.key.str().unwrap_or("");
+                    let ids: Vec<&str> = rules::RULES.iter().map(|x| x.info().id).collect();
+                    if !ids.contains(&id) {
+                        return Err(at(
+                            &r.key,
+                            format!("unknown rule `{id}`{}", rules::did_you_mean(id, &ids)),
+                        ));
+                    }
+                    let v = r.value.str().map(str::to_string).or_else(|| {
+                        r.value
+                            .as_bool()
+                            .map(|b| if b { "on".into() } else { "off".into() })
+                    });
+                    let setting = match v.as_deref() {
+                        Some("off") => RuleSetting::Off,
+                        Some("on") => continue,
+                        Some(s) if Severity::parse(s).is_some() => {
+                            RuleSetting::Severity(Severity::parse(s).unwrap_or(Severity::Error))
+                        }
+                        _ => {
+                            return Err(at(
+                                &r.value,
+                                format!("rule `{id}` must be set to off, error, warning or info"),
+                            ));
+                        }
+                    };
+                    cfg.rules.insert(id.to_string(), setting);
+                }
+            }
+            "exclude" => cfg.exclude = list(&e.value, key)?,
+            "fail-on" => {
+                let v = string(&e.value, key)?;
+                if !["error", "warning", "info", "never"].contains(&v.as_str()) {
+                    return Err(at(
+                        &e.value,
+                        format!("`fail-on` must be error, warning, info or never, not `{v}`"),
+                    ));
+                }
+                cfg.fail_on = Some(v);
+            }
+            "kubernetes-version" => cfg.kubernetes_version = Some(string(&e.value, key)?),
+            "argocd-version" => cfg.argocd_version = Some(string(&e.value, key)?),
+            "schema-dirs" => {
+                let base = cfg.base_dir();
+                cfg.schema_dirs = list(&e.value, key)?
+                    .into_iter()
+                    .map(|d| base.join(d))
+                    .collect();
+            }
+            other => {
+                return Err(at(
+                    &e.key,
+                    format!(
+                        "unknown setting `{other}`{}",
+                        rules::did_you_mean(other, KEYS)
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(cfg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_every_setting() {
+        let c = parse(
+            "rules:\n  hook-ttl: off\n  hook-deadline: error\nexclude: [vendor/**]\nfail-on: warning\nkubernetes-version: \"1.34\"\n",
+            Path::new("/repo/.synclint.yaml"),
+        )
+        .unwrap();
+        assert!(!c.enabled("hook-ttl"));
+        assert_eq!(c.severity("hook-deadline"), Some(Severity::Error));
+        assert_eq!(c.exclude, vec!["vendor/**"]);
+        assert_eq!(c.fail_on.as_deref(), Some("warning"));
+        assert_eq!(c.kubernetes_version.as_deref(), Some("1.34"));
+    }
+
+    #[test]
+    fn errors_have_positions_and_suggestions() {
+        let e = parse("rules:\n  hook-tll: off\n", Path::new("c.yaml")).unwrap_err();
+        assert_eq!(
+            e,
+            "c.yaml:2:3: unknown rule `hook-tll` (did you mean `hook-ttl`?)"
+        );
+        let e = parse("fail_on: error\n", Path::new("c.yaml")).unwrap_err();
+        assert!(
+            e.starts_with("c.yaml:1:1: unknown setting `fail_on` (did you mean `fail-on`?)"),
+            "{e}"
+        );
+        let e = parse("rules:\n  hook-ttl: loud\n", Path::new("c.yaml")).unwrap_err();
+        assert!(e.contains("2:13"), "{e}");
+    }
+}

@@ -1,0 +1,230 @@
+//! Suppressions: the object annotation `synclint.io/ignore: "rule-a, rule-b -- reason"` and the
+//! comment `# synclint: ignore rule-a, rule-b -- reason` on the line above a key (or at the end of
+//! a line). A suppression that matches nothing is itself a finding (`unused-suppression`).
+
+use crate::diag::{Diagnostic, Severity};
+use crate::load::yaml::{Node, Span};
+use crate::model::Model;
+use crate::rules::{self, RULES};
+
+pub const ANNOTATION: &str = "synclint.io/ignore";
+const COMMENT_PREFIX: &str = "synclint:";
+
+/// One rule named by one suppression.
+struct Entry {
+    rule: String,
+    /// Where the rule id is written (for `unused-suppression`).
+    at: Span,
+    used: bool,
+}
+
+struct Suppression {
+    file: usize,
+    /// Findings whose primary span starts in here are suppressed.
+    scope: Span,
+    entries: Vec<Entry>,
+    resource: Option<usize>,
+}
+
+/// Rule ids of a suppression's text (`a, b -- reason`), with their offsets in `text`.
+fn rule_list(text: &str) -> Vec<(usize, &str)> {
+    let list = text.split(" --").next().unwrap_or("");
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for part in list.split(',') {
+        let t = part.trim();
+        if !t.is_empty() {
+            out.push((offset + part.find(t).unwrap_or(0), t));
+        }
+        offset += part.len() + 1;
+    }
+    out
+}
+
+fn collect(model: &Model<'_>) -> Vec<Suppression> {
+    let mut out = Vec::new();
+    for r in &model.resources {
+        let Some(e) = r.annotation(ANNOTATION) else {
+            continue;
+        };
+        let Some(value) = e.value.str() else { continue };
+        let text = model.text(r.file);
+        let entries = rule_list(value)
+            .into_iter()
+            .map(|(off, rule)| Entry {
+                rule: rule.to_string(),
+                at: e.value.token_span(text, off, rule.len()),
+                used: false,
+            })
+            .collect();
+        out.push(Suppression {
+            file: r.file,
+            scope: r.root.span,
+            entries,
+            resource: Some(r.id),
+        });
+    }
+    for pf in model.parsed {
+        let f = &model.files[pf.file];
+        for c in &pf.yaml.comments {
+            let raw = &f.text[c.span.range()];
+            let body = raw.trim_start_matches('#').trim_start();
+            let Some(rest) = body.strip_prefix(COMMENT_PREFIX) else {
+                continue;
+            };
+            let rest_trim = rest.trim_start();
+            let Some(list) = rest_trim.strip_prefix("ignore") else {
+                continue;
+            };
+            let list_start = c.span.start as usize + (raw.len() - list.len());
+            let line = f.line_col(c.span.start).line;
+            let line_start = f.line_span(line).start as usize;
+            let trailing = !f.text[line_start..c.span.start as usize].trim().is_empty();
+            let scope = if trailing {
+                f.line_span(line)
+            } else {
+                next_content_scope(f, line, pf)
+            };
+            let entries = rule_list(list)
+                .into_iter()
+                .map(|(off, rule)| Entry {
+                    rule: rule.to_string(),
+                    at: Span::new(list_start + off, list_start + off + rule.len()),
+                    used: false,
+                })
+                .collect();
+            out.push(Suppression {
+                file: pf.file,
+                scope,
+                entries,
+                resource: None,
+            });
+        }
+    }
+    out
+}
+
+/// The next non-blank, non-comment line after `line`, widened to the whole entry when a mapping
+/// key starts on it.
+fn next_content_scope(
+    f: &crate::load::SourceFile,
+    line: usize,
+    pf: &crate::load::ParsedFile<'_>,
+) -> Span {
+    let mut l = line + 1;
+    while l <= f.line_count() {
+        let sp = f.line_span(l);
+        let t = f.text[sp.range()].trim();
+        if !t.is_empty() && !t.starts_with('#') {
+            break;
+        }
+        l += 1;
+    }
+    if l > f.line_count() {
+        return Span::default();
+    }
+    let line_span = f.line_span(l);
+    let mut best = line_span;
+    for d in &pf.yaml.docs {
+        find_entry(&d.root, line_span, &mut best);
+    }
+    best
+}
+
+fn find_entry(n: &Node<'_>, line: Span, best: &mut Span) {
+    if n.span.end < line.start || n.span.start > line.end {
+        return;
+    }
+    for e in n.entries() {
+        if e.key.span.start >= line.start && e.key.span.start <= line.end {
+            *best = best.join(Span {
+                start: e.key.span.start,
+                end: e.value.span.end,
+            });
+            return;
+        }
+        find_entry(&e.value, line, best);
+    }
+    for i in n.items() {
+        if i.span.start >= line.start && i.span.start <= line.end && i.is_map() {
+            *best = best.join(i.span);
+            return;
+        }
+        find_entry(i, line, best);
+    }
+}
+
+/// Remove suppressed findings; add `unused-suppression` findings. Returns how many were suppressed.
+pub fn apply(
+    model: &Model<'_>,
+    diags: &mut Vec<Diagnostic>,
+    enabled: &dyn Fn(&str) -> bool,
+) -> usize {
+    let mut sups = collect(model);
+    if sups.is_empty() {
+        return 0;
+    }
+    let before = diags.len();
+    diags.retain(|d| {
+        let mut hit = false;
+        for s in sups.iter_mut() {
+            if s.file != d.file || d.span.start < s.scope.start || d.span.start > s.scope.end {
+                continue;
+            }
+            for e in s.entries.iter_mut() {
+                if e.rule == d.rule || e.rule == "all" {
+                    e.used = true;
+                    hit = true;
+                }
+            }
+        }
+        !hit
+    });
+    let suppressed = before - diags.len();
+    if !enabled(UNUSED_ID) {
+        return suppressed;
+    }
+    let ids: Vec<&str> = RULES.iter().map(|r| r.info().id).collect();
+    for s in &sups {
+        for e in s.entries.iter().filter(|e| !e.used) {
+            let known = e.rule == "all" || ids.contains(&e.rule.as_str());
+            if known && !enabled(&e.rule) {
+                continue;
+            }
+            let message = if known {
+                format!("suppression of `{}` matches no finding", e.rule)
+            } else {
+                format!(
+                    "suppression names unknown rule `{}`{}",
+                    e.rule,
+                    rules::did_you_mean(&e.rule, &ids)
+                )
+            };
+            let mut d = Diagnostic::new(UNUSED_ID, Severity::Warning, s.file, e.at, message)
+                .label("nothing to suppress")
+                .help("remove it, or fix the rule id")
+                .note("a stale suppression would silently hide the next real finding of this rule here");
+            if let Some(r) = s.resource {
+                d.resource = Some(rules::object_ref(&model.resources[r]));
+            }
+            diags.push(d);
+        }
+    }
+    suppressed
+}
+
+pub const UNUSED_ID: &str = "unused-suppression";
+
+#[cfg(test)]
+mod tests {
+    use super::rule_list;
+
+    #[test]
+    fn rule_lists_with_reasons() {
+        assert_eq!(
+            rule_list("hook-ttl, hook-deadline -- cleaned by a controller"),
+            vec![(0, "hook-ttl"), (10, "hook-deadline")]
+        );
+        assert_eq!(rule_list(" a"), vec![(1, "a")]);
+    }
+}
