@@ -12,6 +12,7 @@ pub mod model;
 pub mod plan;
 pub mod report;
 pub mod rules;
+pub mod schema;
 pub mod suppress;
 
 use diag::{Diagnostic, Severity};
@@ -42,9 +43,14 @@ pub fn analyze_with<'a>(
 ) -> Analysis<'a> {
     let model = Model::build(loaded, parsed);
     let plans = plan::build_all(&model);
+    let version = config
+        .kubernetes_version
+        .as_deref()
+        .unwrap_or(rules::DEFAULT_KUBERNETES);
     let cx = rules::Cx {
         model: &model,
         plans: &plans,
+        kubernetes_minor: rules::deprecated_minor(version),
     };
     let enabled = |id: &str| config.enabled(id);
     let mut diagnostics = rules::run(&cx, &enabled);

@@ -2,6 +2,7 @@
 
 mod app_wave_no_health;
 mod crd_order;
+mod deprecated_api;
 mod duplicate_resource;
 mod hook_backoff_limit;
 mod hook_deadline;
@@ -47,7 +48,12 @@ pub(crate) use page;
 pub struct Cx<'m, 'a> {
     pub model: &'m Model<'a>,
     pub plans: &'m [Plan<'a>],
+    /// Target Kubernetes minor version (1.N).
+    pub kubernetes_minor: u32,
 }
+
+/// The Kubernetes version synclint targets unless told otherwise.
+pub const DEFAULT_KUBERNETES: &str = "1.35";
 
 impl<'a> Cx<'_, 'a> {
     pub fn text(&self, file: usize) -> &'a str {
@@ -107,6 +113,7 @@ pub trait Rule: Sync {
 pub static RULES: &[&dyn Rule] = &[
     &app_wave_no_health::AppWaveNoHealth,
     &crd_order::CrdOrder,
+    &deprecated_api::DeprecatedApi,
     &duplicate_resource::DuplicateResource,
     &hook_backoff_limit::HookBackoffLimit,
     &hook_deadline::HookDeadline,
@@ -181,6 +188,13 @@ pub fn sort(model: &Model<'_>, out: &mut Vec<Diagnostic>) {
     out.dedup_by(|a, b| {
         a.rule == b.rule && a.file == b.file && a.span == b.span && a.message == b.message
     });
+}
+
+/// The minor of a `1.N` version string (the default when it does not parse).
+pub fn deprecated_minor(v: &str) -> u32 {
+    deprecated_api::minor(v)
+        .or_else(|| deprecated_api::minor(DEFAULT_KUBERNETES))
+        .unwrap_or(35)
 }
 
 /// The one-sentence summary under a rule page's title.

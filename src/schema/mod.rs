@@ -1,0 +1,3 @@
+//! Schema validation: bundled Kubernetes and Argo CD schemas, CRDs found in the tree.
+
+pub mod convert;

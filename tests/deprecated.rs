@@ -1,0 +1,81 @@
+//! One test per entry of `schemas/deprecated-apis.json`: an object of that apiVersion/kind gets
+//! exactly one `deprecated-api` finding on its apiVersion line, at the right severity for the
+//! target version.
+
+mod common;
+
+use synclint::diag::Severity;
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Entry {
+    api_version: String,
+    kind: String,
+    deprecated_in: String,
+    removed_in: Option<String>,
+}
+
+fn minor(v: &str) -> u32 {
+    v.strip_prefix("1.").unwrap().parse().unwrap()
+}
+
+#[test]
+fn every_entry_fires_at_the_right_severity() {
+    let table: serde_json::Value =
+        serde_json::from_str(include_str!("../schemas/deprecated-apis.json")).unwrap();
+    let entries: Vec<Entry> = serde_json::from_value(table["entries"].clone()).unwrap();
+    assert!(entries.len() >= 50);
+    for target in ["1.33", "1.35", "1.21"] {
+        for (i, e) in entries.iter().enumerate() {
+            let doc = format!(
+                "# entry {i}\napiVersion: {}\nkind: {}\nmetadata:\n  name: x{i}\n",
+                e.api_version, e.kind
+            );
+            let cfg = format!("kubernetes-version: \"{target}\"\n");
+            let dir = common::tree(
+                &format!("deprecated-{target}-{i}"),
+                &[("obj.yaml", &doc), (".synclint.yaml", &cfg)],
+            );
+            let config = synclint::config::load(&dir.join(".synclint.yaml")).unwrap();
+            let loaded = synclint::load::load(&[dir.to_string_lossy().into_owned()], None).unwrap();
+            let parsed = synclint::load::parse_all(&loaded);
+            let a = synclint::analyze_with(&loaded, &parsed, &config);
+            let found: Vec<_> = a
+                .diagnostics
+                .iter()
+                .filter(|d| d.rule == "deprecated-api")
+                .collect();
+            let t = minor(target);
+            let removed = e.removed_in.as_deref().is_some_and(|r| minor(r) <= t);
+            let deprecated = minor(&e.deprecated_in) <= t;
+            let label = format!("{} {} at {target}", e.api_version, e.kind);
+            if !removed && !deprecated {
+                assert!(found.is_empty(), "{label}: {found:?}");
+                continue;
+            }
+            assert_eq!(found.len(), 1, "{label}: {:?}", a.diagnostics);
+            let d = found[0];
+            assert_eq!(
+                loaded.files[d.file].line_col(d.span.start).line,
+                2,
+                "{label}"
+            );
+            let want = if removed {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
+            assert_eq!(d.severity, want, "{label}: {}", d.message);
+            if removed {
+                assert!(
+                    d.message.contains(&format!(
+                        "removed in Kubernetes {}",
+                        e.removed_in.as_deref().unwrap()
+                    )),
+                    "{}",
+                    d.message
+                );
+            }
+        }
+    }
+}
