@@ -17,6 +17,7 @@ const KEYS: &[&str] = &[
     "kubernetes-version",
     "argocd-version",
     "schema-dirs",
+    "strict-kinds",
 ];
 
 /// What the config says about one rule.
@@ -38,6 +39,8 @@ pub struct Config {
     pub kubernetes_version: Option<String>,
     pub argocd_version: Option<String>,
     pub schema_dirs: Vec<PathBuf>,
+    /// Kinds with no schema are errors instead of "not validated".
+    pub strict_kinds: bool,
 }
 
 impl Config {
@@ -184,6 +187,12 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, String> {
                     .into_iter()
                     .map(|d| base.join(d))
                     .collect();
+            }
+            "strict-kinds" => {
+                cfg.strict_kinds = e
+                    .value
+                    .as_bool()
+                    .ok_or_else(|| at(&e.value, "`strict-kinds` must be true or false".into()))?;
             }
             other => {
                 return Err(at(

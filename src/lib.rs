@@ -27,6 +27,10 @@ pub struct Analysis<'a> {
     pub plans: Vec<Plan<'a>>,
     pub diagnostics: Vec<Diagnostic>,
     pub summary: Summary,
+    /// Resources with no schema (not validated).
+    pub unvalidated: Vec<usize>,
+    /// Problems worth telling the user that are not findings (unreadable schema files).
+    pub notes: Vec<String>,
 }
 
 /// Model, plan and lint parsed files with default settings.
@@ -47,10 +51,22 @@ pub fn analyze_with<'a>(
         .kubernetes_version
         .as_deref()
         .unwrap_or(rules::DEFAULT_KUBERNETES);
+    let mut schemas = schema::set::SchemaSet::new(version);
+    let mut notes = Vec::new();
+    for r in model.resources.iter().filter(|r| r.is_crd()) {
+        schemas.add_crd(r);
+    }
+    for dir in &config.schema_dirs {
+        if let Err(e) = schemas.add_dir(dir) {
+            notes.push(e);
+        }
+    }
     let cx = rules::Cx {
         model: &model,
         plans: &plans,
         kubernetes_minor: rules::deprecated_minor(version),
+        schemas: config.enabled("schema").then_some(&schemas),
+        strict_kinds: config.strict_kinds,
     };
     let enabled = |id: &str| config.enabled(id);
     let mut diagnostics = rules::run(&cx, &enabled);
@@ -61,7 +77,18 @@ pub fn analyze_with<'a>(
         }
     }
     rules::sort(&model, &mut diagnostics);
+    let unvalidated: Vec<usize> = if config.enabled("schema") {
+        model
+            .resources
+            .iter()
+            .filter(|r| schemas.compiled(r).is_none())
+            .map(|r| r.id)
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut summary = Summary {
+        unvalidated: unvalidated.len(),
         files: loaded.files.len(),
         documents: model.documents,
         resources: model.resources.len(),
@@ -74,6 +101,8 @@ pub fn analyze_with<'a>(
         plans,
         diagnostics,
         summary,
+        unvalidated,
+        notes,
     }
 }
 

@@ -79,6 +79,15 @@ struct Input {
     /// Lint stdin (`-`) as if it were this file, in the tree that holds it (for editors)
     #[arg(long, value_name = "PATH")]
     stdin_filename: Option<String>,
+    /// Kubernetes version to validate against (default 1.35; 1.34 and 1.33 also ship)
+    #[arg(long, value_name = "1.N")]
+    kubernetes_version: Option<String>,
+    /// Extra JSON schemas for custom resources ({kind}-{group}-{version}.json); repeatable
+    #[arg(long, value_name = "DIR")]
+    schema_dir: Vec<PathBuf>,
+    /// Kinds with no schema anywhere are errors, not just counted as "not validated"
+    #[arg(long)]
+    strict_kinds: bool,
 }
 
 #[derive(Subcommand)]
@@ -132,19 +141,40 @@ fn usage_error(msg: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(2)
 }
 
-/// Find and validate the config.
+/// Find and validate the config, then apply the command-line overrides.
 fn read_config(input: &Input) -> Result<Config, String> {
-    if input.no_config {
-        return Ok(Config::default());
-    }
-    let path = match &input.config {
-        Some(p) => Some(p.clone()),
-        None => config::discover(Path::new(".")),
+    let mut cfg = if input.no_config {
+        Config::default()
+    } else {
+        let path = match &input.config {
+            Some(p) => Some(p.clone()),
+            None => config::discover(Path::new(".")),
+        };
+        match path {
+            Some(p) => config::load(&p)?,
+            None => Config::default(),
+        }
     };
-    match path {
-        Some(p) => config::load(&p),
-        None => Ok(Config::default()),
+    if let Some(v) = &input.kubernetes_version {
+        cfg.kubernetes_version = Some(v.trim_start_matches('v').to_string());
     }
+    if let Some(v) = &cfg.kubernetes_version {
+        let shipped = synclint::schema::set::versions();
+        if !shipped.contains(&v.as_str()) {
+            return Err(format!(
+                "Kubernetes version `{v}` has no bundled schemas; use one of {}",
+                shipped.join(", ")
+            ));
+        }
+    }
+    cfg.schema_dirs.extend(input.schema_dir.iter().cloned());
+    for d in &cfg.schema_dirs {
+        if !d.is_dir() {
+            return Err(format!("{}: schema directory not found", d.display()));
+        }
+    }
+    cfg.strict_kinds |= input.strict_kinds;
+    Ok(cfg)
 }
 
 fn exclude_set(cfg: &Config) -> Result<Option<(PathBuf, globset::GlobSet)>, String> {
@@ -292,6 +322,9 @@ fn main() -> ExitCode {
             };
             let parsed = load::parse_all(&loaded);
             let a = analyze_with(&loaded, &parsed, &cfg);
+            for n in &a.notes {
+                eprintln!("warning: {n}");
+            }
             if verbose {
                 print_skipped(&loaded, &a);
             }
@@ -398,6 +431,25 @@ fn print_skipped(loaded: &load::Loaded, a: &synclint::Analysis<'_>) {
                 src.dir.display()
             );
         }
+    }
+    let mut kinds: Vec<String> = a
+        .unvalidated
+        .iter()
+        .map(|&r| {
+            let r = &a.model.resources[r];
+            format!("{} {}", r.api_version, r.kind)
+        })
+        .collect();
+    kinds.sort();
+    let mut counted: Vec<(String, usize)> = Vec::new();
+    for k in kinds {
+        match counted.last_mut() {
+            Some((last, n)) if *last == k => *n += 1,
+            _ => counted.push((k, 1)),
+        }
+    }
+    for (k, n) in counted {
+        eprintln!("not validated: {k} ({n} object(s)): no schema (add its CRD or --schema-dir)");
     }
     for &f in &a.model.fragments {
         eprintln!(

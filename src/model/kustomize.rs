@@ -15,6 +15,8 @@ pub struct Kustomization {
     pub includes: Vec<PathBuf>,
     /// Sets `namespace`, `namePrefix` or `nameSuffix`: object identities change when built.
     pub renames: bool,
+    /// Patches, replacements or components: objects change when built.
+    pub patches: bool,
 }
 
 #[derive(Debug, Default)]
@@ -51,6 +53,15 @@ impl Kustomizations {
                 renames: ["namespace", "namePrefix", "nameSuffix"]
                     .iter()
                     .any(|key| root.get(key).is_some()),
+                patches: [
+                    "patches",
+                    "patchesStrategicMerge",
+                    "patchesJson6902",
+                    "replacements",
+                    "components",
+                ]
+                .iter()
+                .any(|key| root.get(key).is_some_and(|v| !v.items().is_empty())),
                 ..Kustomization::default()
             };
             for key in ["resources", "bases", "components"] {
@@ -132,6 +143,15 @@ impl Kustomizations {
 
     /// Does building `dir` rename or re-namespace objects anywhere along the way?
     pub fn renames(&self, dir: &Path) -> bool {
+        self.any_in(dir, |k| k.renames)
+    }
+
+    /// Does building `dir` patch objects anywhere along the way?
+    pub fn patches(&self, dir: &Path) -> bool {
+        self.any_in(dir, |k| k.patches)
+    }
+
+    fn any_in(&self, dir: &Path, f: impl Fn(&Kustomization) -> bool) -> bool {
         let mut seen = HashSet::new();
         let mut stack = vec![dir.to_path_buf()];
         while let Some(d) = stack.pop() {
@@ -139,7 +159,7 @@ impl Kustomizations {
                 continue;
             }
             if let Some(k) = self.by_dir.get(&d) {
-                if k.renames {
+                if f(k) {
                     return true;
                 }
                 stack.extend(

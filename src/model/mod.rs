@@ -28,6 +28,8 @@ pub struct Model<'a> {
     pub fragments: Vec<usize>,
     /// Documents read (all files).
     pub documents: usize,
+    /// Files that a kustomization with patches includes: they change when built.
+    pub patched_files: HashSet<usize>,
 }
 
 impl<'a> Model<'a> {
@@ -61,6 +63,7 @@ impl<'a> Model<'a> {
             apps_of: Vec::new(),
             fragments,
             documents,
+            patched_files: HashSet::new(),
         };
         model.assign_apps(&kust);
         model
@@ -68,6 +71,11 @@ impl<'a> Model<'a> {
 
     pub fn text(&self, file: usize) -> &'a str {
         &self.files[file].text
+    }
+
+    /// Built by a kustomization that patches: the raw file may lack what the build adds.
+    pub fn possibly_patched(&self, r: &Resource<'_>) -> bool {
+        self.patched_files.contains(&r.file)
     }
 
     pub fn app_of(&self, r: ResId) -> Option<&App<'a>> {
@@ -142,6 +150,12 @@ impl<'a> Model<'a> {
             claimed.extend(members.iter().copied());
             app.resources = members;
             apps.push(app);
+        }
+
+        for dir in kust.by_dir.keys() {
+            if kust.patches(dir) {
+                self.patched_files.extend(kust.closure(dir, &files_by_path));
+            }
         }
 
         // Kustomizations that no other kustomization includes: each is one implicit app.

@@ -141,6 +141,9 @@ pub fn summary_line(s: &Summary) -> String {
     if s.suppressed > 0 {
         line.push_str(&format!("; {} suppressed", s.suppressed));
     }
+    if s.unvalidated > 0 {
+        line.push_str(&format!("; {} not validated (no schema)", s.unvalidated));
+    }
     if s.baselined > 0 {
         line.push_str(&format!("; {} in the baseline", s.baselined));
     }

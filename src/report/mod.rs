@@ -22,6 +22,8 @@ pub struct Summary {
     pub suppressed: usize,
     /// Findings left out because the baseline records them.
     pub baselined: usize,
+    /// Objects of a kind with no schema (not validated).
+    pub unvalidated: usize,
 }
 
 impl Summary {

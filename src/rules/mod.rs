@@ -12,6 +12,7 @@ mod hpa_replicas_fight;
 mod ineffective_sync_option;
 mod invalid_sync_wave;
 mod read_error;
+mod schema;
 mod skipped_file;
 mod stuck_wave;
 mod sync_deadlock;
@@ -50,6 +51,10 @@ pub struct Cx<'m, 'a> {
     pub plans: &'m [Plan<'a>],
     /// Target Kubernetes minor version (1.N).
     pub kubernetes_minor: u32,
+    /// Schemas to validate against (`None`: schema validation is off).
+    pub schemas: Option<&'m crate::schema::set::SchemaSet>,
+    /// Kinds without a schema are errors (`--strict-kinds`).
+    pub strict_kinds: bool,
 }
 
 /// The Kubernetes version synclint targets unless told otherwise.
@@ -123,6 +128,7 @@ pub static RULES: &[&dyn Rule] = &[
     &ineffective_sync_option::IneffectiveSyncOption,
     &invalid_sync_wave::InvalidSyncWave,
     &read_error::ReadError,
+    &schema::Schema,
     &skipped_file::SkippedFile,
     &stuck_wave::StuckWave,
     &sync_deadlock::SyncDeadlock,

@@ -1,0 +1,58 @@
+//! `schema`: a manifest that violates its JSON schema (built-in kinds of the target Kubernetes
+//! version, Argo CD's CRDs, CRDs found in the tree). See `rules/schema.md`.
+
+use crate::diag::{Diagnostic, Severity};
+use crate::model::Resource;
+use crate::schema::check;
+
+use super::{Cx, Rule, RuleInfo, page};
+
+pub struct Schema;
+
+static INFO: RuleInfo = RuleInfo {
+    id: "schema",
+    severity: Severity::Error,
+    summary: "a manifest violates its schema: unknown field, wrong type, missing required field, bad enum",
+    doc: page!("schema"),
+};
+
+impl Rule for Schema {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+
+    fn check_resource(&self, cx: &Cx<'_, '_>, r: &Resource<'_>, out: &mut Vec<Diagnostic>) {
+        let Some(set) = cx.schemas else { return };
+        let Some(compiled) = set.compiled(r) else {
+            if cx.strict_kinds {
+                out.push(
+                    cx.finding(
+                        &INFO,
+                        r,
+                        r.kind_span,
+                        format!("no schema for {} {}: it is not validated", r.api_version, r.kind),
+                    )
+                    .label("unknown kind")
+                    .help("add its CRD to the tree, or a schema with --schema-dir; without --strict-kinds such kinds are only counted")
+                    .note("Argo CD cannot sync a kind the cluster does not know: the dry-run fails unless the CRD is in the same sync"),
+                );
+            }
+            return;
+        };
+        let patched = cx.model.possibly_patched(r);
+        for p in check::problems(&compiled, r.root, r.kind, r.kind_span) {
+            // Kustomize patches may add the missing field; only a build can tell.
+            if patched && p.message.starts_with("missing required field") {
+                continue;
+            }
+            let mut d = cx
+                .finding(&INFO, r, p.span, p.message)
+                .label(p.label)
+                .note("the API server rejects an invalid object, so Argo CD's dry-run fails and the whole sync stops before anything is applied");
+            if let Some(h) = p.help {
+                d = d.help(h);
+            }
+            out.push(d);
+        }
+    }
+}
