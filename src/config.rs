@@ -161,7 +161,9 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, String> {
                         _ => {
                             return Err(at(
                                 &r.value,
-                                format!("rule `{id}` must be set to off, error, warning or info"),
+                                format!(
+                                    "rule `{id}` must be set to off, error, warning or info (or on/off)"
+                                ),
                             ));
                         }
                     };

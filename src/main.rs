@@ -79,7 +79,7 @@ struct Input {
     /// Lint stdin (`-`) as if it were this file, in the tree that holds it (for editors)
     #[arg(long, value_name = "PATH")]
     stdin_filename: Option<String>,
-    /// Kubernetes version to validate against (default 1.35; 1.34 and 1.33 also ship)
+    /// Kubernetes version to validate against (default 1.35; 1.33 to 1.37 ship)
     #[arg(long, value_name = "1.N")]
     kubernetes_version: Option<String>,
     /// Extra JSON schemas for custom resources ({kind}-{group}-{version}.json); repeatable
@@ -294,6 +294,11 @@ fn main() -> ExitCode {
                 Ok(c) => c,
                 Err(e) => return usage_error(e),
             };
+            if input.stdin_filename.is_some() && !input.paths.iter().any(|p| p == "-") {
+                return usage_error(
+                    "--stdin-filename needs `-` among the paths (the buffer comes on stdin)",
+                );
+            }
             // --report-only: the paths name files to report on; the repository is the input.
             let (paths, only): (Vec<String>, Vec<PathBuf>) = if report_only {
                 let cwd = load::absolute(Path::new("."));
@@ -379,7 +384,7 @@ fn main() -> ExitCode {
             let text = match format {
                 Format::Json => json::render(&loaded.files, &diags, &summary) + "\n",
                 Format::Sarif => sarif::render(&loaded.files, &diags, root.as_deref()) + "\n",
-                Format::Github => github::render(&loaded.files, &diags),
+                Format::Github => github::render(&loaded.files, &diags, root.as_deref()),
                 Format::Human => {
                     let color = match color {
                         Color::Always => true,

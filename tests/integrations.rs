@@ -175,6 +175,8 @@ fn github_annotations_are_escaped() {
         "int-github",
         &[("deploy/sa.yaml", SA), ("deploy/job,1:x.yaml", MIXED)],
     );
+    // Annotations name files relative to the repository root.
+    std::fs::create_dir_all(dir.join(".git")).unwrap();
     let out = run_in(&dir, &["check", "--format", "github", "deploy"], None);
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);

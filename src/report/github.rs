@@ -17,7 +17,12 @@ pub fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-pub fn render(files: &[SourceFile], diags: &[Diagnostic]) -> String {
+/// Paths are relative to the repository root, as GitHub expects for annotations on the diff.
+pub fn render(
+    files: &[SourceFile],
+    diags: &[Diagnostic],
+    root: Option<&std::path::Path>,
+) -> String {
     let mut out = String::new();
     for d in diags {
         let f = &files[d.file];
@@ -36,7 +41,10 @@ pub fn render(files: &[SourceFile], diags: &[Diagnostic]) -> String {
         let _ = writeln!(
             out,
             "::{cmd} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-            escape_property(&f.name),
+            escape_property(&root.and_then(|r| f.path.strip_prefix(r).ok()).map_or_else(
+                || f.name.clone(),
+                |p| p.to_string_lossy().replace('\\', "/")
+            )),
             a.line,
             a.column,
             b.line,

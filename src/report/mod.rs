@@ -53,14 +53,32 @@ pub fn fingerprint(
     d: &Diagnostic,
     root: Option<&std::path::Path>,
 ) -> String {
-    use std::hash::{Hash, Hasher};
+    use std::hash::Hasher;
     let f = &files[d.file];
     let path = root
         .and_then(|r| f.path.strip_prefix(r).ok())
         .map_or_else(|| f.name.clone(), |p| p.to_string_lossy().into_owned());
     let text = f.text.get(d.span.range()).unwrap_or("");
+    let object = d.resource.as_ref().map_or(String::new(), |r| {
+        format!(
+            "{}|{}|{}|{}",
+            r.api_version,
+            r.kind,
+            r.namespace.as_deref().unwrap_or(""),
+            r.name
+        )
+    });
+    // Explicit bytes with separators: the same on every platform and Rust version.
     let mut h = Fnv(0xcbf2_9ce4_8422_2325);
-    (d.rule, path.as_str(), &d.resource, text).hash(&mut h);
+    for part in [
+        d.rule,
+        path.replace('\\', "/").as_str(),
+        object.as_str(),
+        text,
+    ] {
+        h.write(part.as_bytes());
+        h.write(&[0]);
+    }
     format!("{:016x}", h.finish())
 }
 

@@ -29,11 +29,18 @@ fn uri(f: &SourceFile, root: Option<&Path>) -> String {
     let rel = root
         .and_then(|r| f.path.strip_prefix(r).ok())
         .map_or_else(|| f.name.clone(), |p| p.to_string_lossy().into_owned());
-    rel.replace('\\', "/")
+    let uri = rel
+        .replace('\\', "/")
         .split('/')
         .map(|seg| seg.replace('%', "%25").replace(' ', "%20"))
         .collect::<Vec<_>>()
-        .join("/")
+        .join("/");
+    // A colon in the first segment would read as a URI scheme.
+    if uri.split('/').next().is_some_and(|s| s.contains(':')) {
+        format!("./{uri}")
+    } else {
+        uri
+    }
 }
 
 fn region(f: &SourceFile, s: Span) -> Value {
