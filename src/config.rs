@@ -18,6 +18,8 @@ const KEYS: &[&str] = &[
     "argocd-version",
     "schema-dirs",
     "strict-kinds",
+    "repo-urls",
+    "render",
 ];
 
 /// What the config says about one rule.
@@ -41,6 +43,11 @@ pub struct Config {
     pub schema_dirs: Vec<PathBuf>,
     /// Kinds with no schema are errors instead of "not validated".
     pub strict_kinds: bool,
+    /// URLs of this repository, besides its git remotes (Application `repoURL`s to resolve
+    /// locally).
+    pub repo_urls: Vec<String>,
+    /// `render: false` turns Kustomize/Helm rendering off (`--no-render`).
+    pub no_render: bool,
 }
 
 impl Config {
@@ -189,6 +196,13 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, String> {
                     .into_iter()
                     .map(|d| base.join(d))
                     .collect();
+            }
+            "repo-urls" => cfg.repo_urls = list(&e.value, key)?,
+            "render" => {
+                cfg.no_render = !e
+                    .value
+                    .as_bool()
+                    .ok_or_else(|| at(&e.value, "`render` must be true or false".into()))?;
             }
             "strict-kinds" => {
                 cfg.strict_kinds = e

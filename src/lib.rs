@@ -10,6 +10,7 @@ pub mod diag;
 pub mod load;
 pub mod model;
 pub mod plan;
+pub mod render;
 pub mod report;
 pub mod rules;
 pub mod schema;
@@ -31,6 +32,143 @@ pub struct Analysis<'a> {
     pub unvalidated: Vec<usize>,
     /// Problems worth telling the user that are not findings (unreadable schema files).
     pub notes: Vec<String>,
+}
+
+/// Render the Kustomize and Helm sources of the tree's apps with the installed tools, and add
+/// the output as files the next parse reads in place of the raw manifests. Builds run in
+/// parallel.
+pub fn render(mut loaded: Loaded) -> Loaded {
+    use rayon::prelude::*;
+    enum Job {
+        Kustomize(Option<String>),
+        Helm {
+            release: String,
+            namespace: Option<String>,
+            opts: model::app::HelmOptions,
+        },
+    }
+    let jobs: Vec<(std::path::PathBuf, Job, Vec<usize>)> = {
+        let parsed = load::parse_all(&loaded);
+        let model = Model::build(&loaded, &parsed);
+        let by_path: std::collections::HashMap<&std::path::Path, usize> = loaded
+            .files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.path.as_path(), i))
+            .collect();
+        let mut jobs: Vec<(std::path::PathBuf, Job, Vec<usize>)> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for a in &model.apps {
+            for d in &a.kustomize_dirs {
+                if seen.insert(d.clone()) {
+                    let blocker = model.kustomizations.blocker(d);
+                    let closure = model.kustomizations.closure(d, &by_path);
+                    jobs.push((d.clone(), Job::Kustomize(blocker), closure));
+                }
+            }
+            for src in a
+                .sources
+                .iter()
+                .filter(|s| s.local && s.kind == model::app::SourceType::Helm)
+            {
+                // One rendering per chart: the first app that uses it decides the values.
+                if loaded.chart_dirs.contains(&src.dir) && seen.insert(src.dir.clone()) {
+                    let templates: Vec<usize> = loaded
+                        .files
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, f)| f.path.starts_with(src.dir.join("templates")))
+                        .map(|(i, _)| i)
+                        .collect();
+                    jobs.push((
+                        src.dir.clone(),
+                        Job::Helm {
+                            release: src.helm.release.clone().unwrap_or_else(|| a.name.clone()),
+                            namespace: a.dest_namespace.map(str::to_string),
+                            opts: src.helm.clone(),
+                        },
+                        templates,
+                    ));
+                }
+            }
+        }
+        jobs
+    };
+    if jobs.is_empty() {
+        return loaded;
+    }
+    let kustomize = render::tool();
+    let helm = render::helm_tool();
+    if kustomize.is_none() && jobs.iter().any(|j| matches!(j.1, Job::Kustomize(_))) {
+        loaded.render_notes.push(
+            "no kustomize or kubectl found: Kustomize apps are linted as written, not rendered"
+                .into(),
+        );
+    }
+    if helm.is_none() && jobs.iter().any(|j| matches!(j.1, Job::Helm { .. })) {
+        loaded.render_notes.push(
+            "no helm found: Helm charts are not rendered, and their templates are not linted"
+                .into(),
+        );
+    }
+    let outcomes: Vec<Option<render::Outcome>> = jobs
+        .par_iter()
+        .map(|(dir, job, _)| match job {
+            Job::Kustomize(Some(why)) => Some(render::Outcome::Skipped(why.clone())),
+            Job::Kustomize(None) => kustomize.as_ref().map(|t| render::kustomize(dir, t)),
+            Job::Helm {
+                release,
+                namespace,
+                opts,
+            } => helm
+                .as_ref()
+                .map(|h| render::helm(h, dir, release, namespace.as_deref(), opts)),
+        })
+        .collect();
+    for ((dir, job, covered), outcome) in jobs.into_iter().zip(outcomes) {
+        let shown = display_of(&loaded, &dir);
+        match outcome {
+            None => {}
+            Some(render::Outcome::Rendered(text)) => {
+                let id = loaded.files.len();
+                loaded.files.push(load::SourceFile::new(
+                    format!("{shown} (rendered)"),
+                    dir.join(".synclint-rendered.yaml"),
+                    text,
+                ));
+                loaded.classes.push(load::FileClass::Yaml);
+                loaded.bad_utf8.push(None);
+                if let Some(r) = loaded.roots.first_mut() {
+                    r.files.push(id);
+                }
+                if matches!(job, Job::Helm { .. }) {
+                    loaded.rendered_helm.insert(id);
+                }
+                loaded.rendered.insert(dir, id);
+                loaded.covered.extend(covered);
+            }
+            Some(render::Outcome::Failed(msg)) => loaded.render_failures.push((dir, msg)),
+            Some(render::Outcome::Skipped(why)) => loaded
+                .render_notes
+                .push(format!("{shown}: not rendered: {why}; linted as written")),
+        }
+    }
+    loaded
+}
+
+/// A directory as the user sees it: from the display name of a file inside it.
+fn display_of(loaded: &Loaded, dir: &std::path::Path) -> String {
+    loaded
+        .files
+        .iter()
+        .find(|f| f.path.parent() == Some(dir))
+        .and_then(|f| {
+            std::path::Path::new(&f.name)
+                .parent()
+                .map(|p| p.display().to_string())
+        })
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| dir.display().to_string())
 }
 
 /// Model, plan and lint parsed files with default settings.
@@ -70,6 +208,15 @@ pub fn analyze_with<'a>(
     };
     let enabled = |id: &str| config.enabled(id);
     let mut diagnostics = rules::run(&cx, &enabled);
+    // Findings in rendered output point back to the source files.
+    if !loaded.rendered.is_empty() {
+        for d in &mut diagnostics {
+            (d.file, d.span) = model.origin(d.file, d.span);
+            for r in &mut d.related {
+                (r.file, r.span) = model.origin(r.file, r.span);
+            }
+        }
+    }
     let suppressed = suppress::apply(&model, &mut diagnostics, &enabled);
     for d in &mut diagnostics {
         if let Some(s) = config.severity(d.rule) {
@@ -112,7 +259,7 @@ pub fn check_paths(
     inputs: &[String],
     stdin: Option<String>,
 ) -> Result<(Loaded, Vec<Diagnostic>, Summary), load::LoadError> {
-    let loaded = load::load(inputs, stdin)?;
+    let loaded = render(load::load(inputs, stdin)?);
     let (diags, summary) = {
         let parsed = load::parse_all(&loaded);
         let a = analyze(&loaded, &parsed);

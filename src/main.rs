@@ -88,6 +88,9 @@ struct Input {
     /// Kinds with no schema anywhere are errors, not just counted as "not validated"
     #[arg(long)]
     strict_kinds: bool,
+    /// Lint Kustomize sources as written instead of rendering them
+    #[arg(long)]
+    no_render: bool,
 }
 
 #[derive(Subcommand)]
@@ -214,6 +217,15 @@ fn load_inputs(input: &Input, cfg: &Config, paths: Vec<String>) -> Result<load::
     };
     let mut loaded = load::load_with(&paths, stdin, &opts).map_err(|e| e.to_string())?;
     loaded.group_per_path = input.implicit_apps == ImplicitApps::PerPath;
+    loaded.repo_urls = cfg.repo_urls.clone();
+    if !(input.no_render || cfg.no_render) {
+        loaded = synclint::render(loaded);
+        for n in &loaded.render_notes {
+            if n.starts_with("no ") {
+                eprintln!("note: {n}");
+            }
+        }
+    }
     Ok(loaded)
 }
 
@@ -455,6 +467,9 @@ fn print_skipped(loaded: &load::Loaded, a: &synclint::Analysis<'_>) {
     }
     for (k, n) in counted {
         eprintln!("not validated: {k} ({n} object(s)): no schema (add its CRD or --schema-dir)");
+    }
+    for n in loaded.render_notes.iter().filter(|n| !n.starts_with("no ")) {
+        eprintln!("{n}");
     }
     for &f in &a.model.fragments {
         eprintln!(

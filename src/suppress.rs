@@ -24,6 +24,9 @@ struct Suppression {
     scope: Span,
     entries: Vec<Entry>,
     resource: Option<usize>,
+    /// For annotations: findings about this object match wherever they point (rendered output
+    /// is mapped back to source files).
+    object: Option<crate::diag::ObjectRef>,
 }
 
 /// Rule ids of a suppression's text (`a, b -- reason`), with their offsets in `text`.
@@ -62,6 +65,7 @@ fn collect(model: &Model<'_>) -> Vec<Suppression> {
             scope: r.root.span,
             entries,
             resource: Some(r.id),
+            object: Some(rules::object_ref(r)),
         });
     }
     for pf in model.parsed {
@@ -98,6 +102,7 @@ fn collect(model: &Model<'_>) -> Vec<Suppression> {
                 scope,
                 entries,
                 resource: None,
+                object: None,
             });
         }
     }
@@ -168,7 +173,10 @@ pub fn apply(
     diags.retain(|d| {
         let mut hit = false;
         for s in sups.iter_mut() {
-            if s.file != d.file || d.span.start < s.scope.start || d.span.start > s.scope.end {
+            let in_scope =
+                s.file == d.file && d.span.start >= s.scope.start && d.span.start <= s.scope.end;
+            let same_object = s.object.is_some() && s.object == d.resource;
+            if !in_scope && !same_object {
                 continue;
             }
             for e in s.entries.iter_mut() {

@@ -61,6 +61,18 @@ pub struct Loaded {
     /// Group manifests no Application claims into one app per command-line path, instead of one
     /// per directory (`--implicit-apps per-path`).
     pub group_per_path: bool,
+    /// URLs of this repository from the config (`repo-urls`), besides its git remotes.
+    pub repo_urls: Vec<String>,
+    /// Kustomization directory → the file holding its rendered output.
+    pub rendered: std::collections::HashMap<PathBuf, FileId>,
+    /// Raw files that rendered output stands for (not turned into objects themselves).
+    pub covered: std::collections::HashSet<FileId>,
+    /// Rendered files that came from `helm template` (mapped back by `# Source:` comments).
+    pub rendered_helm: std::collections::HashSet<FileId>,
+    /// Kustomization directories whose build failed: (directory, message).
+    pub render_failures: Vec<(PathBuf, String)>,
+    /// Why some kustomizations were not rendered (shown with `-v`).
+    pub render_notes: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -266,6 +278,12 @@ pub fn load_with(
         bad_utf8,
         chart_dirs: chart_dirs_abs,
         group_per_path: false,
+        repo_urls: Vec::new(),
+        rendered: Default::default(),
+        covered: Default::default(),
+        rendered_helm: Default::default(),
+        render_failures: Vec::new(),
+        render_notes: Vec::new(),
     })
 }
 

@@ -35,12 +35,105 @@ impl IgnoreDiff<'_> {
     }
 }
 
+/// How Argo CD turns a source directory into manifests (§9.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceType {
+    Directory,
+    Kustomize,
+    Helm,
+    Plugin,
+}
+
 /// A source of an Application: where in the tree it reads manifests from.
 #[derive(Debug, Clone)]
 pub struct AppSource {
     /// Absolute directory the source path points at.
     pub dir: PathBuf,
     pub recurse: bool,
+    /// `directory.include` / `directory.exclude`: single gobwas globs (§9.2).
+    pub include: Option<String>,
+    pub exclude: Option<String>,
+    pub kind: SourceType,
+    /// The `path:` value (for findings).
+    pub path_span: Option<Span>,
+    /// `repoURL` is this repository (or cannot be told apart from it).
+    pub local: bool,
+    /// `repoURL` is known to be this repository (it matches a git remote or `repo-urls`).
+    pub confirmed: bool,
+    /// `helm:` options, for rendering a Helm source as Argo CD does.
+    pub helm: HelmOptions,
+}
+
+/// What `helm template` needs from an Application's `source.helm`.
+#[derive(Debug, Clone, Default)]
+pub struct HelmOptions {
+    pub release: Option<String>,
+    /// Value files, relative to the chart directory.
+    pub value_files: Vec<String>,
+    /// `values` (a YAML string); `valuesObject` is linted but not passed along.
+    pub values: Option<String>,
+    pub parameters: Vec<(String, String)>,
+}
+
+/// What resolving sources needs to know about the checkout.
+pub struct SourceContext<'r> {
+    /// Directories a source path may be relative to: the git root, then the input.
+    pub repo_roots: &'r [PathBuf],
+    /// Normalised URLs of this repository (git remotes, config `repo-urls`); empty: unknown.
+    pub repo_urls: &'r [String],
+}
+
+/// `https://Host/org/repo.git/` and `git@host:org/repo` → `host/org/repo`.
+pub fn normalize_repo_url(url: &str) -> String {
+    let u = url.trim().trim_end_matches('/');
+    let u = u.strip_suffix(".git").unwrap_or(u);
+    let u = match u.split_once("://") {
+        Some((_, rest)) => rest.to_string(),
+        None => match u.split_once('@') {
+            Some((_, rest)) => rest.replacen(':', "/", 1),
+            None => u.to_string(),
+        },
+    };
+    let u = u
+        .rsplit_once('@')
+        .map_or(u.as_str(), |(_, h)| h)
+        .to_string();
+    match u.split_once('/') {
+        Some((host, path)) => format!("{}/{}", host.to_ascii_lowercase(), path),
+        None => u.to_ascii_lowercase(),
+    }
+}
+
+/// Argo CD's detection: an explicit type wins, else `*Chart.yaml` / a kustomization at the
+/// path's root, else a plain directory. With both files, Kustomize (visited later) wins.
+fn detect(src: &Node<'_>, dir: &std::path::Path) -> SourceType {
+    for (key, t) in [
+        ("helm", SourceType::Helm),
+        ("kustomize", SourceType::Kustomize),
+        ("directory", SourceType::Directory),
+        ("plugin", SourceType::Plugin),
+    ] {
+        if src.get(key).is_some_and(|n| n.is_map()) {
+            return t;
+        }
+    }
+    let mut kind = SourceType::Directory;
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        let mut names: Vec<String> = entries
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        for n in names {
+            if n.ends_with("Chart.yaml") {
+                kind = SourceType::Helm;
+            } else if crate::model::kustomize::NAMES.contains(&n.as_str()) {
+                kind = SourceType::Kustomize;
+            }
+        }
+    }
+    kind
 }
 
 #[derive(Debug)]
@@ -60,8 +153,14 @@ pub struct App<'a> {
     pub sources: Vec<AppSource>,
     /// Built by Kustomize (which refuses duplicate objects) rather than read as a directory.
     pub kustomize: bool,
+    /// The kustomization directories this app builds.
+    pub kustomize_dirs: Vec<PathBuf>,
     /// Kustomize renames or re-namespaces objects: identities are only known after a build.
     pub renamed: bool,
+    /// `spec.project` (`None` for an implicit app, or when the field is missing).
+    pub project: Option<&'a str>,
+    /// The `spec.project` value.
+    pub project_span: Option<Span>,
 }
 
 impl App<'_> {
@@ -74,8 +173,27 @@ impl App<'_> {
 }
 
 /// Parse an Application object into an (empty) app; resources are assigned by the model.
-pub fn from_application<'a>(id: AppId, r: &Resource<'a>, repo_roots: &[PathBuf]) -> App<'a> {
-    let spec = r.root.get("spec");
+pub fn from_application<'a>(id: AppId, r: &Resource<'a>, cx: &SourceContext<'_>) -> App<'a> {
+    from_spec(
+        id,
+        r.name.unwrap_or("<unnamed>").to_string(),
+        Some(r.id),
+        r.root.get("spec"),
+        cx,
+        &|s| s.to_string(),
+    )
+}
+
+/// An app from an Application `spec` (or an ApplicationSet's template spec, with `subst`
+/// filling in generator parameters).
+pub fn from_spec<'a>(
+    id: AppId,
+    name: String,
+    application: Option<ResId>,
+    spec: Option<&'a Node<'a>>,
+    cx: &SourceContext<'_>,
+    subst: &dyn Fn(&str) -> String,
+) -> App<'a> {
     let policy = spec.and_then(|s| s.get("syncPolicy"));
     let automated_node = policy.and_then(|p| p.get("automated"));
     // `automated: {}` enables auto-sync; `enabled: false` turns it off (§9.4).
@@ -101,9 +219,18 @@ pub fn from_application<'a>(id: AppId, r: &Resource<'a>, repo_roots: &[PathBuf])
         .and_then(|s| s.get("ignoreDifferences"))
         .map(|l| l.items().iter().map(ignore_diff).collect())
         .unwrap_or_default();
+    let project_node = spec.and_then(|s| s.get("project"));
     let dest_namespace = spec
         .and_then(|s| s.path(&["destination", "namespace"]))
-        .and_then(Node::non_empty_str);
+        .and_then(Node::non_empty_str)
+        .map(|ns| {
+            if ns.contains("{{") {
+                // An ApplicationSet parameter: the filled-in name lives as long as the run.
+                &*Box::leak(subst(ns).into_boxed_str())
+            } else {
+                ns
+            }
+        });
 
     let mut sources = Vec::new();
     let mut add = |src: &Node<'_>| {
@@ -111,19 +238,86 @@ pub fn from_application<'a>(id: AppId, r: &Resource<'a>, repo_roots: &[PathBuf])
         if src.get("chart").is_some() {
             return;
         }
-        let Some(path) = src.get("path").and_then(Node::str) else {
+        let path_node = src.get("path");
+        let Some(path) = path_node.and_then(Node::str) else {
             return;
         };
-        let recurse = src.path(&["directory", "recurse"]).and_then(Node::as_bool) == Some(true);
-        let rel = path.trim_start_matches('/');
+        let path = subst(path);
+        let confirmed = src
+            .get("repoURL")
+            .and_then(Node::str)
+            .is_some_and(|u| cx.repo_urls.contains(&normalize_repo_url(&subst(u))));
+        let local = cx.repo_urls.is_empty() || confirmed;
+        let dir_opts = src.get("directory");
+        let recurse = dir_opts
+            .and_then(|d| d.get("recurse"))
+            .and_then(Node::as_bool)
+            == Some(true);
+        let glob = |k: &str| {
+            dir_opts
+                .and_then(|d| d.get(k))
+                .and_then(Node::non_empty_str)
+                .map(|g| subst(g))
+        };
+        let rel = path.trim_start_matches('/').to_string();
         // The first root under which the path exists; else the git root (or the input).
-        let dir = repo_roots
+        let dir = cx
+            .repo_roots
             .iter()
-            .map(|root| normalize(&root.join(rel)))
+            .map(|root| normalize(&root.join(&rel)))
             .find(|d| d.is_dir())
-            .or_else(|| repo_roots.first().map(|root| normalize(&root.join(rel))));
+            .or_else(|| {
+                cx.repo_roots
+                    .first()
+                    .map(|root| normalize(&root.join(&rel)))
+            });
         if let Some(dir) = dir {
-            sources.push(AppSource { dir, recurse });
+            let h = src.get("helm");
+            let helm = HelmOptions {
+                release: h
+                    .and_then(|h| h.get("releaseName"))
+                    .and_then(Node::non_empty_str)
+                    .map(|s| subst(s)),
+                value_files: h
+                    .and_then(|h| h.get("valueFiles"))
+                    .map(|l| {
+                        l.items()
+                            .iter()
+                            .filter_map(Node::str)
+                            .map(|s| subst(s))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                values: h
+                    .and_then(|h| h.get("values"))
+                    .and_then(Node::str)
+                    .map(str::to_string),
+                parameters: h
+                    .and_then(|h| h.get("parameters"))
+                    .map(|l| {
+                        l.items()
+                            .iter()
+                            .filter_map(|p| {
+                                Some((
+                                    p.get("name")?.str()?.to_string(),
+                                    p.get("value")?.str()?.to_string(),
+                                ))
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            };
+            sources.push(AppSource {
+                helm,
+                kind: detect(src, &dir),
+                dir,
+                recurse,
+                include: glob("include"),
+                exclude: glob("exclude"),
+                path_span: path_node.map(|n| n.span),
+                local,
+                confirmed,
+            });
         }
     };
     if let Some(list) = spec.and_then(|s| s.get("sources")) {
@@ -134,8 +328,8 @@ pub fn from_application<'a>(id: AppId, r: &Resource<'a>, repo_roots: &[PathBuf])
 
     App {
         id,
-        name: r.name.unwrap_or("<unnamed>").to_string(),
-        application: Some(r.id),
+        name,
+        application,
         resources: Vec::new(),
         dest_namespace,
         sync_options,
@@ -145,7 +339,10 @@ pub fn from_application<'a>(id: AppId, r: &Resource<'a>, repo_roots: &[PathBuf])
         ignore_differences,
         sources,
         kustomize: false,
+        kustomize_dirs: Vec::new(),
         renamed: false,
+        project: project_node.and_then(Node::non_empty_str),
+        project_span: project_node.map(|n| n.span),
     }
 }
 
@@ -165,6 +362,19 @@ fn ignore_diff<'a>(n: &'a Node<'a>) -> IgnoreDiff<'a> {
         managers: strs(n.get("managedFieldsManagers")),
         span: n.span,
     }
+}
+
+/// gobwas-style glob with `{a,b}` alternatives (no separator: `*` matches `/` too).
+pub fn glob_alternatives(pattern: &str, s: &str) -> bool {
+    if let (Some(open), Some(close)) = (pattern.find('{'), pattern.find('}')) {
+        if open < close {
+            let (pre, rest) = (&pattern[..open], &pattern[close + 1..]);
+            return pattern[open + 1..close]
+                .split(',')
+                .any(|alt| glob_alternatives(&format!("{pre}{alt}{rest}"), s));
+        }
+    }
+    glob_match(pattern, s)
 }
 
 /// gobwas-style glob with `*` (matches `/` too) and `?`.

@@ -17,6 +17,8 @@ pub struct Kustomization {
     pub renames: bool,
     /// Patches, replacements or components: objects change when built.
     pub patches: bool,
+    /// Why `kustomize build` cannot run offline here (remote bases, Helm charts).
+    pub blocker: Option<String>,
 }
 
 #[derive(Debug, Default)]
@@ -62,6 +64,7 @@ impl Kustomizations {
                 ]
                 .iter()
                 .any(|key| root.get(key).is_some_and(|v| !v.items().is_empty())),
+                blocker: crate::render::offline_blocker(root),
                 ..Kustomization::default()
             };
             for key in ["resources", "bases", "components"] {
@@ -151,7 +154,17 @@ impl Kustomizations {
         self.any_in(dir, |k| k.patches)
     }
 
-    fn any_in(&self, dir: &Path, f: impl Fn(&Kustomization) -> bool) -> bool {
+    /// Why building `dir` cannot be done offline, if anything along the way prevents it.
+    pub fn blocker(&self, dir: &Path) -> Option<String> {
+        let mut found = None;
+        self.any_in(dir, |k| {
+            found = found.clone().or_else(|| k.blocker.clone());
+            k.blocker.is_some()
+        });
+        found
+    }
+
+    fn any_in(&self, dir: &Path, mut f: impl FnMut(&Kustomization) -> bool) -> bool {
         let mut seen = HashSet::new();
         let mut stack = vec![dir.to_path_buf()];
         while let Some(d) = stack.pop() {

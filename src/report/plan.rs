@@ -7,8 +7,17 @@ use serde_json::{Value, json};
 use crate::model::{Model, Resource};
 use crate::plan::{Moved, Plan, Task};
 
+/// Where an object is written: rendered objects point back to their source file.
+fn at(m: &Model<'_>, r: &Resource<'_>) -> (String, usize) {
+    let (f, span) = m.origin(r.file, r.root.span);
+    (
+        m.files[f].name.clone(),
+        m.files[f].line_col(span.start).line,
+    )
+}
+
 fn line_of(m: &Model<'_>, r: &Resource<'_>) -> usize {
-    m.files[r.file].line_col(r.root.span.start).line
+    at(m, r).1
 }
 
 fn task_label(m: &Model<'_>, t: &Task<'_>) -> String {
@@ -41,8 +50,22 @@ fn deadlock(plan: &Plan<'_>, dep: &crate::plan::Dependency) -> bool {
     plan.step_of[dep.provider] > plan.step_of[dep.dependent] && plan.waited_on(dep.dependent)
 }
 
+/// For a child Application in a parent's plan: does the parent wait for it (§2.2)?
+fn child_app_note(m: &Model<'_>, t: &Task<'_>, health: bool) -> Option<String> {
+    let r = &m.resources[t.res?];
+    if !r.is("argoproj.io", "Application") {
+        return None;
+    }
+    Some(if health {
+        "child app: waits until it is Healthy (argocd-cm health check)".into()
+    } else {
+        "child app: not waited on (no Application health check in argocd-cm)".into()
+    })
+}
+
 pub fn table(m: &Model<'_>, plans: &[Plan<'_>]) -> String {
     let mut out = String::new();
+    let health = crate::rules::application_health_defined(m);
     for plan in plans {
         let app = &m.apps[plan.app];
         let origin = match app.application {
@@ -77,8 +100,8 @@ pub fn table(m: &Model<'_>, plans: &[Plan<'_>]) -> String {
                 let at = t.res.map_or_else(
                     || "(CreateNamespace=true)".to_string(),
                     |id| {
-                        let r = &m.resources[id];
-                        format!("{}:{}", m.files[r.file].name, line_of(m, r))
+                        let (f, l) = at(m, &m.resources[id]);
+                        format!("{f}:{l}")
                     },
                 );
                 let mut notes: Vec<String> = Vec::new();
@@ -90,11 +113,14 @@ pub fn table(m: &Model<'_>, plans: &[Plan<'_>]) -> String {
                     notes.push("hook: waits until it completes".into());
                 } else if t.hook {
                     notes.push("hook: done once created".into());
-                } else if plan.waited_on(ti) {
+                } else if plan.waited_on(ti) && child_app_note(m, t, health).is_none() {
                     notes.push("Healthy before the next step".into());
                 }
                 if let Some(w) = moved_words(m, &t.moved) {
                     notes.push(w);
+                }
+                if let Some(c) = child_app_note(m, t, health) {
+                    notes.push(c);
                 }
                 for d in plan.dependencies.iter().filter(|d| d.dependent == ti) {
                     let p = &plan.tasks[d.provider];

@@ -29,8 +29,11 @@ impl Rule for DuplicateResource {
         plan: &Plan<'_>,
         out: &mut Vec<Diagnostic>,
     ) {
-        // Until Kustomize output is rendered, renamed objects' identities are unknown.
-        if app.renamed {
+        // Until Kustomize output is rendered, renamed objects' identities are unknown; and a
+        // failed build is already a `render-failed` finding.
+        let failed =
+            |d: &std::path::PathBuf| cx.model.loaded.render_failures.iter().any(|(f, _)| f == d);
+        if app.renamed || app.kustomize_dirs.iter().any(failed) {
             return;
         }
         let res = &cx.model.resources;

@@ -10,18 +10,30 @@ mod hook_delete_policy;
 mod hook_ttl;
 mod hpa_replicas_fight;
 mod ineffective_sync_option;
+mod invalid_ignore_differences;
+mod invalid_retry;
 mod invalid_sync_wave;
+mod invalid_sync_window;
+mod missing_namespace;
+mod missing_project;
+mod multiple_source_types;
+mod orphan_manifest;
+mod project_denies_resource;
 mod read_error;
+mod render_failed;
 mod schema;
 mod skipped_file;
 mod stuck_wave;
 mod sync_deadlock;
 mod unknown_delete_policy;
 mod unknown_hook;
+mod unknown_path;
 mod unknown_sync_option;
+mod unresolved_generator;
 mod unused_suppression;
 mod yaml_syntax;
 
+pub use app_wave_no_health::application_health_defined;
 use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, ObjectRef, Severity};
@@ -126,15 +138,26 @@ pub static RULES: &[&dyn Rule] = &[
     &hook_ttl::HookTtl,
     &hpa_replicas_fight::HpaReplicasFight,
     &ineffective_sync_option::IneffectiveSyncOption,
+    &invalid_ignore_differences::InvalidIgnoreDifferences,
+    &invalid_retry::InvalidRetry,
     &invalid_sync_wave::InvalidSyncWave,
+    &invalid_sync_window::InvalidSyncWindow,
+    &missing_namespace::MissingNamespace,
+    &missing_project::MissingProject,
+    &multiple_source_types::MultipleSourceTypes,
+    &orphan_manifest::OrphanManifest,
+    &project_denies_resource::ProjectDeniesResource,
     &read_error::ReadError,
+    &render_failed::RenderFailed,
     &schema::Schema,
     &skipped_file::SkippedFile,
     &stuck_wave::StuckWave,
     &sync_deadlock::SyncDeadlock,
     &unknown_delete_policy::UnknownDeletePolicy,
     &unknown_hook::UnknownHook,
+    &unknown_path::UnknownPath,
     &unknown_sync_option::UnknownSyncOption,
+    &unresolved_generator::UnresolvedGenerator,
     &unused_suppression::UnusedSuppression,
     &yaml_syntax::YamlSyntax,
 ];

@@ -228,3 +228,29 @@ impl SchemaSet {
         compiled
     }
 }
+
+/// `Some(true)` for a namespaced built-in kind, `Some(false)` for a cluster-scoped one
+/// (key: `apiVersion/kind`), from the default version's bundle.
+pub fn builtin_scope(key: &str) -> Option<bool> {
+    let b = kubernetes(crate::rules::DEFAULT_KUBERNETES)?;
+    b.root["scope"]
+        .get(key)?
+        .as_str()
+        .map(|s| s == "Namespaced")
+}
+
+/// Scope of a built-in group/kind at any version.
+pub fn builtin_scope_by_kind(group: &str, kind: &str) -> Option<bool> {
+    let b = kubernetes(crate::rules::DEFAULT_KUBERNETES)?;
+    let prefix = if group.is_empty() {
+        String::new()
+    } else {
+        format!("{group}/")
+    };
+    b.root["scope"].as_object()?.iter().find_map(|(k, v)| {
+        let rest = k.strip_prefix(&prefix)?;
+        let (version, kind2) = rest.split_once('/')?;
+        // For the core group the rest is `v1/Kind`; a grouped key leaves `group/…` and fails here.
+        (kind2 == kind && version.starts_with('v')).then(|| v.as_str() == Some("Namespaced"))
+    })
+}

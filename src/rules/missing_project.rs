@@ -1,0 +1,122 @@
+//! `missing-project`: an Application names an AppProject that the tree does not define. See
+//! `rules/missing-project.md`.
+
+use crate::diag::{Diagnostic, Severity};
+use crate::load::yaml::Node;
+use crate::model::{Model, Resource};
+
+use super::{Cx, Rule, RuleInfo, did_you_mean, page, suggest};
+
+pub struct MissingProject;
+
+static INFO: RuleInfo = RuleInfo {
+    id: "missing-project",
+    severity: Severity::Error,
+    summary: "an Application names a project that no AppProject in the tree defines",
+    doc: page!("missing-project"),
+};
+
+/// The Application spec of an Application (`spec`) or of an ApplicationSet's template
+/// (`spec.template.spec`).
+pub(super) fn app_spec<'a>(r: &Resource<'a>) -> Option<&'a Node<'a>> {
+    if r.group != "argoproj.io" {
+        return None;
+    }
+    match r.kind {
+        "Application" => r.root.get("spec"),
+        "ApplicationSet" => r.root.path(&["spec", "template", "spec"]),
+        _ => None,
+    }
+}
+
+/// The object a finding about an Application spec names: `Application/web`, or "the template of
+/// ApplicationSet/envs".
+pub(super) fn whose(r: &Resource<'_>) -> String {
+    if r.kind == "ApplicationSet" {
+        format!("the template of {}", r.display())
+    } else {
+        r.display()
+    }
+}
+
+/// A value an ApplicationSet fills in per generated Application (`{{.project}}`, `{{project}}`).
+pub(super) fn templated(s: &str) -> bool {
+    s.contains("{{")
+}
+
+/// The AppProjects of the tree.
+pub(super) fn projects<'m, 'a>(model: &'m Model<'a>) -> impl Iterator<Item = &'m Resource<'a>> {
+    model
+        .resources
+        .iter()
+        .filter(|r| r.is("argoproj.io", "AppProject") && r.name.is_some())
+}
+
+impl Rule for MissingProject {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+
+    fn check_model(&self, cx: &Cx<'_, '_>, out: &mut Vec<Diagnostic>) {
+        let defined: Vec<&Resource<'_>> = projects(cx.model).collect();
+        if defined.is_empty() {
+            // Projects live elsewhere (another repo, or created by hand): nothing to compare.
+            return;
+        }
+        let mut names: Vec<&str> = defined.iter().filter_map(|p| p.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        for r in &cx.model.resources {
+            let Some(node) = app_spec(r).and_then(|s| s.get("project")) else {
+                continue;
+            };
+            let Some(project) = node.non_empty_str() else {
+                continue;
+            };
+            // Argo CD creates `default` itself; a templated name is only known per generated app.
+            if project == "default" || templated(project) || names.contains(&project) {
+                continue;
+            }
+            let mut d = cx
+                .finding(
+                    &INFO,
+                    r,
+                    node.span,
+                    format!(
+                        "{} names project `{project}`, which no AppProject in the tree defines{}",
+                        whose(r),
+                        did_you_mean(project, &names)
+                    ),
+                )
+                .label("no such AppProject")
+                .note(if r.kind == "ApplicationSet" {
+                    "the ApplicationSet controller refuses to create or update Applications whose project does not exist: \"application references project … which does not exist\" (§11)"
+                } else {
+                    "the controller marks the app InvalidSpecError \"Application referencing project … which does not exist\" and refuses to sync it (§11)"
+                });
+            if let Some(best) = suggest(project, &names) {
+                if let Some(p) = defined.iter().find(|p| p.name == Some(best)) {
+                    d = d.related(
+                        p.file,
+                        p.name_span,
+                        format!("AppProject/{best} is defined here"),
+                    );
+                }
+                d = d.help(format!(
+                    "write `project: {best}`, or add an AppProject named `{project}`"
+                ));
+            } else {
+                let mut listed: Vec<String> =
+                    names.iter().take(5).map(|n| format!("`{n}`")).collect();
+                if names.len() > 5 {
+                    listed.push("…".into());
+                }
+                d = d.help(format!(
+                    "add an AppProject named `{project}`, or use a project the tree defines ({})",
+                    listed.join(", ")
+                ));
+            }
+            out.push(d);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+//! `unknown-path`: an Application source path that does not exist in this repository. See
+//! `rules/unknown-path.md`.
+
+use crate::diag::{Diagnostic, Severity};
+use crate::model::App;
+use crate::plan::Plan;
+
+use super::{Cx, Rule, RuleInfo, page};
+
+pub struct UnknownPath;
+
+static INFO: RuleInfo = RuleInfo {
+    id: "unknown-path",
+    severity: Severity::Error,
+    summary: "an Application's source path does not exist in this repository",
+    doc: page!("unknown-path"),
+};
+
+impl Rule for UnknownPath {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+
+    fn check_app(
+        &self,
+        cx: &Cx<'_, '_>,
+        app: &App<'_>,
+        _plan: &Plan<'_>,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let Some(owner) = app.application else { return };
+        let r = &cx.model.resources[owner];
+        for src in &app.sources {
+            // Only when the repoURL is known to be this repository: another repo has other paths.
+            if !src.confirmed || src.dir.is_dir() {
+                continue;
+            }
+            let Some(span) = src.path_span else { continue };
+            let shown = src
+                .dir
+                .strip_prefix(
+                    cx.model
+                        .loaded
+                        .roots
+                        .first()
+                        .and_then(|r| r.repo_roots.first())
+                        .map_or(std::path::Path::new("/"), |p| p.as_path()),
+                )
+                .map_or_else(
+                    |_| src.dir.display().to_string(),
+                    |p| p.display().to_string(),
+                );
+            let mut d = cx
+                .finding(
+                    &INFO,
+                    r,
+                    span,
+                    format!("app `{}` reads `{shown}`, which does not exist in this repository", app.name),
+                )
+                .label("no such directory")
+                .help("fix the path (it is relative to the repository root), or add the directory")
+                .note("Argo CD cannot generate manifests for a missing path: the app shows a ComparisonError and never syncs");
+            d.app = Some(app.name.clone());
+            out.push(d);
+        }
+    }
+}
