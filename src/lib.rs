@@ -111,20 +111,29 @@ pub fn render(mut loaded: Loaded) -> Loaded {
                 .into(),
         );
     }
-    let outcomes: Vec<Option<render::Outcome>> = jobs
-        .par_iter()
-        .map(|(dir, job, _)| match job {
-            Job::Kustomize(Some(why)) => Some(render::Outcome::Skipped(why.clone())),
-            Job::Kustomize(None) => kustomize.as_ref().map(|t| render::kustomize(dir, t)),
-            Job::Helm {
-                release,
-                namespace,
-                opts,
-            } => helm
-                .as_ref()
-                .map(|h| render::helm(h, dir, release, namespace.as_deref(), opts)),
-        })
-        .collect();
+    // Builds are separate processes: run a few more at once than there are cores.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(rayon::current_num_threads().max(1) * 2)
+        .build();
+    let run_all = || -> Vec<Option<render::Outcome>> {
+        jobs.par_iter()
+            .map(|(dir, job, _)| match job {
+                Job::Kustomize(Some(why)) => Some(render::Outcome::Skipped(why.clone())),
+                Job::Kustomize(None) => kustomize.as_ref().map(|t| render::kustomize(dir, t)),
+                Job::Helm {
+                    release,
+                    namespace,
+                    opts,
+                } => helm
+                    .as_ref()
+                    .map(|h| render::helm(h, dir, release, namespace.as_deref(), opts)),
+            })
+            .collect()
+    };
+    let outcomes = match &pool {
+        Ok(p) => p.install(run_all),
+        Err(_) => run_all(),
+    };
     for ((dir, job, covered), outcome) in jobs.into_iter().zip(outcomes) {
         let shown = display_of(&loaded, &dir);
         match outcome {

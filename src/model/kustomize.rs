@@ -19,6 +19,8 @@ pub struct Kustomization {
     pub patches: bool,
     /// Why `kustomize build` cannot run offline here (remote bases, Helm charts).
     pub blocker: Option<String>,
+    /// `kind: Component`: only built as part of another kustomization, never on its own.
+    pub component: bool,
 }
 
 #[derive(Debug, Default)]
@@ -65,6 +67,7 @@ impl Kustomizations {
                 .iter()
                 .any(|key| root.get(key).is_some_and(|v| !v.items().is_empty())),
                 blocker: crate::render::offline_blocker(root),
+                component: root.get("kind").and_then(Node::str) == Some("Component"),
                 ..Kustomization::default()
             };
             for key in ["resources", "bases", "components"] {
@@ -186,13 +189,20 @@ impl Kustomizations {
         false
     }
 
-    /// Directories reached from another kustomization (not roots).
+    /// Directories that are not roots: reached from another kustomization, or Components
+    /// (which cannot be built on their own).
     pub fn included_dirs(&self) -> HashSet<&Path> {
         self.by_dir
             .values()
             .flat_map(|k| k.includes.iter())
             .filter(|p| self.by_dir.contains_key(*p))
             .map(PathBuf::as_path)
+            .chain(
+                self.by_dir
+                    .iter()
+                    .filter(|(_, k)| k.component)
+                    .map(|(d, _)| d.as_path()),
+            )
             .collect()
     }
 }

@@ -156,28 +156,43 @@ fn run(cmd: &mut Command, timeout: Duration) -> Outcome {
     }
 }
 
-/// kubectl prefixes its errors with a log header; keep the message.
+/// kubectl prefixes its errors with a log header, and the wrapper kustomization adds a layer of
+/// its own: keep what went wrong inside the user's tree.
 fn clean_error(stderr: &str) -> String {
-    let line = stderr
+    let lines: Vec<&str> = stderr
         .lines()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("")
-        .trim();
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let line = lines
+        .iter()
+        .find(|l| l.contains("err=") || l.starts_with("Error:"))
+        .or(lines.last())
+        .copied()
+        .unwrap_or("");
     let line = line
         .split_once("err=\"")
         .map_or(line, |(_, rest)| rest.trim_end_matches('"'));
     let line = line.strip_prefix("Error: ").unwrap_or(line);
-    let line = line.replace("\\'", "'").replace("\\\"", "\"");
-    // Drop the wrapper kustomization's layer: keep what went wrong inside the user's tree.
-    let inner = line
-        .find("recursed accumulation of path '")
-        .and_then(|i| line[i..].find("': ").map(|j| &line[i + j + 3..]))
-        .unwrap_or(&line);
-    let inner = inner
+    let mut msg = line.replace("\\'", "'").replace("\\\"", "\"");
+    if let Some(i) = msg.find("' must resolve to a file': ") {
+        msg = msg[i + "' must resolve to a file': ".len()..].to_string();
+    }
+    for prefix in [
+        "recursed accumulation of path '",
+        "recursed merging from path '",
+    ] {
+        if let Some(rest) = msg.strip_prefix(prefix) {
+            if let Some(j) = rest.find("': ") {
+                msg = rest[j + 3..].to_string();
+            }
+        }
+    }
+    let msg = msg
         .split("': must build at directory")
         .next()
-        .unwrap_or(inner);
-    inner.to_string()
+        .unwrap_or(&msg);
+    msg.trim_end_matches('\'').to_string()
 }
 
 #[cfg(test)]
@@ -200,6 +215,11 @@ mod tests {
     fn kubectl_errors_are_cleaned() {
         let e = "E1122 07:17:31.121031     364 run.go:72] \"command failed\" err=\"accumulating resources: boom\"";
         assert_eq!(clean_error(e), "accumulating resources: boom");
+        let wrapped = "# Warning: 'bases' is deprecated.\nE1 run.go:72] \"command failed\" err=\"accumulating resources: accumulation err='accumulating resources from '../../w/app': '/w/app' must resolve to a file': recursed accumulation of path '/w/app': loading KV pairs: file sources: [a.xml]: no such file\"";
+        assert_eq!(
+            clean_error(wrapped),
+            "loading KV pairs: file sources: [a.xml]: no such file"
+        );
     }
 }
 
