@@ -250,7 +250,7 @@ fn main() -> ExitCode {
             for r in rules::RULES {
                 let i = r.info();
                 out.push_str(&format!(
-                    "{:<24} {:<8} {}\n",
+                    "{:<28} {:<8} {}\n",
                     i.id,
                     i.severity.as_str(),
                     i.summary

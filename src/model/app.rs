@@ -257,7 +257,7 @@ pub fn from_spec<'a>(
             dir_opts
                 .and_then(|d| d.get(k))
                 .and_then(Node::non_empty_str)
-                .map(|g| subst(g))
+                .map(subst)
         };
         let rel = path.trim_start_matches('/').to_string();
         // The first root under which the path exists; else the git root (or the input).
@@ -277,16 +277,10 @@ pub fn from_spec<'a>(
                 release: h
                     .and_then(|h| h.get("releaseName"))
                     .and_then(Node::non_empty_str)
-                    .map(|s| subst(s)),
+                    .map(subst),
                 value_files: h
                     .and_then(|h| h.get("valueFiles"))
-                    .map(|l| {
-                        l.items()
-                            .iter()
-                            .filter_map(Node::str)
-                            .map(|s| subst(s))
-                            .collect()
-                    })
+                    .map(|l| l.items().iter().filter_map(Node::str).map(subst).collect())
                     .unwrap_or_default(),
                 values: h
                     .and_then(|h| h.get("values"))
@@ -366,13 +360,13 @@ fn ignore_diff<'a>(n: &'a Node<'a>) -> IgnoreDiff<'a> {
 
 /// gobwas-style glob with `{a,b}` alternatives (no separator: `*` matches `/` too).
 pub fn glob_alternatives(pattern: &str, s: &str) -> bool {
-    if let (Some(open), Some(close)) = (pattern.find('{'), pattern.find('}')) {
-        if open < close {
-            let (pre, rest) = (&pattern[..open], &pattern[close + 1..]);
-            return pattern[open + 1..close]
-                .split(',')
-                .any(|alt| glob_alternatives(&format!("{pre}{alt}{rest}"), s));
-        }
+    if let (Some(open), Some(close)) = (pattern.find('{'), pattern.find('}'))
+        && open < close
+    {
+        let (pre, rest) = (&pattern[..open], &pattern[close + 1..]);
+        return pattern[open + 1..close]
+            .split(',')
+            .any(|alt| glob_alternatives(&format!("{pre}{alt}{rest}"), s));
     }
     glob_match(pattern, s)
 }

@@ -68,10 +68,10 @@ pub fn offline_blocker(kustomization: &Node<'_>) -> Option<String> {
     }
     for key in ["resources", "bases", "components"] {
         for item in kustomization.get(key).map(Node::items).unwrap_or(&[]) {
-            if let Some(s) = item.str() {
-                if s.contains("://") || s.starts_with("github.com/") || s.starts_with("git@") {
-                    return Some(format!("it includes the remote base `{s}`"));
-                }
+            if let Some(s) = item.str()
+                && (s.contains("://") || s.starts_with("github.com/") || s.starts_with("git@"))
+            {
+                return Some(format!("it includes the remote base `{s}`"));
             }
         }
     }
@@ -182,10 +182,10 @@ fn clean_error(stderr: &str) -> String {
         "recursed accumulation of path '",
         "recursed merging from path '",
     ] {
-        if let Some(rest) = msg.strip_prefix(prefix) {
-            if let Some(j) = rest.find("': ") {
-                msg = rest[j + 3..].to_string();
-            }
+        if let Some(rest) = msg.strip_prefix(prefix)
+            && let Some(j) = rest.find("': ")
+        {
+            msg = rest[j + 3..].to_string();
         }
     }
     let msg = msg
@@ -193,34 +193,6 @@ fn clean_error(stderr: &str) -> String {
         .next()
         .unwrap_or(&msg);
     msg.trim_end_matches('\'').to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn relative_paths() {
-        assert_eq!(
-            relative(Path::new("/tmp/a/b"), Path::new("/work/r/x")),
-            PathBuf::from("../../../work/r/x")
-        );
-        assert_eq!(
-            relative(Path::new("/w/t"), Path::new("/w/r")),
-            PathBuf::from("../r")
-        );
-    }
-
-    #[test]
-    fn kubectl_errors_are_cleaned() {
-        let e = "E1122 07:17:31.121031     364 run.go:72] \"command failed\" err=\"accumulating resources: boom\"";
-        assert_eq!(clean_error(e), "accumulating resources: boom");
-        let wrapped = "# Warning: 'bases' is deprecated.\nE1 run.go:72] \"command failed\" err=\"accumulating resources: accumulation err='accumulating resources from '../../w/app': '/w/app' must resolve to a file': recursed accumulation of path '/w/app': loading KV pairs: file sources: [a.xml]: no such file\"";
-        assert_eq!(
-            clean_error(wrapped),
-            "loading KV pairs: file sources: [a.xml]: no such file"
-        );
-    }
 }
 
 /// `helm template` of a local chart, the way Argo CD runs it (release name, namespace, value
@@ -286,4 +258,32 @@ pub fn helm_tool() -> Option<PathBuf> {
             .map(|d| d.join("helm"))
             .find(|p| p.is_file())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths() {
+        assert_eq!(
+            relative(Path::new("/tmp/a/b"), Path::new("/work/r/x")),
+            PathBuf::from("../../../work/r/x")
+        );
+        assert_eq!(
+            relative(Path::new("/w/t"), Path::new("/w/r")),
+            PathBuf::from("../r")
+        );
+    }
+
+    #[test]
+    fn kubectl_errors_are_cleaned() {
+        let e = "E1122 07:17:31.121031     364 run.go:72] \"command failed\" err=\"accumulating resources: boom\"";
+        assert_eq!(clean_error(e), "accumulating resources: boom");
+        let wrapped = "# Warning: 'bases' is deprecated.\nE1 run.go:72] \"command failed\" err=\"accumulating resources: accumulation err='accumulating resources from '../../w/app': '/w/app' must resolve to a file': recursed accumulation of path '/w/app': loading KV pairs: file sources: [a.xml]: no such file\"";
+        assert_eq!(
+            clean_error(wrapped),
+            "loading KV pairs: file sources: [a.xml]: no such file"
+        );
+    }
 }

@@ -58,15 +58,13 @@ impl Rule for RenderFailed {
                 out.push(d);
                 reported = true;
             }
-            if !reported {
-                if let Some(f) = kfile {
-                    out.push(
-                        Diagnostic::new(INFO.id, INFO.severity, f, Span::default(), message)
-                            .label("does not build")
-                            .help(help)
-                            .note(note),
-                    );
-                }
+            if !reported && let Some(f) = kfile {
+                out.push(
+                    Diagnostic::new(INFO.id, INFO.severity, f, Span::default(), message)
+                        .label("does not build")
+                        .help(help)
+                        .note(note),
+                );
             }
         }
     }
