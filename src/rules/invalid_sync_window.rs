@@ -124,7 +124,7 @@ impl Rule for InvalidSyncWindow {
                         } else {
                             "write 5 cron fields: minute (0-59) hour (0-23) day-of-month (1-31) month (1-12 or JAN-DEC) day-of-week (0-6 or SUN-SAT)".to_string()
                         };
-                        push(out, cx.finding(&INFO, r, span, format!("{what} has schedule `{spec}`, which is not a 5-field cron expression: {}", e.message))
+                        push(out, cx.finding(&INFO, r, span, format!("{what} has schedule `{spec}`, which is not a valid 5-field cron schedule: {}", e.message))
                             .label("not a valid schedule")
                             .help(help)
                             .note(BLOCKS));

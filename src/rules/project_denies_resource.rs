@@ -466,7 +466,11 @@ impl Rule for ProjectDeniesResource {
                 .unwrap_or(application.kind_span);
             let cluster = server.as_deref().or(name.as_deref()).unwrap_or("");
             out.push(related(
-                cx.finding(&INFO, application, span, format!("destination namespace `{dest_ns}` on {cluster} of {who} is not permitted by project {pname}"))
+                cx.finding(&INFO, application, span, if dest_ns.is_empty() {
+                    format!("the destination of {who} ({cluster}, no namespace) is not permitted by project {pname}")
+                } else {
+                    format!("destination namespace `{dest_ns}` on {cluster} of {who} is not permitted by project {pname}")
+                })
                     .label("not in the project's destinations")
                     .help(format!("add this server and namespace (or a glob) to spec.destinations of AppProject/{pname}, and check that no `!` entry excludes it"))
                     .note(format!("the controller marks the app InvalidSpecError \"application destination server '{}' and namespace '{dest_ns}' do not match any of the allowed destinations in project '{pname}'\" and does not sync it (§11)", server.as_deref().unwrap_or(cluster))),
