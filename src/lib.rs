@@ -58,7 +58,9 @@ pub fn render(mut loaded: Loaded) -> Loaded {
             .collect();
         let mut jobs: Vec<(std::path::PathBuf, Job, Vec<usize>)> = Vec::new();
         let mut seen = std::collections::HashSet::new();
-        for a in &model.apps {
+        // Only what an Application (or ApplicationSet) syncs is rendered: a bare kustomization
+        // is not known to be an Argo CD app, and is linted as written.
+        for a in model.apps.iter().filter(|a| !a.is_implicit()) {
             for d in &a.kustomize_dirs {
                 if seen.insert(d.clone()) {
                     let blocker = model.kustomizations.blocker(d);
