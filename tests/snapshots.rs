@@ -37,7 +37,9 @@ fn run(dir: &Path, args: &[&str]) -> String {
 }
 
 fn check_snapshot(name: &str, actual: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/snapshots")
+        .join(name);
     if std::env::var_os("SYNCLINT_BLESS").is_some() {
         std::fs::write(&path, actual).unwrap();
         return;
@@ -62,43 +64,75 @@ fn check_snapshot(name: &str, actual: &str) {
     }
 }
 
-fn fixture() -> std::path::PathBuf {
-    let dir = common::tree("snapshots", &[("deploy/job.yaml", JOB), ("deploy/sa.yaml", SA), (".synclint.yaml", "")]);
+/// Each test writes its own copy: tests run in parallel.
+fn fixture(name: &str) -> std::path::PathBuf {
+    let dir = common::tree(
+        &format!("snapshots-{name}"),
+        &[
+            ("deploy/job.yaml", JOB),
+            ("deploy/sa.yaml", SA),
+            (".synclint.yaml", ""),
+        ],
+    );
     std::fs::create_dir_all(dir.join(".git")).unwrap();
     dir
 }
 
 #[test]
 fn human() {
-    check_snapshot("human.txt", &run(&fixture(), &["check", "--color", "never", "deploy"]));
+    check_snapshot(
+        "human.txt",
+        &run(&fixture("human"), &["check", "--color", "never", "deploy"]),
+    );
 }
 
 #[test]
 fn json() {
-    check_snapshot("json.json", &run(&fixture(), &["check", "--format", "json", "deploy"]));
+    check_snapshot(
+        "json.json",
+        &run(&fixture("json"), &["check", "--format", "json", "deploy"]),
+    );
 }
 
 #[test]
 fn github() {
-    check_snapshot("github.txt", &run(&fixture(), &["check", "--format", "github", "deploy"]));
+    check_snapshot(
+        "github.txt",
+        &run(
+            &fixture("github"),
+            &["check", "--format", "github", "deploy"],
+        ),
+    );
 }
 
 #[test]
 fn sarif() {
-    let text = run(&fixture(), &["check", "--format", "sarif", "deploy"]);
+    let text = run(&fixture("sarif"), &["check", "--format", "sarif", "deploy"]);
     let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
     // Rule pages are their own tests; keep the snapshot to the results and rule metadata.
-    for r in v["runs"][0]["tool"]["driver"]["rules"].as_array_mut().unwrap() {
+    for r in v["runs"][0]["tool"]["driver"]["rules"]
+        .as_array_mut()
+        .unwrap()
+    {
         r["help"]["markdown"] = serde_json::json!("<the rule page>");
         r["fullDescription"]["text"] = serde_json::json!("<the page summary>");
     }
-    check_snapshot("sarif.json", &(serde_json::to_string_pretty(&v).unwrap() + "\n"));
+    check_snapshot(
+        "sarif.json",
+        &(serde_json::to_string_pretty(&v).unwrap() + "\n"),
+    );
 }
 
 #[test]
 fn plan_formats() {
-    let dir = fixture();
+    let dir = fixture("plan");
     check_snapshot("plan.txt", &run(&dir, &["plan", "deploy"]));
-    check_snapshot("plan.json", &run(&dir, &["plan", "--format", "json", "deploy"]));
-    check_snapshot("plan.mmd", &run(&dir, &["plan", "--format", "mermaid", "deploy"]));
+    check_snapshot(
+        "plan.json",
+        &run(&dir, &["plan", "--format", "json", "deploy"]),
+    );
+    check_snapshot(
+        "plan.mmd",
+        &run(&dir, &["plan", "--format", "mermaid", "deploy"]),
+    );
 }

@@ -81,6 +81,8 @@ pub struct SourceContext<'r> {
     pub repo_roots: &'r [PathBuf],
     /// Normalised URLs of this repository (git remotes, config `repo-urls`); empty: unknown.
     pub repo_urls: &'r [String],
+    /// Directory listings of repository roots, walked once per run (git directory generators).
+    pub dirs: &'r std::cell::RefCell<std::collections::HashMap<PathBuf, std::rc::Rc<Vec<PathBuf>>>>,
 }
 
 /// `https://Host/org/repo.git/` and `git@host:org/repo` → `host/org/repo`.

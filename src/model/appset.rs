@@ -190,8 +190,14 @@ fn git(
                 include.push(p.to_string());
             }
         }
-        for dir in directories(root) {
-            let Some(r) = rel(&dir) else { continue };
+        let listing = cx
+            .dirs
+            .borrow_mut()
+            .entry(root.clone())
+            .or_insert_with(|| std::rc::Rc::new(directories(root)))
+            .clone();
+        for dir in listing.iter() {
+            let Some(r) = rel(dir) else { continue };
             if include.iter().any(|g| path_match(g, &r))
                 && !exclude.iter().any(|g| path_match(g, &r))
             {

@@ -179,6 +179,7 @@ impl<'a> Model<'a> {
                 _ => Vec::new(),
             }
         };
+        let dirs = std::cell::RefCell::new(HashMap::new());
         let mut generated: Vec<(App<'a>, ResId)> = Vec::new();
         for r in &self.resources {
             let Some(repo_roots) = file_roots.get(&r.file) else {
@@ -187,6 +188,7 @@ impl<'a> Model<'a> {
             let scx = app::SourceContext {
                 repo_roots,
                 repo_urls: &repo_urls,
+                dirs: &dirs,
             };
             if r.is("argoproj.io", "Application") {
                 generated.push((app::from_application(0, r, &scx), r.id));
