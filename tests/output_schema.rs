@@ -161,6 +161,8 @@ metadata:
 fn fixture(test: &str, trees: &[(&str, &[(&str, &str)])]) -> PathBuf {
     let base = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("output-schema-{test}"));
     let _ = std::fs::remove_dir_all(&base);
+    // A repository root of its own: the enclosing checkout's remotes must not leak in.
+    std::fs::create_dir_all(base.join(".git")).unwrap();
     for (tree, files) in trees {
         for (rel, text) in *files {
             let p = base.join(tree).join(rel);

@@ -3,11 +3,12 @@
 
 use std::path::{Path, PathBuf};
 
-/// A fresh directory under cargo's per-target temp dir.
+/// A fresh directory under cargo's per-target temp dir. It is a repository root of its own (an
+/// empty `.git`), so nothing of the enclosing checkout (its root, its remotes) leaks in.
 pub fn scratch(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
     let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::create_dir_all(dir.join(".git")).unwrap();
     dir
 }
 
