@@ -39,6 +39,14 @@ pub struct Analysis<'a> {
 /// parallel.
 pub fn render(mut loaded: Loaded) -> Loaded {
     use rayon::prelude::*;
+    // Only Applications and ApplicationSets point at sources to render.
+    if !loaded
+        .files
+        .iter()
+        .any(|f| f.text.contains("kind: Application") || f.text.contains("\"Application"))
+    {
+        return loaded;
+    }
     enum Job {
         Kustomize(Option<String>),
         Helm {
