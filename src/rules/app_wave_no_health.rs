@@ -1,20 +1,16 @@
 //! `app-wave-no-health`: app-of-apps waves that do not wait. See `rules/app-wave-no-health.md`.
 
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::Diagnostic;
 use crate::load::yaml::Node;
 use crate::model::Model;
 use crate::model::argo::ANN_WAVE;
 
-use super::{Cx, Rule, RuleInfo, page, step_words};
+use super::{Cx, Rule, declare_rule, step_words};
 
-pub struct AppWaveNoHealth;
-
-static INFO: RuleInfo = RuleInfo {
-    id: "app-wave-no-health",
-    severity: Severity::Warning,
-    summary: "child Applications carry sync waves, but no argocd-cm gives Applications a health check",
-    doc: page!("app-wave-no-health"),
-};
+declare_rule! {
+    AppWaveNoHealth, "app-wave-no-health", Warning,
+    "child Applications carry sync waves, but no argocd-cm gives Applications a health check"
+}
 
 /// Does any `argocd-cm` in the tree define a health check for `argoproj.io/Application`?
 pub fn application_health_defined(m: &Model<'_>) -> bool {
@@ -34,10 +30,6 @@ pub fn application_health_defined(m: &Model<'_>) -> bool {
 }
 
 impl Rule for AppWaveNoHealth {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     fn check_model(&self, cx: &Cx<'_, '_>, out: &mut Vec<Diagnostic>) {
         let m = cx.model;
         if application_health_defined(m) {

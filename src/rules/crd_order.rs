@@ -7,16 +7,12 @@ use crate::diag::{Diagnostic, Severity};
 use crate::model::argo::{ANN_WAVE, Phase};
 use crate::model::{Model, Resource};
 
-use super::{Cx, Rule, RuleInfo, page};
+use super::{Cx, Rule, declare_rule};
 
-pub struct CrdOrder;
-
-static INFO: RuleInfo = RuleInfo {
-    id: "crd-order",
-    severity: Severity::Warning,
-    summary: "a custom resource whose CRD another app ships, with nothing making that app sync first",
-    doc: page!("crd-order"),
-};
+declare_rule! {
+    CrdOrder, "crd-order", Warning,
+    "a custom resource whose CRD another app ships, with nothing making that app sync first"
+}
 
 /// The (phase, wave) an object asks for by its own annotations.
 fn own_step(r: &Resource<'_>) -> (Phase, i64) {
@@ -36,10 +32,6 @@ fn skip_dry_run(model: &Model<'_>, r: &Resource<'_>) -> bool {
 }
 
 impl Rule for CrdOrder {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     fn check_model(&self, cx: &Cx<'_, '_>, out: &mut Vec<Diagnostic>) {
         let m = cx.model;
         let mut crds: HashMap<(&str, &str), Vec<&Resource<'_>>> = HashMap::new();

@@ -8,16 +8,12 @@ use serde::Deserialize;
 use crate::diag::{Diagnostic, Severity};
 use crate::model::Resource;
 
-use super::{Cx, Rule, RuleInfo, page};
+use super::{Cx, Rule, declare_rule};
 
-pub struct DeprecatedApi;
-
-static INFO: RuleInfo = RuleInfo {
-    id: "deprecated-api",
-    severity: Severity::Warning,
-    summary: "an apiVersion deprecated in (warning) or removed by (error) the target Kubernetes version",
-    doc: page!("deprecated-api"),
-};
+declare_rule! {
+    DeprecatedApi, "deprecated-api", Warning,
+    "an apiVersion deprecated in (warning) or removed by (error) the target Kubernetes version"
+}
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -54,10 +50,6 @@ pub fn minor(v: &str) -> Option<u32> {
 }
 
 impl Rule for DeprecatedApi {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     fn check_resource(&self, cx: &Cx<'_, '_>, r: &Resource<'_>, out: &mut Vec<Diagnostic>) {
         let target = cx.kubernetes_minor;
         let Some(e) = table()

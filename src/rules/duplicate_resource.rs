@@ -6,22 +6,14 @@ use crate::diag::{Diagnostic, Severity};
 use crate::model::{App, ResId};
 use crate::plan::Plan;
 
-use super::{Cx, Rule, RuleInfo, page};
+use super::{Cx, Rule, declare_rule};
 
-pub struct DuplicateResource;
-
-static INFO: RuleInfo = RuleInfo {
-    id: "duplicate-resource",
-    severity: Severity::Warning,
-    summary: "the same group/kind/namespace/name appears twice in one app; Argo CD keeps the last",
-    doc: page!("duplicate-resource"),
-};
+declare_rule! {
+    DuplicateResource, "duplicate-resource", Warning,
+    "the same group/kind/namespace/name appears twice in one app; Argo CD keeps the last"
+}
 
 impl Rule for DuplicateResource {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     fn check_app(
         &self,
         cx: &Cx<'_, '_>,

@@ -1,26 +1,18 @@
 //! `hook-backoff-limit`: a hook Job that retries for many minutes before failing. See
 //! `rules/hook-backoff-limit.md`.
 
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::Diagnostic;
 use crate::model::Resource;
 
 use super::hook_deadline::runs_as_hook;
-use super::{Cx, Rule, RuleInfo, page};
+use super::{Cx, Rule, declare_rule};
 
-pub struct HookBackoffLimit;
-
-static INFO: RuleInfo = RuleInfo {
-    id: "hook-backoff-limit",
-    severity: Severity::Warning,
-    summary: "a hook Job retries up to 6 times (the Kubernetes default) before the sync can fail",
-    doc: page!("hook-backoff-limit"),
-};
+declare_rule! {
+    HookBackoffLimit, "hook-backoff-limit", Warning,
+    "a hook Job retries up to 6 times (the Kubernetes default) before the sync can fail"
+}
 
 impl Rule for HookBackoffLimit {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     fn check_resource(&self, cx: &Cx<'_, '_>, r: &Resource<'_>, out: &mut Vec<Diagnostic>) {
         if !runs_as_hook(r) || !r.is("batch", "Job") {
             return;

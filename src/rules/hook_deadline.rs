@@ -1,18 +1,14 @@
 //! `hook-deadline`: a hook that can run forever. See `rules/hook-deadline.md`.
 
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::Diagnostic;
 use crate::model::Resource;
 
-use super::{Cx, Rule, RuleInfo, page};
+use super::{Cx, Rule, declare_rule};
 
-pub struct HookDeadline;
-
-static INFO: RuleInfo = RuleInfo {
-    id: "hook-deadline",
-    severity: Severity::Warning,
-    summary: "a hook Job, Pod or Workflow without activeDeadlineSeconds can hang the sync forever",
-    doc: page!("hook-deadline"),
-};
+declare_rule! {
+    HookDeadline, "hook-deadline", Warning,
+    "a hook Job, Pod or Workflow without activeDeadlineSeconds can hang the sync forever"
+}
 
 /// A hook that takes part in a sync or in app deletion.
 pub fn runs_as_hook(r: &Resource<'_>) -> bool {
@@ -20,10 +16,6 @@ pub fn runs_as_hook(r: &Resource<'_>) -> bool {
 }
 
 impl Rule for HookDeadline {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     fn check_resource(&self, cx: &Cx<'_, '_>, r: &Resource<'_>, out: &mut Vec<Diagnostic>) {
         if !runs_as_hook(r) {
             return;

@@ -1,28 +1,20 @@
 //! `hook-delete-policy`: hooks that pile up, or that the next sync cannot re-run. See
 //! `rules/hook-delete-policy.md`.
 
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::Diagnostic;
 use crate::model::Resource;
 use crate::model::argo::{
     ANN_DELETE_POLICY, ANN_HOOK, DeletePolicy, HELM_DELETE_POLICY, HELM_HOOK,
 };
 
-use super::{Cx, Rule, RuleInfo, page};
+use super::{Cx, Rule, declare_rule};
 
-pub struct HookDeletePolicy;
-
-static INFO: RuleInfo = RuleInfo {
-    id: "hook-delete-policy",
-    severity: Severity::Warning,
-    summary: "a hook's delete policy leaves objects behind or breaks the next sync",
-    doc: page!("hook-delete-policy"),
-};
+declare_rule! {
+    HookDeletePolicy, "hook-delete-policy", Warning,
+    "a hook's delete policy leaves objects behind or breaks the next sync"
+}
 
 impl Rule for HookDeletePolicy {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     fn check_resource(&self, cx: &Cx<'_, '_>, r: &Resource<'_>, out: &mut Vec<Diagnostic>) {
         let m = &r.argo;
         if !m.is_hook || m.phases.is_empty() {

@@ -1,26 +1,18 @@
 //! `hook-ttl`: a hook Job that Kubernetes may delete before Argo CD reads its result. See
 //! `rules/hook-ttl.md`.
 
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::Diagnostic;
 use crate::model::Resource;
 
 use super::hook_deadline::runs_as_hook;
-use super::{Cx, Rule, RuleInfo, page};
+use super::{Cx, Rule, declare_rule};
 
-pub struct HookTtl;
-
-static INFO: RuleInfo = RuleInfo {
-    id: "hook-ttl",
-    severity: Severity::Warning,
-    summary: "a hook Job with ttlSecondsAfterFinished may vanish before Argo CD records its result",
-    doc: page!("hook-ttl"),
-};
+declare_rule! {
+    HookTtl, "hook-ttl", Warning,
+    "a hook Job with ttlSecondsAfterFinished may vanish before Argo CD records its result"
+}
 
 impl Rule for HookTtl {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     fn check_resource(&self, cx: &Cx<'_, '_>, r: &Resource<'_>, out: &mut Vec<Diagnostic>) {
         if !runs_as_hook(r) || !r.is("batch", "Job") {
             return;

@@ -6,16 +6,12 @@ use crate::load::yaml::Node;
 use crate::model::{App, Resource};
 use crate::plan::Plan;
 
-use super::{Cx, Rule, RuleInfo, page};
+use super::{Cx, Rule, declare_rule};
 
-pub struct HpaReplicasFight;
-
-static INFO: RuleInfo = RuleInfo {
-    id: "hpa-replicas-fight",
-    severity: Severity::Warning,
-    summary: "a workload sets spec.replicas while an HPA/KEDA scales it, and the app does not ignore and respect the difference",
-    doc: page!("hpa-replicas-fight"),
-};
+declare_rule! {
+    HpaReplicasFight, "hpa-replicas-fight", Warning,
+    "a workload sets spec.replicas while an HPA/KEDA scales it, and the app does not ignore and respect the difference"
+}
 
 /// (target kind, target name, the scaler's name node) of an HPA or KEDA ScaledObject.
 fn scale_target<'a>(r: &Resource<'a>) -> Option<(&'a str, &'a Node<'a>)> {
@@ -39,10 +35,6 @@ fn scalable(r: &Resource<'_>) -> bool {
 }
 
 impl Rule for HpaReplicasFight {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     fn check_app(
         &self,
         cx: &Cx<'_, '_>,

@@ -1,26 +1,18 @@
 //! `ineffective-sync-option`: a valid option placed where Argo CD never reads it. See
 //! `rules/ineffective-sync-option.md`.
 
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::Diagnostic;
 use crate::model::Resource;
 use crate::model::argo::{APP_ONLY_OPTIONS, app_sync_options};
 
-use super::{Cx, Rule, RuleInfo, page};
+use super::{Cx, Rule, declare_rule};
 
-pub struct IneffectiveSyncOption;
-
-static INFO: RuleInfo = RuleInfo {
-    id: "ineffective-sync-option",
-    severity: Severity::Warning,
-    summary: "a valid sync option placed where Argo CD never reads it",
-    doc: page!("ineffective-sync-option"),
-};
+declare_rule! {
+    IneffectiveSyncOption, "ineffective-sync-option", Warning,
+    "a valid sync option placed where Argo CD never reads it"
+}
 
 impl Rule for IneffectiveSyncOption {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     fn check_resource(&self, cx: &Cx<'_, '_>, r: &Resource<'_>, out: &mut Vec<Diagnostic>) {
         for t in &r.argo.sync_options {
             let (msg, help) = if APP_ONLY_OPTIONS.contains(&t.text) {

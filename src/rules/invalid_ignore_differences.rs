@@ -4,21 +4,17 @@
 
 mod jq;
 
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::Diagnostic;
 use crate::load::yaml::Node;
 use crate::model::Resource;
 
 use super::missing_project::{app_spec, whose};
-use super::{Cx, Rule, RuleInfo, page};
+use super::{Cx, Rule, declare_rule};
 
-pub struct InvalidIgnoreDifferences;
-
-static INFO: RuleInfo = RuleInfo {
-    id: "invalid-ignore-differences",
-    severity: Severity::Error,
-    summary: "an ignoreDifferences entry that matches nothing, a malformed JSON pointer, or a jq expression that does not compile",
-    doc: page!("invalid-ignore-differences"),
-};
+declare_rule! {
+    InvalidIgnoreDifferences, "invalid-ignore-differences", Error,
+    "an ignoreDifferences entry that matches nothing, a malformed JSON pointer, or a jq expression that does not compile"
+}
 
 /// Built-in kinds outside the core group, with their group: an entry for one of them needs `group`.
 const GROUPED_KINDS: &[(&str, &str)] = &[
@@ -226,10 +222,6 @@ fn needed_group<'m>(cx: &Cx<'m, '_>, kind: &str) -> Option<&'m str> {
 }
 
 impl Rule for InvalidIgnoreDifferences {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     fn check_resource(&self, cx: &Cx<'_, '_>, r: &Resource<'_>, out: &mut Vec<Diagnostic>) {
         let Some(list) = app_spec(r).and_then(|s| s.get("ignoreDifferences")) else {
             return;

@@ -6,16 +6,12 @@ use crate::load::yaml::Node;
 use crate::model::Resource;
 
 use super::missing_project::{app_spec, whose};
-use super::{Cx, Rule, RuleInfo, page};
+use super::{Cx, Rule, declare_rule};
 
-pub struct InvalidRetry;
-
-static INFO: RuleInfo = RuleInfo {
-    id: "invalid-retry",
-    severity: Severity::Error,
-    summary: "a sync retry with an unparsable backoff duration, a factor below 1, or a maxDuration below the duration",
-    doc: page!("invalid-retry"),
-};
+declare_rule! {
+    InvalidRetry, "invalid-retry", Error,
+    "a sync retry with an unparsable backoff duration, a factor below 1, or a maxDuration below the duration"
+}
 
 const SECOND: i128 = 1_000_000_000;
 /// `application_defaults.go`: duration 5s, factor 2, maxDuration 3m (§9.4).
@@ -133,10 +129,6 @@ pub(super) fn argo_duration(s: &str) -> Result<i128, String> {
 }
 
 impl Rule for InvalidRetry {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     fn check_resource(&self, cx: &Cx<'_, '_>, r: &Resource<'_>, out: &mut Vec<Diagnostic>) {
         let Some(retry) = app_spec(r).and_then(|s| s.path(&["syncPolicy", "retry"])) else {
             return;

@@ -1,20 +1,16 @@
 //! `invalid-sync-wave`: a wave that is not a Go `Atoi` integer. See `rules/invalid-sync-wave.md`.
 
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::Diagnostic;
 use crate::load::yaml::{Node, Style, Tag};
 use crate::model::Resource;
 use crate::model::argo::{ANN_WAVE, HELM_WEIGHT, WaveSource, atoi};
 
-use super::{Cx, Rule, RuleInfo, page};
+use super::{Cx, Rule, declare_rule};
 
-pub struct InvalidSyncWave;
-
-static INFO: RuleInfo = RuleInfo {
-    id: "invalid-sync-wave",
-    severity: Severity::Error,
-    summary: "a sync-wave (or helm.sh/hook-weight) is not an integer, so Argo CD silently uses 0",
-    doc: page!("invalid-sync-wave"),
-};
+declare_rule! {
+    InvalidSyncWave, "invalid-sync-wave", Error,
+    "a sync-wave (or helm.sh/hook-weight) is not an integer, so Argo CD silently uses 0"
+}
 
 /// A plain scalar the API server reads as a number or boolean, not a string.
 fn unquoted_non_string(n: &Node<'_>) -> bool {
@@ -38,10 +34,6 @@ fn fix_for(v: &str) -> Option<String> {
 }
 
 impl Rule for InvalidSyncWave {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     fn check_resource(&self, cx: &Cx<'_, '_>, r: &Resource<'_>, out: &mut Vec<Diagnostic>) {
         for key in [ANN_WAVE, HELM_WEIGHT] {
             let Some(e) = r.annotation(key) else { continue };

@@ -10,16 +10,12 @@ use crate::diag::{Diagnostic, Severity};
 use crate::model::Resource;
 
 use super::invalid_retry::{duration_hint, go_duration};
-use super::{Cx, Rule, RuleInfo, page, suggest};
+use super::{Cx, Rule, declare_rule, suggest};
 
-pub struct InvalidSyncWindow;
-
-static INFO: RuleInfo = RuleInfo {
-    id: "invalid-sync-window",
-    severity: Severity::Error,
-    summary: "an AppProject sync window with a bad kind, cron schedule, duration, time zone or no target",
-    doc: page!("invalid-sync-window"),
-};
+declare_rule! {
+    InvalidSyncWindow, "invalid-sync-window", Error,
+    "an AppProject sync window with a bad kind, cron schedule, duration, time zone or no target"
+}
 
 /// IANA zone names Go's `time.LoadLocation` accepts (generated from tzdata, see the file's header).
 static ZONES_TEXT: &str = include_str!(concat!(
@@ -55,10 +51,6 @@ fn descriptor(s: &str) -> Option<&'static str> {
 }
 
 impl Rule for InvalidSyncWindow {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     fn check_resource(&self, cx: &Cx<'_, '_>, r: &Resource<'_>, out: &mut Vec<Diagnostic>) {
         if !r.is("argoproj.io", "AppProject") {
             return;

@@ -1,23 +1,19 @@
 //! `missing-namespace`: a namespaced object without a namespace, in an app whose destination has
 //! none either. See `rules/missing-namespace.md`.
 
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::Diagnostic;
 use crate::load::yaml::Node;
 use crate::model::App;
 use crate::plan::Plan;
 
 use super::missing_project::app_spec;
 use super::project_denies_resource::namespaced;
-use super::{Cx, Rule, RuleInfo, page};
+use super::{Cx, Rule, declare_rule};
 
-pub struct MissingNamespace;
-
-static INFO: RuleInfo = RuleInfo {
-    id: "missing-namespace",
-    severity: Severity::Error,
-    summary: "a namespaced object has no namespace and its Application sets no destination namespace",
-    doc: page!("missing-namespace"),
-};
+declare_rule! {
+    MissingNamespace, "missing-namespace", Error,
+    "a namespaced object has no namespace and its Application sets no destination namespace"
+}
 
 /// A source that renders namespaces in (`kustomize.namespace`, `helm.namespace`): the raw files
 /// do not show them.
@@ -36,10 +32,6 @@ fn source_sets_namespace(spec: &Node<'_>) -> bool {
 }
 
 impl Rule for MissingNamespace {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     fn check_app(
         &self,
         cx: &Cx<'_, '_>,

@@ -1,20 +1,16 @@
 //! `missing-project`: an Application names an AppProject that the tree does not define. See
 //! `rules/missing-project.md`.
 
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::Diagnostic;
 use crate::load::yaml::Node;
 use crate::model::{Model, Resource};
 
-use super::{Cx, Rule, RuleInfo, did_you_mean, page, suggest};
+use super::{Cx, Rule, declare_rule, did_you_mean, suggest};
 
-pub struct MissingProject;
-
-static INFO: RuleInfo = RuleInfo {
-    id: "missing-project",
-    severity: Severity::Error,
-    summary: "an Application names a project that no AppProject in the tree defines",
-    doc: page!("missing-project"),
-};
+declare_rule! {
+    MissingProject, "missing-project", Error,
+    "an Application names a project that no AppProject in the tree defines"
+}
 
 /// The Application spec of an Application (`spec`) or of an ApplicationSet's template
 /// (`spec.template.spec`).
@@ -53,10 +49,6 @@ pub(super) fn projects<'m, 'a>(model: &'m Model<'a>) -> impl Iterator<Item = &'m
 }
 
 impl Rule for MissingProject {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     fn check_model(&self, cx: &Cx<'_, '_>, out: &mut Vec<Diagnostic>) {
         let defined: Vec<&Resource<'_>> = projects(cx.model).collect();
         if defined.is_empty() {

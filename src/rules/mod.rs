@@ -57,6 +57,33 @@ macro_rules! page {
 }
 pub(crate) use page;
 
+/// Declare a rule: its type, id (a public contract), default severity and one-line summary. The
+/// documentation is the page `rules/<id>.md`, embedded for `synclint explain`.
+macro_rules! declare_rule {
+    ($ty:ident, $id:literal, $severity:ident, $summary:literal) => {
+        pub struct $ty;
+
+        static INFO: $crate::rules::RuleInfo = $crate::rules::RuleInfo {
+            id: $id,
+            severity: $crate::diag::Severity::$severity,
+            summary: $summary,
+            doc: $crate::rules::page!($id),
+        };
+
+        impl $crate::rules::RuleMeta for $ty {
+            fn info(&self) -> &'static $crate::rules::RuleInfo {
+                &INFO
+            }
+        }
+    };
+}
+pub(crate) use declare_rule;
+
+/// What `declare_rule!` provides: the rule's identity.
+pub trait RuleMeta {
+    fn info(&self) -> &'static RuleInfo;
+}
+
 /// Shared, read-only context for every check.
 pub struct Cx<'m, 'a> {
     pub model: &'m Model<'a>,
@@ -110,8 +137,7 @@ pub fn object_ref(r: &Resource<'_>) -> ObjectRef {
 }
 
 /// A rule hooks into the traversal at the levels it needs; the defaults do nothing.
-pub trait Rule: Sync {
-    fn info(&self) -> &'static RuleInfo;
+pub trait Rule: RuleMeta + Sync {
     fn check_file(&self, _cx: &Cx<'_, '_>, _file: &ParsedFile<'_>, _out: &mut Vec<Diagnostic>) {}
     fn check_resource(&self, _cx: &Cx<'_, '_>, _r: &Resource<'_>, _out: &mut Vec<Diagnostic>) {}
     fn check_app(

@@ -1,21 +1,17 @@
 //! `multiple-source-types`: one Application source configured as two tools at once. See
 //! `rules/multiple-source-types.md`.
 
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::Diagnostic;
 use crate::load::yaml::{Entry, Node, NodeKind};
 use crate::model::Resource;
 
 use super::missing_project::{app_spec, whose};
-use super::{Cx, Rule, RuleInfo, page};
+use super::{Cx, Rule, declare_rule};
 
-pub struct MultipleSourceTypes;
-
-static INFO: RuleInfo = RuleInfo {
-    id: "multiple-source-types",
-    severity: Severity::Error,
-    summary: "an Application source sets more than one of helm, kustomize, directory and plugin",
-    doc: page!("multiple-source-types"),
-};
+declare_rule! {
+    MultipleSourceTypes, "multiple-source-types", Error,
+    "an Application source sets more than one of helm, kustomize, directory and plugin"
+}
 
 const TYPES: [&str; 4] = ["helm", "kustomize", "directory", "plugin"];
 
@@ -53,10 +49,6 @@ fn types_set<'n, 'a>(source: &'n Node<'a>) -> Vec<&'n Entry<'a>> {
 }
 
 impl Rule for MultipleSourceTypes {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     fn check_resource(&self, cx: &Cx<'_, '_>, r: &Resource<'_>, out: &mut Vec<Diagnostic>) {
         let Some(spec) = app_spec(r) else { return };
         // With `sources`, `source` is ignored (§9.3).

@@ -1,25 +1,17 @@
 //! `orphan-manifest`: manifests under a directory an app points at, which the app does not
 //! read. See `rules/orphan-manifest.md`.
 
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::Diagnostic;
 use crate::load::yaml::Span;
 
-use super::{Cx, Rule, RuleInfo, page};
+use super::{Cx, Rule, declare_rule};
 
-pub struct OrphanManifest;
-
-static INFO: RuleInfo = RuleInfo {
-    id: "orphan-manifest",
-    severity: Severity::Info,
-    summary: "manifests under an app's directory that the app does not read (a subdirectory without recurse, an excluded file)",
-    doc: page!("orphan-manifest"),
-};
+declare_rule! {
+    OrphanManifest, "orphan-manifest", Info,
+    "manifests under an app's directory that the app does not read (a subdirectory without recurse, an excluded file)"
+}
 
 impl Rule for OrphanManifest {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     fn check_model(&self, cx: &Cx<'_, '_>, out: &mut Vec<Diagnostic>) {
         let m = cx.model;
         for (app_id, si, files) in &m.orphans {

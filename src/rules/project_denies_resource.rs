@@ -1,22 +1,18 @@
 //! `project-denies-resource`: the app's AppProject does not permit one of its objects, the
 //! namespace it goes to, or the repository it comes from. See `rules/project-denies-resource.md`.
 
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::Diagnostic;
 use crate::load::yaml::{Node, NodeKind, Span};
 use crate::model::{App, Resource};
 use crate::plan::Plan;
 
 use super::missing_project::{app_spec, projects, templated};
-use super::{Cx, Rule, RuleInfo, page};
+use super::{Cx, Rule, declare_rule};
 
-pub struct ProjectDeniesResource;
-
-static INFO: RuleInfo = RuleInfo {
-    id: "project-denies-resource",
-    severity: Severity::Error,
-    summary: "the app's AppProject does not permit an object's kind, its namespace, or the source repository",
-    doc: page!("project-denies-resource"),
-};
+declare_rule! {
+    ProjectDeniesResource, "project-denies-resource", Error,
+    "the app's AppProject does not permit an object's kind, its namespace, or the source repository"
+}
 
 // ---------------------------------------------------------------- globs
 
@@ -381,10 +377,6 @@ fn group_kind_refusal(project: &Node<'_>, r: &Resource<'_>, namespaced: bool) ->
 }
 
 impl Rule for ProjectDeniesResource {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     fn check_app(
         &self,
         cx: &Cx<'_, '_>,

@@ -1,24 +1,16 @@
 //! `render-failed`: `kustomize build` of an app's source fails. See `rules/render-failed.md`.
 
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::Diagnostic;
 use crate::load::yaml::Span;
 
-use super::{Cx, Rule, RuleInfo, page};
+use super::{Cx, Rule, declare_rule};
 
-pub struct RenderFailed;
-
-static INFO: RuleInfo = RuleInfo {
-    id: "render-failed",
-    severity: Severity::Error,
-    summary: "an app's Kustomize source does not build, so Argo CD cannot generate its manifests",
-    doc: page!("render-failed"),
-};
+declare_rule! {
+    RenderFailed, "render-failed", Error,
+    "an app's Kustomize source does not build, so Argo CD cannot generate its manifests"
+}
 
 impl Rule for RenderFailed {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     fn check_model(&self, cx: &Cx<'_, '_>, out: &mut Vec<Diagnostic>) {
         let m = cx.model;
         for (dir, msg) in &m.loaded.render_failures {

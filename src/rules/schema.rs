@@ -1,26 +1,18 @@
 //! `schema`: a manifest that violates its JSON schema (built-in kinds of the target Kubernetes
 //! version, Argo CD's CRDs, CRDs found in the tree). See `rules/schema.md`.
 
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::Diagnostic;
 use crate::model::Resource;
 use crate::schema::check;
 
-use super::{Cx, Rule, RuleInfo, page};
+use super::{Cx, Rule, declare_rule};
 
-pub struct Schema;
-
-static INFO: RuleInfo = RuleInfo {
-    id: "schema",
-    severity: Severity::Error,
-    summary: "a manifest violates its schema: unknown field, wrong type, missing required field, bad enum",
-    doc: page!("schema"),
-};
+declare_rule! {
+    Schema, "schema", Error,
+    "a manifest violates its schema: unknown field, wrong type, missing required field, bad enum"
+}
 
 impl Rule for Schema {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     fn check_resource(&self, cx: &Cx<'_, '_>, r: &Resource<'_>, out: &mut Vec<Diagnostic>) {
         let Some(set) = cx.schemas else { return };
         let Some(compiled) = set.compiled(r) else {

@@ -3,26 +3,18 @@
 
 use std::collections::BTreeMap;
 
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::Diagnostic;
 use crate::load::yaml::Span;
 use crate::load::{FileClass, TEMPLATE_NOTE};
 
-use super::{Cx, Rule, RuleInfo, page};
+use super::{Cx, Rule, declare_rule};
 
-pub struct SkippedFile;
-
-static INFO: RuleInfo = RuleInfo {
-    id: "skipped-file",
-    severity: Severity::Info,
-    summary: "a file was not linted: a Helm/Go template, a binary or non-UTF-8 file",
-    doc: page!("skipped-file"),
-};
+declare_rule! {
+    SkippedFile, "skipped-file", Info,
+    "a file was not linted: a Helm/Go template, a binary or non-UTF-8 file"
+}
 
 impl Rule for SkippedFile {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     fn check_model(&self, cx: &Cx<'_, '_>, out: &mut Vec<Diagnostic>) {
         let files = cx.model.files;
         // Chart templates: one note per chart, on its Chart.yaml.

@@ -1,26 +1,18 @@
 //! `stuck-wave`: a gated object that can never become Healthy on its own. See
 //! `rules/stuck-wave.md`.
 
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::Diagnostic;
 use crate::model::App;
 use crate::plan::Plan;
 
-use super::{Cx, Rule, RuleInfo, page, step_words};
+use super::{Cx, Rule, declare_rule, step_words};
 
-pub struct StuckWave;
-
-static INFO: RuleInfo = RuleInfo {
-    id: "stuck-wave",
-    severity: Severity::Error,
-    summary: "a paused Deployment/Rollout or suspended Job that the sync waits on forever",
-    doc: page!("stuck-wave"),
-};
+declare_rule! {
+    StuckWave, "stuck-wave", Error,
+    "a paused Deployment/Rollout or suspended Job that the sync waits on forever"
+}
 
 impl Rule for StuckWave {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     fn check_app(
         &self,
         cx: &Cx<'_, '_>,

@@ -1,20 +1,16 @@
 //! `sync-deadlock`: something the engine waits on needs an object the same app creates only
 //! later. See `rules/sync-deadlock.md`.
 
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::Diagnostic;
 use crate::model::{App, Resource};
 use crate::plan::{Plan, Task};
 
-use super::{Cx, Rule, RuleInfo, page, step_words};
+use super::{Cx, Rule, declare_rule, step_words};
 
-pub struct SyncDeadlock;
-
-static INFO: RuleInfo = RuleInfo {
-    id: "sync-deadlock",
-    severity: Severity::Error,
-    summary: "a hook or gated workload needs an object that the same app creates only in a later step",
-    doc: page!("sync-deadlock"),
-};
+declare_rule! {
+    SyncDeadlock, "sync-deadlock", Error,
+    "a hook or gated workload needs an object that the same app creates only in a later step"
+}
 
 /// Kinds whose health depends on their pods starting (so a missing dependency keeps them unhealthy).
 pub fn pod_health(r: &Resource<'_>) -> bool {
@@ -37,10 +33,6 @@ fn what(t: &Task<'_>, r: &Resource<'_>) -> String {
 }
 
 impl Rule for SyncDeadlock {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     fn check_app(
         &self,
         cx: &Cx<'_, '_>,

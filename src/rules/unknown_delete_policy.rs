@@ -1,30 +1,22 @@
 //! `unknown-delete-policy`: a hook delete policy Argo CD ignores. See
 //! `rules/unknown-delete-policy.md`.
 
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::Diagnostic;
 use crate::model::Resource;
 use crate::model::argo::{
     ANN_DELETE_POLICY, DELETE_POLICIES, HELM_DELETE_POLICY, csv, delete_policy,
 };
 
-use super::{Cx, Rule, RuleInfo, did_you_mean, page};
+use super::{Cx, Rule, declare_rule, did_you_mean};
 
-pub struct UnknownDeletePolicy;
-
-static INFO: RuleInfo = RuleInfo {
-    id: "unknown-delete-policy",
-    severity: Severity::Warning,
-    summary: "a hook-delete-policy value Argo CD does not recognise and silently ignores",
-    doc: page!("unknown-delete-policy"),
-};
+declare_rule! {
+    UnknownDeletePolicy, "unknown-delete-policy", Warning,
+    "a hook-delete-policy value Argo CD does not recognise and silently ignores"
+}
 
 const HELM_POLICIES: &[&str] = &["before-hook-creation", "hook-succeeded", "hook-failed"];
 
 impl Rule for UnknownDeletePolicy {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     fn check_resource(&self, cx: &Cx<'_, '_>, r: &Resource<'_>, out: &mut Vec<Diagnostic>) {
         let text = cx.text(r.file);
         if let Some(e) = r.annotation(ANN_DELETE_POLICY) {

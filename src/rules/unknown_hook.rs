@@ -6,22 +6,14 @@ use crate::model::argo::{
     ANN_HOOK, HELM_HOOK, HELM_HOOK_VALUES, HOOK_TYPES, csv, helm_hook_type, hook_type,
 };
 
-use super::{Cx, Rule, RuleInfo, did_you_mean, page};
+use super::{Cx, Rule, declare_rule, did_you_mean};
 
-pub struct UnknownHook;
-
-static INFO: RuleInfo = RuleInfo {
-    id: "unknown-hook",
-    severity: Severity::Error,
-    summary: "a hook type Argo CD does not recognise; with no valid type the manifest vanishes from the sync",
-    doc: page!("unknown-hook"),
-};
+declare_rule! {
+    UnknownHook, "unknown-hook", Error,
+    "a hook type Argo CD does not recognise; with no valid type the manifest vanishes from the sync"
+}
 
 impl Rule for UnknownHook {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     fn check_resource(&self, cx: &Cx<'_, '_>, r: &Resource<'_>, out: &mut Vec<Diagnostic>) {
         let text = cx.text(r.file);
         let dropped = r.argo.dropped;

@@ -1,26 +1,18 @@
 //! `unknown-path`: an Application source path that does not exist in this repository. See
 //! `rules/unknown-path.md`.
 
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::Diagnostic;
 use crate::model::App;
 use crate::plan::Plan;
 
-use super::{Cx, Rule, RuleInfo, page};
+use super::{Cx, Rule, declare_rule};
 
-pub struct UnknownPath;
-
-static INFO: RuleInfo = RuleInfo {
-    id: "unknown-path",
-    severity: Severity::Error,
-    summary: "an Application's source path does not exist in this repository",
-    doc: page!("unknown-path"),
-};
+declare_rule! {
+    UnknownPath, "unknown-path", Error,
+    "an Application's source path does not exist in this repository"
+}
 
 impl Rule for UnknownPath {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     fn check_app(
         &self,
         cx: &Cx<'_, '_>,

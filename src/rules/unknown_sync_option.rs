@@ -1,7 +1,7 @@
 //! `unknown-sync-option`: a sync or compare option Argo CD does not recognise. See
 //! `rules/unknown-sync-option.md`.
 
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::Diagnostic;
 use crate::load::yaml::Span;
 use crate::model::Resource;
 use crate::model::argo::{
@@ -9,16 +9,12 @@ use crate::model::argo::{
     is_known_sync_option,
 };
 
-use super::{Cx, Rule, RuleInfo, did_you_mean, page};
+use super::{Cx, Rule, declare_rule, did_you_mean};
 
-pub struct UnknownSyncOption;
-
-static INFO: RuleInfo = RuleInfo {
-    id: "unknown-sync-option",
-    severity: Severity::Error,
-    summary: "a sync option or compare option Argo CD does not recognise and silently ignores",
-    doc: page!("unknown-sync-option"),
-};
+declare_rule! {
+    UnknownSyncOption, "unknown-sync-option", Error,
+    "a sync option or compare option Argo CD does not recognise and silently ignores"
+}
 
 /// What ignoring this misspelling means in practice.
 fn consequence(opt: &str) -> &'static str {
@@ -70,10 +66,6 @@ fn report(
 }
 
 impl Rule for UnknownSyncOption {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     fn check_resource(&self, cx: &Cx<'_, '_>, r: &Resource<'_>, out: &mut Vec<Diagnostic>) {
         let text = cx.text(r.file);
         for t in &r.argo.sync_options {

@@ -1,24 +1,16 @@
 //! `unresolved-generator`: an ApplicationSet whose generators synclint cannot expand offline.
 //! See `rules/unresolved-generator.md`.
 
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::Diagnostic;
 
-use super::{Cx, Rule, RuleInfo, page};
+use super::{Cx, Rule, declare_rule};
 
-pub struct UnresolvedGenerator;
-
-static INFO: RuleInfo = RuleInfo {
-    id: "unresolved-generator",
-    severity: Severity::Info,
-    summary: "an ApplicationSet generator that cannot be resolved offline, so its Applications are not linted",
-    doc: page!("unresolved-generator"),
-};
+declare_rule! {
+    UnresolvedGenerator, "unresolved-generator", Info,
+    "an ApplicationSet generator that cannot be resolved offline, so its Applications are not linted"
+}
 
 impl Rule for UnresolvedGenerator {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     fn check_model(&self, cx: &Cx<'_, '_>, out: &mut Vec<Diagnostic>) {
         for (id, u) in &cx.model.unresolved {
             let r = &cx.model.resources[*id];

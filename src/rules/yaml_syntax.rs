@@ -1,26 +1,18 @@
 //! `yaml-syntax`: a manifest file that does not parse, or repeats a key. See `rules/yaml-syntax.md`.
 
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::Diagnostic;
 use crate::load::{FileClass, ParsedFile};
 
-use super::{Cx, Rule, RuleInfo, page};
+use super::{Cx, Rule, declare_rule};
 
-pub struct YamlSyntax;
-
-static INFO: RuleInfo = RuleInfo {
-    id: "yaml-syntax",
-    severity: Severity::Error,
-    summary: "a manifest file does not parse, or a mapping repeats a key",
-    doc: page!("yaml-syntax"),
-};
+declare_rule! {
+    YamlSyntax, "yaml-syntax", Error,
+    "a manifest file does not parse, or a mapping repeats a key"
+}
 
 const NOTE: &str = "Argo CD fails manifest generation for the whole app when a file that looks like a manifest does not parse";
 
 impl Rule for YamlSyntax {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
-    }
-
     fn check_file(&self, _cx: &Cx<'_, '_>, f: &ParsedFile<'_>, out: &mut Vec<Diagnostic>) {
         if f.class != FileClass::Yaml {
             return;

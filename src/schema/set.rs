@@ -160,8 +160,8 @@ impl SchemaSet {
             }
             let parts: Vec<&str> = stem.split('-').collect();
             let (kind, group, version) = match parts.as_slice() {
-                [k, v] => (*k, "", *v),
-                [k, g @ .., v] => (*k, &*g.join("-").leak(), *v),
+                [k, v] => (*k, String::new(), *v),
+                [k, g @ .., v] => (*k, g.join("-"), *v),
                 _ => continue,
             };
             // The common layout lower-cases the kind; match case-insensitively on lookup.
