@@ -374,6 +374,11 @@ fn bad_input_never_panics_and_the_rest_is_linted() {
     );
     w("deep.yaml", deep.as_bytes());
     w("template.yaml", b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Values.name }}\n  labels: {{- include \"x\" . | nindent 4 }}\n");
+    // A template that happens to parse: `{{ .Values.x }}` is a nested flow mapping in YAML.
+    w(
+        "parsed-template.yaml",
+        b"apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Values.name }}\nspec:\n  type: {{ .Values.type }}\n",
+    );
     std::os::unix::fs::symlink(&dir, dir.join("loop")).unwrap();
     w("good.yaml", DEADLOCK.as_bytes());
 
@@ -407,6 +412,11 @@ fn bad_input_never_panics_and_the_rest_is_linted() {
     assert!(has("yaml-syntax", "bomb.yaml"), "{found:?}");
     assert!(has("yaml-syntax", "deep.yaml"), "{found:?}");
     assert!(has("skipped-file", "template.yaml"), "{found:?}");
+    assert!(has("skipped-file", "parsed-template.yaml"), "{found:?}");
+    assert!(
+        !has("schema", "parsed-template.yaml"),
+        "a template is not schema-checked: {found:?}"
+    );
     assert!(has("read-error", "loop"), "symlink loop: {found:?}");
     assert!(
         !found.iter().any(|(_, f, _)| f == "empty.yaml"),

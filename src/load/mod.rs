@@ -411,10 +411,15 @@ pub fn parse_all<'a>(loaded: &'a Loaded) -> Vec<ParsedFile<'a>> {
                 ParsedYaml::default()
             };
             let mut class = class;
-            // A file that does not parse and holds `{{` is a Go/Helm template, not broken YAML.
+            // A file that holds `{{` is a Go/Helm template, not YAML, when it does not parse or when
+            // an unquoted `{{ … }}` parsed as a nested flow mapping (`name: {{ .Values.x }}`).
             if class == FileClass::Yaml
-                && yaml.issues.iter().any(|i| i.related.is_none())
                 && f.text.contains("{{")
+                && (yaml.issues.iter().any(|i| i.related.is_none())
+                    || yaml
+                        .docs
+                        .iter()
+                        .any(|d| has_template_mapping(&d.root, &f.text)))
             {
                 class = FileClass::Skipped("Go/Helm template (contains `{{ }}`), not YAML".into());
                 yaml = ParsedYaml::default();
@@ -427,4 +432,19 @@ pub fn parse_all<'a>(loaded: &'a Loaded) -> Vec<ParsedFile<'a>> {
             }
         })
         .collect()
+}
+
+/// An unquoted Go template expression: a flow mapping whose source starts with `{{`.
+fn has_template_mapping(n: &yaml::Node<'_>, text: &str) -> bool {
+    match &n.kind {
+        yaml::NodeKind::Map(entries) => {
+            text.get(n.span.range())
+                .is_some_and(|t| t.starts_with("{{"))
+                || entries.iter().any(|e| {
+                    has_template_mapping(&e.key, text) || has_template_mapping(&e.value, text)
+                })
+        }
+        yaml::NodeKind::Seq(items) => items.iter().any(|i| has_template_mapping(i, text)),
+        yaml::NodeKind::Scalar(_) => false,
+    }
 }
