@@ -7,6 +7,8 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+use serde_json::{Number, Value};
+
 use granit_parser::{ErrorKind, Event, Parser, ScalarStyle, ScanError, StructureStyle};
 
 /// Byte range into a file's text.
@@ -126,29 +128,19 @@ impl<'a> Node<'a> {
     pub fn non_empty_str(&self) -> Option<&str> {
         self.str().filter(|s| !s.is_empty())
     }
+    /// A plain, untagged scalar typed the way Kubernetes reads YAML (1.1); `None` for quoted,
+    /// block and `!!str` scalars, and for collections.
+    pub fn resolved(&self) -> Option<Value> {
+        let s = self.scalar()?;
+        (s.style == Style::Plain && s.tag != Tag::Str).then(|| resolve_plain(&s.value))
+    }
     /// A boolean read the way Kubernetes reads YAML (1.1: yes/no/on/off too).
     pub fn as_bool(&self) -> Option<bool> {
-        let s = self.scalar()?;
-        if s.style != Style::Plain || s.tag == Tag::Str {
-            return None;
-        }
-        match &*s.value {
-            "true" | "True" | "TRUE" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "y" | "Y" => {
-                Some(true)
-            }
-            "false" | "False" | "FALSE" | "no" | "No" | "NO" | "off" | "Off" | "OFF" | "n"
-            | "N" => Some(false),
-            _ => None,
-        }
+        self.resolved()?.as_bool()
     }
-    /// An integer (plain scalar, decimal).
+    /// An integer read the way Kubernetes reads YAML (1.1: `0755` is octal, `1_000` is 1000).
     pub fn as_i64(&self) -> Option<i64> {
-        let s = self.scalar()?;
-        if s.style != Style::Plain || s.tag == Tag::Str {
-            return None;
-        }
-        let v = s.value.replace('_', "");
-        v.parse::<i64>().ok()
+        self.resolved()?.as_i64()
     }
     /// Sub-span of a token inside this scalar's text, when the source spells the value verbatim
     /// (plain or quoted without escapes); otherwise the whole scalar.
@@ -173,6 +165,68 @@ impl<'a> Node<'a> {
 
 fn is_null(v: &str) -> bool {
     matches!(v, "" | "~" | "null" | "Null" | "NULL")
+}
+
+/// YAML 1.1 resolution of a plain scalar.
+pub fn resolve_plain(s: &str) -> Value {
+    match s {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
+            return Value::Bool(true);
+        }
+        "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => {
+            return Value::Bool(false);
+        }
+        _ => {}
+    }
+    if let Some(i) = int_1_1(s) {
+        return Value::Number(i.into());
+    }
+    if let Some(n) = float_1_1(s).and_then(Number::from_f64) {
+        return Value::Number(n);
+    }
+    Value::String(s.to_string())
+}
+
+/// Integers: decimal, `0x` hex, leading-zero octal, `0b` binary; `_` separators; optional sign.
+fn int_1_1(s: &str) -> Option<i64> {
+    let (neg, body) = match s.as_bytes().first()? {
+        b'-' => (true, &s[1..]),
+        b'+' => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let body = body.replace('_', "");
+    if body.is_empty() {
+        return None;
+    }
+    let v = if let Some(h) = body.strip_prefix("0x") {
+        i64::from_str_radix(h, 16).ok()?
+    } else if let Some(b) = body.strip_prefix("0b") {
+        i64::from_str_radix(b, 2).ok()?
+    } else if body.len() > 1 && body.starts_with('0') {
+        i64::from_str_radix(&body[1..], 8).ok()?
+    } else if body.bytes().all(|b| b.is_ascii_digit()) {
+        body.parse().ok()?
+    } else {
+        return None;
+    };
+    Some(if neg { -v } else { v })
+}
+
+/// Floats need a dot in YAML 1.1 (`1e3` is a string); `.inf`/`.nan` are not JSON, so strings.
+fn float_1_1(s: &str) -> Option<f64> {
+    let t = s.trim_start_matches(['-', '+']);
+    if !t.contains('.') || t.starts_with('.') && t.len() == 1 {
+        return None;
+    }
+    let mantissa = t.split(['e', 'E']).next()?;
+    if !mantissa
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b == b'.' || b == b'_')
+    {
+        return None;
+    }
+    s.replace('_', "").parse().ok()
 }
 
 /// One YAML document of a file.

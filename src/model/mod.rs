@@ -111,10 +111,6 @@ impl<'a> Model<'a> {
         self.patched_files.contains(&r.file)
     }
 
-    pub fn app_of(&self, r: ResId) -> Option<&App<'a>> {
-        self.apps_of[r].first().map(|&a| &self.apps[a])
-    }
-
     fn assign_apps(&mut self, kust: &Kustomizations) {
         let files = self.files;
         // Resources per file, files per directory.

@@ -1,7 +1,9 @@
 //! `invalid-sync-wave`: a wave that is not a Go `Atoi` integer. See `rules/invalid-sync-wave.md`.
 
 use crate::diag::Diagnostic;
-use crate::load::yaml::{Node, Style, Tag};
+use serde_json::Value;
+
+use crate::load::yaml::Node;
 use crate::model::Resource;
 use crate::model::argo::{ANN_WAVE, HELM_WEIGHT, WaveSource, atoi};
 
@@ -14,11 +16,7 @@ declare_rule! {
 
 /// A plain scalar the API server reads as a number or boolean, not a string.
 fn unquoted_non_string(n: &Node<'_>) -> bool {
-    n.scalar().is_some_and(|s| {
-        s.style == Style::Plain
-            && s.tag == Tag::None
-            && (atoi(&s.value).is_some() || s.value.parse::<f64>().is_ok() || n.as_bool().is_some())
-    })
+    matches!(n.resolved(), Some(Value::Bool(_) | Value::Number(_)))
 }
 
 /// A nearby integer to suggest: `" 5"` → `5`, `"1.5"` → `1`.

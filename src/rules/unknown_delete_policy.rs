@@ -3,9 +3,7 @@
 
 use crate::diag::Diagnostic;
 use crate::model::Resource;
-use crate::model::argo::{
-    ANN_DELETE_POLICY, DELETE_POLICIES, HELM_DELETE_POLICY, csv, delete_policy,
-};
+use crate::model::argo::{ANN_DELETE_POLICY, DELETE_POLICIES, HELM_DELETE_POLICY, csv};
 
 use super::{Cx, Rule, declare_rule, did_you_mean};
 
@@ -19,9 +17,29 @@ const HELM_POLICIES: &[&str] = &["before-hook-creation", "hook-succeeded", "hook
 impl Rule for UnknownDeletePolicy {
     fn check_resource(&self, cx: &Cx<'_, '_>, r: &Resource<'_>, out: &mut Vec<Diagnostic>) {
         let text = cx.text(r.file);
-        if let Some(e) = r.annotation(ANN_DELETE_POLICY) {
+        let argo_help = format!("use {} (case-sensitive)", DELETE_POLICIES.join(", "));
+        let helm_help = format!("use {}", HELM_POLICIES.join(", "));
+        // (annotation, valid values, what it is, help, note)
+        let kinds: [(&str, &[&str], &str, &str, &str); 2] = [
+            (
+                ANN_DELETE_POLICY,
+                DELETE_POLICIES,
+                "hook delete policy",
+                &argo_help,
+                "unknown values are dropped silently; with no valid policy left the default BeforeHookCreation applies",
+            ),
+            (
+                HELM_DELETE_POLICY,
+                HELM_POLICIES,
+                "Helm hook delete policy",
+                &helm_help,
+                "Argo CD maps the three Helm policies to its own and ignores anything else",
+            ),
+        ];
+        for (key, valid, what, help, note) in kinds {
+            let Some(e) = r.annotation(key) else { continue };
             for t in csv(&e.value, text) {
-                if delete_policy(t.text).is_some() {
+                if valid.contains(&t.text) {
                     continue;
                 }
                 out.push(
@@ -29,39 +47,11 @@ impl Rule for UnknownDeletePolicy {
                         &INFO,
                         r,
                         t.span,
-                        format!(
-                            "unknown hook delete policy `{}`{}",
-                            t.text,
-                            did_you_mean(t.text, DELETE_POLICIES)
-                        ),
+                        format!("unknown {what} `{}`{}", t.text, did_you_mean(t.text, valid)),
                     )
                     .label("ignored by Argo CD")
-                    .help(format!("use {} (case-sensitive)", DELETE_POLICIES.join(", ")))
-                    .note("unknown values are dropped silently; with no valid policy left the default BeforeHookCreation applies"),
-                );
-            }
-        }
-        if let Some(e) = r.annotation(HELM_DELETE_POLICY) {
-            for t in csv(&e.value, text) {
-                if HELM_POLICIES.contains(&t.text) {
-                    continue;
-                }
-                out.push(
-                    cx.finding(
-                        &INFO,
-                        r,
-                        t.span,
-                        format!(
-                            "unknown Helm hook delete policy `{}`{}",
-                            t.text,
-                            did_you_mean(t.text, HELM_POLICIES)
-                        ),
-                    )
-                    .label("ignored by Argo CD")
-                    .help(format!("use {}", HELM_POLICIES.join(", ")))
-                    .note(
-                        "Argo CD maps the three Helm policies to its own and ignores anything else",
-                    ),
+                    .help(help)
+                    .note(note),
                 );
             }
         }

@@ -2,71 +2,10 @@
 //! `on`/`yes`/`no` are booleans and `0755` is octal, so `value: on` in an env var is the type
 //! error Kubernetes will raise. Aliases were expanded (under a budget) when the tree was built.
 
-use serde_json::{Map, Number, Value};
+use serde_json::{Map, Value};
 
+pub use crate::load::yaml::resolve_plain;
 use crate::load::yaml::{Node, NodeKind, Style, Tag};
-
-/// YAML 1.1 resolution of a plain scalar.
-pub fn resolve_plain(s: &str) -> Value {
-    match s {
-        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
-        "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
-            return Value::Bool(true);
-        }
-        "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => {
-            return Value::Bool(false);
-        }
-        _ => {}
-    }
-    if let Some(i) = int_1_1(s) {
-        return Value::Number(i.into());
-    }
-    if let Some(n) = float_1_1(s).and_then(Number::from_f64) {
-        return Value::Number(n);
-    }
-    Value::String(s.to_string())
-}
-
-/// Integers: decimal, `0x` hex, leading-zero octal, `0b` binary; `_` separators; optional sign.
-fn int_1_1(s: &str) -> Option<i64> {
-    let (neg, body) = match s.as_bytes().first()? {
-        b'-' => (true, &s[1..]),
-        b'+' => (false, &s[1..]),
-        _ => (false, s),
-    };
-    let body = body.replace('_', "");
-    if body.is_empty() {
-        return None;
-    }
-    let v = if let Some(h) = body.strip_prefix("0x") {
-        i64::from_str_radix(h, 16).ok()?
-    } else if let Some(b) = body.strip_prefix("0b") {
-        i64::from_str_radix(b, 2).ok()?
-    } else if body.len() > 1 && body.starts_with('0') {
-        i64::from_str_radix(&body[1..], 8).ok()?
-    } else if body.bytes().all(|b| b.is_ascii_digit()) {
-        body.parse().ok()?
-    } else {
-        return None;
-    };
-    Some(if neg { -v } else { v })
-}
-
-/// Floats need a dot in YAML 1.1 (`1e3` is a string); `.inf`/`.nan` are not JSON, so strings.
-fn float_1_1(s: &str) -> Option<f64> {
-    let t = s.trim_start_matches(['-', '+']);
-    if !t.contains('.') || t.starts_with('.') && t.len() == 1 {
-        return None;
-    }
-    let mantissa = t.split(['e', 'E']).next()?;
-    if !mantissa
-        .bytes()
-        .all(|b| b.is_ascii_digit() || b == b'.' || b == b'_')
-    {
-        return None;
-    }
-    s.replace('_', "").parse().ok()
-}
 
 /// The JSON the API server would decode from this node.
 pub fn to_json(n: &Node<'_>) -> Value {
