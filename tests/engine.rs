@@ -379,3 +379,47 @@ fn kustomize_refuses_duplicates_unless_it_renames_them() {
     let dir = tree("engine-kustomize-renamed", &renamed);
     assert_eq!(rules_of(&dir), vec![]);
 }
+
+/// The final step holds a paused Deployment and a hook: the engine waits on that step
+/// (`case successful` needs `!tasks.Any(isHook)`), so it is stuck; this used to panic.
+#[test]
+fn paused_deployment_beside_a_hook_in_the_final_step_is_stuck_not_a_crash() {
+    let first = r#"apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: early
+  annotations:
+    argocd.argoproj.io/sync-wave: "-1"
+"#;
+    let last = r#"apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  paused: true
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: web
+        image: web:1
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: marker
+  annotations:
+    argocd.argoproj.io/hook: Sync
+"#;
+    let dir = tree(
+        "engine-final-step-hook",
+        &[("a.yaml", first), ("b.yaml", last)],
+    );
+    assert_eq!(
+        rules_of(&dir),
+        vec![("stuck-wave".into(), "b.yaml".into(), 6)]
+    );
+}

@@ -39,14 +39,18 @@ impl Rule for StuckWave {
             if n.as_bool() != Some(true) {
                 continue;
             }
+            // A gated step is either followed by another step or is the last one and holds a
+            // hook (the engine then waits on the whole step before the sync can succeed).
             let why = if t.hook {
                 "Argo CD waits for every hook to finish".to_string()
             } else {
-                let next = &plan.steps[plan.step_of[i] + 1];
-                format!(
-                    "Argo CD waits for it to become Healthy before {}",
-                    step_words(next.phase, next.wave)
-                )
+                match plan.steps.get(plan.step_of[i] + 1) {
+                    Some(next) => format!(
+                        "Argo CD waits for it to become Healthy before {}",
+                        step_words(next.phase, next.wave)
+                    ),
+                    None => "its step holds a hook, so Argo CD waits for it to become Healthy before the sync can finish".to_string(),
+                }
             };
             out.push(
                 cx.finding(
