@@ -25,14 +25,18 @@ pub struct Recorded {
     pub message: String,
 }
 
-fn rel(files: &[SourceFile], d: &Diagnostic, root: Option<&Path>) -> String {
+fn rel(files: &[std::sync::Arc<SourceFile>], d: &Diagnostic, root: Option<&Path>) -> String {
     let f = &files[d.file];
     root.and_then(|r| f.path.strip_prefix(r).ok())
         .map_or_else(|| f.name.clone(), |p| p.to_string_lossy().into_owned())
 }
 
 /// The baseline file's text for `diags`. Paths are relative to `root` (the baseline's directory).
-pub fn write(files: &[SourceFile], diags: &[Diagnostic], root: Option<&Path>) -> String {
+pub fn write(
+    files: &[std::sync::Arc<SourceFile>],
+    diags: &[Diagnostic],
+    root: Option<&Path>,
+) -> String {
     let b = Baseline {
         version: 1,
         findings: diags
@@ -69,7 +73,7 @@ pub fn read(path: &Path) -> Result<Baseline, String> {
 /// Drop findings the baseline already records (as many times as it records them). Returns how many
 /// were dropped.
 pub fn filter(
-    files: &[SourceFile],
+    files: &[std::sync::Arc<SourceFile>],
     diags: &mut Vec<Diagnostic>,
     baseline: &Baseline,
     root: Option<&Path>,

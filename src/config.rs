@@ -16,11 +16,45 @@ const KEYS: &[&str] = &[
     "fail-on",
     "kubernetes-version",
     "argocd-version",
+    "argocd",
     "schema-dirs",
     "strict-kinds",
     "repo-urls",
     "render",
+    "storage-classes",
+    "limits",
 ];
+
+const ARGOCD_KEYS: &[&str] = &["version", "health-checks"];
+
+const LIMIT_KEYS: &[&str] = &[
+    "file-bytes",
+    "run-bytes",
+    "alias-nodes-per-file",
+    "alias-nodes-per-run",
+    "depth",
+    "glob-size",
+    "generated-apps",
+    "findings-per-file",
+];
+
+/// A config file that cannot be used: `path:line:col: message`, control characters escaped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError(pub String);
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&crate::report::escape::terminal(&self.0))
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl PartialEq<&str> for ConfigError {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
 
 /// What the config says about one rule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,6 +82,11 @@ pub struct Config {
     pub repo_urls: Vec<String>,
     /// `render: false` turns Kustomize/Helm rendering off (`--no-render`).
     pub no_render: bool,
+    /// `argocd.health-checks`: group/kinds the instance has a health check for.
+    pub argocd_health_checks: Vec<String>,
+    /// StorageClasses that bind `WaitForFirstConsumer` though not in the tree.
+    pub storage_classes: Vec<String>,
+    pub limits: crate::limits::Limits,
 }
 
 impl Config {
@@ -81,22 +120,29 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
 }
 
 /// Load and validate a config file. Errors read `path:line:col: message`.
-pub fn load(path: &Path) -> Result<Config, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+pub fn load(path: &Path) -> Result<Config, ConfigError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ConfigError(format!("{}: {e}", path.display())))?;
     parse(&text, path)
 }
 
-pub fn parse(text: &str, path: &Path) -> Result<Config, String> {
+pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+    parse_inner(text, path).map_err(ConfigError)
+}
+
+fn parse_inner(text: &str, path: &Path) -> Result<Config, String> {
     let file = crate::load::SourceFile::new(
         path.display().to_string(),
         path.to_path_buf(),
         text.to_string(),
+        crate::load::FileClass::Yaml,
+        &yaml::ParseLimits::default(),
     );
     let at = |n: &Node<'_>, msg: String| {
         let lc = file.line_col(n.span.start);
         format!("{}:{}:{}: {msg}", path.display(), lc.line, lc.column)
     };
-    let parsed = yaml::parse(text);
+    let parsed = file.yaml();
     if let Some(i) = parsed.issues.first() {
         let lc = file.line_col(i.span.start);
         return Err(format!(
@@ -116,17 +162,16 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, String> {
     };
     let root = &doc.root;
     if !root.is_map() {
-        if root.str().is_none() {
+        // An empty file (or `~`) is an empty config; anything else is a mistake.
+        if root.scalar().is_some() && root.str().is_none() {
             return Ok(cfg);
         }
         return Err(at(root, "the config must be a mapping of settings".into()));
     }
     let string = |n: &Node<'_>, what: &str| -> Result<String, String> {
         match n.scalar() {
-            Some(s) if !matches!(n.kind, NodeKind::Map(_) | NodeKind::Seq(_)) => {
-                Ok(s.value.to_string())
-            }
-            _ => Err(at(n, format!("`{what}` must be a string"))),
+            Some(s) if !s.value.is_empty() => Ok(s.value.to_string()),
+            _ => Err(at(n, format!("`{what}` must be a non-empty string"))),
         }
     };
     let list = |n: &Node<'_>, what: &str| -> Result<Vec<String>, String> {
@@ -198,6 +243,64 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, String> {
                     .collect();
             }
             "repo-urls" => cfg.repo_urls = list(&e.value, key)?,
+            "storage-classes" => cfg.storage_classes = list(&e.value, key)?,
+            "argocd" => {
+                if !e.value.is_map() {
+                    return Err(at(
+                        &e.value,
+                        "`argocd` must be a mapping (version, health-checks)".into(),
+                    ));
+                }
+                for a in e.value.entries() {
+                    let k = a.key.str().unwrap_or("");
+                    match k {
+                        "version" => cfg.argocd_version = Some(string(&a.value, "argocd.version")?),
+                        "health-checks" => {
+                            cfg.argocd_health_checks = list(&a.value, "argocd.health-checks")?
+                        }
+                        other => {
+                            return Err(at(
+                                &a.key,
+                                format!(
+                                    "unknown setting `argocd.{other}`{}",
+                                    rules::did_you_mean(other, ARGOCD_KEYS)
+                                ),
+                            ));
+                        }
+                    }
+                }
+            }
+            "limits" => {
+                if !e.value.is_map() {
+                    return Err(at(&e.value, "`limits` must be a mapping of budgets".into()));
+                }
+                for a in e.value.entries() {
+                    let k = a.key.str().unwrap_or("");
+                    let n = a.value.as_i64().filter(|n| *n > 0).ok_or_else(|| {
+                        at(&a.value, format!("`limits.{k}` must be a positive integer"))
+                    })?;
+                    let l = &mut cfg.limits;
+                    match k {
+                        "file-bytes" => l.file_bytes = n as u64,
+                        "run-bytes" => l.run_bytes = n as u64,
+                        "alias-nodes-per-file" => l.alias_nodes_per_file = n as u64,
+                        "alias-nodes-per-run" => l.alias_nodes_per_run = n as u64,
+                        "depth" => l.depth = n as usize,
+                        "glob-size" => l.glob_size = n as usize,
+                        "generated-apps" => l.generated_apps = n as usize,
+                        "findings-per-file" => l.findings_per_file = n as usize,
+                        other => {
+                            return Err(at(
+                                &a.key,
+                                format!(
+                                    "unknown setting `limits.{other}`{}",
+                                    rules::did_you_mean(other, LIMIT_KEYS)
+                                ),
+                            ));
+                        }
+                    }
+                }
+            }
             "render" => {
                 cfg.no_render = !e
                     .value
@@ -251,10 +354,10 @@ mod tests {
         );
         let e = parse("fail_on: error\n", Path::new("c.yaml")).unwrap_err();
         assert!(
-            e.starts_with("c.yaml:1:1: unknown setting `fail_on` (did you mean `fail-on`?)"),
+            e.0.starts_with("c.yaml:1:1: unknown setting `fail_on` (did you mean `fail-on`?)"),
             "{e}"
         );
         let e = parse("rules:\n  hook-ttl: loud\n", Path::new("c.yaml")).unwrap_err();
-        assert!(e.contains("2:13"), "{e}");
+        assert!(e.0.contains("2:13"), "{e}");
     }
 }

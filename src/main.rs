@@ -1,6 +1,7 @@
-//! The command line: parse arguments, call the library, map the result to an exit code.
+//! The command line: parse arguments, read the inputs (the I/O edge), call the library, write the
+//! outputs, map the result to an exit code.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -8,8 +9,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use synclint::config::{self, Config};
 use synclint::diag::Severity;
+use synclint::report::escape::terminal;
 use synclint::report::{github, human, json, plan, sarif};
-use synclint::{analyze_with, baseline, load, rules};
+use synclint::{baseline, load, rules};
 
 #[derive(Parser)]
 #[command(
@@ -23,7 +25,7 @@ struct Cli {
     command: Command,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
 enum Format {
     Human,
     Json,
@@ -36,6 +38,12 @@ enum PlanFormat {
     Table,
     Json,
     Mermaid,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ListFormat {
+    Text,
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq)]
@@ -67,7 +75,7 @@ enum Color {
 struct Input {
     /// Files or directories (default: the current directory); `-` reads stdin
     paths: Vec<String>,
-    /// Config file (default: .synclint.yaml in the current directory or a parent)
+    /// Config file (default: .synclint.yaml in the linted directory or a parent)
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
     /// Ignore any .synclint.yaml
@@ -82,15 +90,21 @@ struct Input {
     /// Kubernetes version to validate against (default 1.35; 1.33 to 1.37 ship)
     #[arg(long, value_name = "1.N")]
     kubernetes_version: Option<String>,
+    /// Argo CD version the rules assume (default: found in the tree, else the newest known)
+    #[arg(long, value_name = "X.Y")]
+    argocd_version: Option<String>,
     /// Extra JSON schemas for custom resources ({kind}-{group}-{version}.json); repeatable
     #[arg(long, value_name = "DIR")]
     schema_dir: Vec<PathBuf>,
     /// Kinds with no schema anywhere are errors, not just counted as "not validated"
     #[arg(long)]
     strict_kinds: bool,
-    /// Lint Kustomize sources as written instead of rendering them
+    /// Lint Kustomize and Helm sources as written instead of rendering them
     #[arg(long)]
     no_render: bool,
+    /// Render without the render cache (and do not write to it)
+    #[arg(long)]
+    no_cache: bool,
 }
 
 #[derive(Subcommand)]
@@ -99,11 +113,35 @@ enum Command {
     Check {
         #[command(flatten)]
         input: Input,
-        #[arg(long, value_enum, default_value = "human")]
+        /// Output format
+        #[arg(
+            long,
+            visible_alias = "output-format",
+            value_enum,
+            default_value = "human"
+        )]
         format: Format,
+        /// Write the output to this file instead of stdout
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output_file: Option<PathBuf>,
+        /// Also write SARIF 2.1.0 to this file (in the same run)
+        #[arg(long, value_name = "FILE")]
+        sarif_file: Option<PathBuf>,
+        /// Also write the JSON report to this file (in the same run)
+        #[arg(long, value_name = "FILE")]
+        json_file: Option<PathBuf>,
         /// Exit 1 when a finding at or above this severity is reported [default: error]
         #[arg(long, value_enum)]
         fail_on: Option<FailOn>,
+        /// Run only these rules (ids or prefixes, comma-separated); overrides the config
+        #[arg(long, value_delimiter = ',', value_name = "RULE")]
+        select: Vec<String>,
+        /// Also run these rules (ids or prefixes), on top of the config's selection
+        #[arg(long, value_delimiter = ',', value_name = "RULE")]
+        extend_select: Vec<String>,
+        /// Do not run these rules (ids or prefixes)
+        #[arg(long, value_delimiter = ',', value_name = "RULE")]
+        ignore: Vec<String>,
         /// Only print findings: no summary line, no infos
         #[arg(long, short)]
         quiet: bool,
@@ -127,21 +165,53 @@ enum Command {
     Plan {
         #[command(flatten)]
         input: Input,
-        #[arg(long, value_enum, default_value = "table")]
+        #[arg(
+            long,
+            visible_alias = "output-format",
+            value_enum,
+            default_value = "table"
+        )]
         format: PlanFormat,
     },
     /// List the rules
-    Rules,
+    Rules {
+        #[arg(long, value_enum, default_value = "text")]
+        format: ListFormat,
+    },
     /// Print a rule's documentation
     Explain {
         /// A rule id, e.g. sync-deadlock
         rule: String,
     },
+    /// Walk, read and parse only (the benchmark's parse-only pass)
+    #[command(hide = true)]
+    DebugParse { paths: Vec<String> },
 }
 
 fn usage_error(msg: impl std::fmt::Display) -> ExitCode {
-    eprintln!("error: {msg}");
+    eprintln!("error: {}", terminal(&msg.to_string()));
     ExitCode::from(2)
+}
+
+/// The directory the config is looked up from: the first linted path's, else the current one.
+fn config_start(input: &Input) -> PathBuf {
+    if let Some(f) = &input.stdin_filename {
+        return load::absolute(Path::new(f))
+            .parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    }
+    match input.paths.iter().find(|p| *p != "-") {
+        Some(p) => {
+            let p = load::absolute(Path::new(p));
+            if p.is_dir() {
+                p
+            } else {
+                p.parent()
+                    .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+            }
+        }
+        None => PathBuf::from("."),
+    }
 }
 
 /// Find and validate the config, then apply the command-line overrides.
@@ -151,10 +221,10 @@ fn read_config(input: &Input) -> Result<Config, String> {
     } else {
         let path = match &input.config {
             Some(p) => Some(p.clone()),
-            None => config::discover(Path::new(".")),
+            None => config::discover(&config_start(input)),
         };
         match path {
-            Some(p) => config::load(&p)?,
+            Some(p) => config::load(&p).map_err(|e| e.to_string())?,
             None => Config::default(),
         }
     };
@@ -169,6 +239,16 @@ fn read_config(input: &Input) -> Result<Config, String> {
                 shipped.join(", ")
             ));
         }
+    }
+    if let Some(v) = &input.argocd_version {
+        cfg.argocd_version = Some(v.clone());
+    }
+    if let Some(v) = &cfg.argocd_version
+        && synclint::model::instance::Version::parse(v).is_none()
+    {
+        return Err(format!(
+            "Argo CD version `{v}` is not a version (write it as 2.14 or v3.1.2)"
+        ));
     }
     cfg.schema_dirs.extend(input.schema_dir.iter().cloned());
     for d in &cfg.schema_dirs {
@@ -199,41 +279,111 @@ fn exclude_set(cfg: &Config) -> Result<Option<(PathBuf, globset::GlobSet)>, Stri
     Ok(Some((load::absolute(&cfg.base_dir()), set)))
 }
 
-/// Read the inputs (and stdin when one of them is `-`).
-fn load_inputs(input: &Input, cfg: &Config, paths: Vec<String>) -> Result<load::Loaded, String> {
+/// Read the inputs and build the run's options.
+fn prepare(
+    input: &Input,
+    cfg: &Config,
+    paths: Vec<String>,
+    plan: bool,
+) -> Result<(synclint::Workspace, synclint::Options), String> {
     let paths = if paths.is_empty() {
         vec![".".to_string()]
     } else {
         paths
     };
-    let stdin = paths.iter().any(|p| p == "-").then(|| {
-        let mut bytes = Vec::new();
-        let _ = std::io::stdin().read_to_end(&mut bytes);
-        String::from_utf8_lossy(&bytes).into_owned()
-    });
+    let limits = cfg.limits.clone();
+    let stdin = if paths.iter().any(|p| p == "-") {
+        Some(load::read_stdin(limits.file_bytes).map_err(|e| format!("stdin: {e}"))?)
+    } else {
+        None
+    };
     let opts = load::LoadOptions {
         exclude: exclude_set(cfg)?,
         stdin_filename: input.stdin_filename.clone().filter(|_| stdin.is_some()),
+        repo_urls: cfg.repo_urls.clone(),
+        limits: limits.clone(),
     };
-    let mut loaded = load::load_with(&paths, stdin, &opts).map_err(|e| e.to_string())?;
-    loaded.group_per_path = input.implicit_apps == ImplicitApps::PerPath;
-    loaded.repo_urls = cfg.repo_urls.clone();
-    if !(input.no_render || cfg.no_render) {
-        loaded = synclint::render(loaded);
-        for n in &loaded.render_notes {
-            if n.starts_with("no ") {
-                eprintln!("note: {n}");
+    let ws = load::load_with(&paths, stdin, &opts).map_err(|e| e.to_string())?;
+    let render = (!(input.no_render || cfg.no_render)).then(|| synclint::render::RenderOptions {
+        tools: synclint::render::Tools::discover(),
+        cache: if input.no_cache {
+            None
+        } else {
+            synclint::render::cache::default_dir()
+        },
+        timeout: synclint::render::TIMEOUT,
+        limits: limits.clone(),
+        kube_version: cfg.kubernetes_version.clone(),
+    });
+    let options = synclint::Options {
+        config: cfg.clone(),
+        settings: synclint::model::Settings {
+            group_per_path: input.implicit_apps == ImplicitApps::PerPath,
+            argocd: synclint::model::instance::Declared {
+                version: cfg
+                    .argocd_version
+                    .as_deref()
+                    .and_then(synclint::model::instance::Version::parse),
+                health_checks: cfg.argocd_health_checks.clone(),
+            },
+            storage_classes: cfg.storage_classes.clone(),
+            limits,
+        },
+        schema_files: load::schema_files(&cfg.schema_dirs).map_err(|e| e.to_string())?,
+        render,
+        plan,
+    };
+    Ok((ws, options))
+}
+
+/// Rule selection from `--select`, `--extend-select` and `--ignore` (ids or id prefixes),
+/// applied over the config.
+fn select_rules(
+    cfg: &mut Config,
+    select: &[String],
+    extend: &[String],
+    ignore: &[String],
+) -> Result<(), String> {
+    let ids: Vec<&str> = rules::RULES.iter().map(|r| r.info().id).collect();
+    let expand = |pats: &[String]| -> Result<Vec<&str>, String> {
+        let mut out = Vec::new();
+        for p in pats.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
+            let hit: Vec<&str> = ids
+                .iter()
+                .copied()
+                .filter(|id| *id == p || id.starts_with(p) || p == "ALL")
+                .collect();
+            if hit.is_empty() {
+                return Err(format!(
+                    "no rule matches `{p}`{}",
+                    rules::did_you_mean(p, &ids)
+                ));
+            }
+            out.extend(hit);
+        }
+        Ok(out)
+    };
+    let selected = expand(select)?;
+    let extended = expand(extend)?;
+    let ignored = expand(ignore)?;
+    if !selected.is_empty() {
+        for id in &ids {
+            if !selected.contains(id) {
+                cfg.rules.insert(id.to_string(), config::RuleSetting::Off);
+            } else if cfg.rules.get(*id) == Some(&config::RuleSetting::Off) {
+                cfg.rules.remove(*id);
             }
         }
     }
-    Ok(loaded)
-}
-
-fn repo_root(loaded: &load::Loaded) -> Option<PathBuf> {
-    loaded
-        .roots
-        .first()
-        .and_then(|r| r.repo_roots.first().cloned())
+    for id in extended {
+        if cfg.rules.get(id) == Some(&config::RuleSetting::Off) {
+            cfg.rules.remove(id);
+        }
+    }
+    for id in ignored {
+        cfg.rules.insert(id.to_string(), config::RuleSetting::Off);
+    }
+    Ok(())
 }
 
 fn main() -> ExitCode {
@@ -245,18 +395,46 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Rules => {
-            let mut out = String::new();
-            for r in rules::RULES {
-                let i = r.info();
-                out.push_str(&format!(
-                    "{:<28} {:<8} {}\n",
-                    i.id,
-                    i.severity.as_str(),
-                    i.summary
-                ));
+        Command::DebugParse { paths } => match load::load(&paths, None) {
+            Ok(ws) => {
+                let docs: usize = ws.files.iter().map(|f| f.yaml().docs.len()).sum();
+                eprintln!("{} files, {docs} documents", ws.files.len());
+                ExitCode::SUCCESS
             }
-            print(&out);
+            Err(e) => usage_error(e),
+        },
+        Command::Rules { format } => {
+            let text = match format {
+                ListFormat::Text => {
+                    let mut out = String::new();
+                    for r in rules::RULES {
+                        let i = r.info();
+                        out.push_str(&format!(
+                            "{:<28} {:<8} {}\n",
+                            i.id,
+                            i.severity.as_str(),
+                            i.summary
+                        ));
+                    }
+                    out
+                }
+                ListFormat::Json => {
+                    let list: Vec<serde_json::Value> = rules::RULES
+                        .iter()
+                        .map(|r| {
+                            let i = r.info();
+                            serde_json::json!({
+                                "id": i.id,
+                                "severity": i.severity.as_str(),
+                                "summary": i.summary,
+                                "url": sarif::help_uri(i.id),
+                            })
+                        })
+                        .collect();
+                    serde_json::to_string_pretty(&list).unwrap_or_default() + "\n"
+                }
+            };
+            print(&text);
             ExitCode::SUCCESS
         }
         Command::Explain { rule } => match rules::find(&rule) {
@@ -277,16 +455,16 @@ fn main() -> ExitCode {
                 Ok(c) => c,
                 Err(e) => return usage_error(e),
             };
-            let loaded = match load_inputs(&input, &cfg, input.paths.clone()) {
-                Ok(l) => l,
+            let (ws, opts) = match prepare(&input, &cfg, input.paths.clone(), true) {
+                Ok(x) => x,
                 Err(e) => return usage_error(e),
             };
-            let parsed = load::parse_all(&loaded);
-            let a = analyze_with(&loaded, &parsed, &cfg);
+            let report = synclint::check(&ws, &opts);
+            let view = report.plan.unwrap_or_default();
             let text = match format {
-                PlanFormat::Table => plan::table(&a.model, &a.plans),
-                PlanFormat::Json => plan::json(&a.model, &a.plans) + "\n",
-                PlanFormat::Mermaid => plan::mermaid(&a.model, &a.plans),
+                PlanFormat::Table => plan::table(&report.files, &view),
+                PlanFormat::Json => plan::json(&report.files, &view) + "\n",
+                PlanFormat::Mermaid => plan::mermaid(&view),
             };
             print(&text);
             ExitCode::SUCCESS
@@ -294,7 +472,13 @@ fn main() -> ExitCode {
         Command::Check {
             input,
             format,
+            output_file,
+            sarif_file,
+            json_file,
             fail_on,
+            select,
+            extend_select,
+            ignore,
             quiet,
             color,
             verbose,
@@ -302,10 +486,13 @@ fn main() -> ExitCode {
             write_baseline,
             report_only,
         } => {
-            let cfg = match read_config(&input) {
+            let mut cfg = match read_config(&input) {
                 Ok(c) => c,
                 Err(e) => return usage_error(e),
             };
+            if let Err(e) = select_rules(&mut cfg, &select, &extend_select, &ignore) {
+                return usage_error(e);
+            }
             if input.stdin_filename.is_some() && !input.paths.iter().any(|p| p == "-") {
                 return usage_error(
                     "--stdin-filename needs `-` among the paths (the buffer comes on stdin)",
@@ -333,27 +520,37 @@ fn main() -> ExitCode {
                 }
                 _ => only,
             };
-            let loaded = match load_inputs(&input, &cfg, paths) {
-                Ok(l) => l,
+            let (ws, opts) = match prepare(&input, &cfg, paths, false) {
+                Ok(x) => x,
                 Err(e) => return usage_error(e),
             };
-            let parsed = load::parse_all(&loaded);
-            let a = analyze_with(&loaded, &parsed, &cfg);
-            for n in &a.notes {
-                eprintln!("warning: {n}");
+            let progress = Progress::start(format == Format::Human && output_file.is_none());
+            let report = synclint::check(&ws, &opts);
+            drop(progress);
+            for n in &report.notes {
+                eprintln!("note: {}", terminal(n));
             }
             if verbose {
-                print_skipped(&loaded, &a);
+                for l in &report.verbose {
+                    eprintln!("{l}");
+                }
+                for (k, n) in &report.unvalidated {
+                    eprintln!(
+                        "not validated: {} ({n} object(s)): no schema (add its CRD or --schema-dir)",
+                        terminal(k)
+                    );
+                }
             }
-            let mut diags = a.diagnostics.clone();
-            let mut summary = a.summary.clone();
+            let files = &report.files;
+            let mut diags = report.diagnostics.clone();
+            let mut summary = report.summary.clone();
             if !only.is_empty() {
-                let wanted = |f: usize| only.contains(&loaded.files[f].path);
+                let wanted = |f: usize| only.contains(&files[f].path);
                 diags.retain(|d| wanted(d.file) || d.related.iter().any(|r| wanted(r.file)));
             }
             if let Some(path) = &write_baseline {
                 let root = load::absolute(path).parent().map(Path::to_path_buf);
-                let text = baseline::write(&loaded.files, &diags, root.as_deref());
+                let text = baseline::write(files, &diags, root.as_deref());
                 if let Err(e) = std::fs::write(path, text) {
                     return usage_error(format!("{}: {e}", path.display()));
                 }
@@ -366,8 +563,7 @@ fn main() -> ExitCode {
                     Err(e) => return usage_error(e),
                 };
                 let root = load::absolute(path).parent().map(Path::to_path_buf);
-                summary.baselined =
-                    baseline::filter(&loaded.files, &mut diags, &b, root.as_deref());
+                summary.baselined = baseline::filter(files, &mut diags, &b, root.as_deref());
             }
             let (mut e, mut w, mut i) = (0, 0, 0);
             for d in &diags {
@@ -389,28 +585,108 @@ fn main() -> ExitCode {
                 Some(FailOn::Never) => None,
             };
             let code = synclint::exit_code(&diags, level);
+            let root = ws.repo_root.clone();
+            // The extra outputs see every finding; `--quiet` only trims the main one.
+            if let Some(p) = &sarif_file {
+                let text = sarif::render(files, &diags, root.as_deref()) + "\n";
+                if let Err(e) = std::fs::write(p, text) {
+                    return usage_error(format!("{}: {e}", p.display()));
+                }
+            }
+            if let Some(p) = &json_file {
+                let text = json::render(files, &diags, &summary) + "\n";
+                if let Err(e) = std::fs::write(p, text) {
+                    return usage_error(format!("{}: {e}", p.display()));
+                }
+            }
             if quiet {
                 diags.retain(|d| d.severity > Severity::Info);
             }
-            let root = repo_root(&loaded);
             let text = match format {
-                Format::Json => json::render(&loaded.files, &diags, &summary) + "\n",
-                Format::Sarif => sarif::render(&loaded.files, &diags, root.as_deref()) + "\n",
-                Format::Github => github::render(&loaded.files, &diags, root.as_deref()),
+                Format::Json => json::render(files, &diags, &summary) + "\n",
+                Format::Sarif => sarif::render(files, &diags, root.as_deref()) + "\n",
+                Format::Github => github::render(files, &diags, root.as_deref()),
                 Format::Human => {
+                    let to_terminal = output_file.is_none() && std::io::stdout().is_terminal();
                     let color = match color {
                         Color::Always => true,
                         Color::Never => false,
-                        Color::Auto => {
-                            std::io::stdout().is_terminal()
-                                && std::env::var_os("NO_COLOR").is_none()
-                        }
+                        Color::Auto => color_auto(to_terminal),
                     };
-                    human::render(&loaded.files, &diags, &summary, color, quiet)
+                    human::render(files, &diags, &summary, color, quiet)
                 }
             };
-            print(&text);
+            match &output_file {
+                Some(p) => {
+                    if let Err(e) = std::fs::write(p, text) {
+                        return usage_error(format!("{}: {e}", p.display()));
+                    }
+                }
+                None => print(&text),
+            }
             ExitCode::from(code as u8)
+        }
+    }
+}
+
+/// `NO_COLOR` turns colour off, `CLICOLOR_FORCE` on; otherwise colour when writing to a terminal.
+fn color_auto(to_terminal: bool) -> bool {
+    let set = |k: &str| std::env::var_os(k).is_some_and(|v| !v.is_empty() && v != "0");
+    if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+        return false;
+    }
+    set("CLICOLOR_FORCE") || to_terminal
+}
+
+/// A spinner on stderr for runs longer than a second, only when stderr is a terminal and the
+/// output is for people (never with JSON, SARIF or in CI).
+struct Progress {
+    stop: Option<std::sync::mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Progress {
+    fn start(human: bool) -> Progress {
+        let ci = std::env::var_os("CI").is_some();
+        if !human || ci || !std::io::stderr().is_terminal() {
+            return Progress {
+                stop: None,
+                thread: None,
+            };
+        }
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            if rx.recv_timeout(std::time::Duration::from_secs(1)).is_ok() {
+                return;
+            }
+            let frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+            let mut i = 0;
+            loop {
+                eprint!("\r{} linting…", frames[i % frames.len()]);
+                i += 1;
+                if rx
+                    .recv_timeout(std::time::Duration::from_millis(100))
+                    .is_ok()
+                {
+                    eprint!("\r\x1b[K");
+                    return;
+                }
+            }
+        });
+        Progress {
+            stop: Some(tx),
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
         }
     }
 }
@@ -428,54 +704,6 @@ fn repo_relative_top(cwd: &Path) -> String {
         ".".into()
     } else {
         up.to_string_lossy().into_owned()
-    }
-}
-
-fn print_skipped(loaded: &load::Loaded, a: &synclint::Analysis<'_>) {
-    for (i, c) in loaded.classes.iter().enumerate() {
-        if *c == load::FileClass::NotManifest {
-            eprintln!(
-                "skipped {}: no apiVersion/kind (not a Kubernetes manifest)",
-                loaded.files[i].name
-            );
-        }
-    }
-    for app in &a.model.apps {
-        for src in app.sources.iter().filter(|s| !s.dir.is_dir()) {
-            eprintln!(
-                "app {}: source path {} is not in this tree; its manifests are linted without it",
-                app.name,
-                src.dir.display()
-            );
-        }
-    }
-    let mut kinds: Vec<String> = a
-        .unvalidated
-        .iter()
-        .map(|&r| {
-            let r = &a.model.resources[r];
-            format!("{} {}", r.api_version, r.kind)
-        })
-        .collect();
-    kinds.sort();
-    let mut counted: Vec<(String, usize)> = Vec::new();
-    for k in kinds {
-        match counted.last_mut() {
-            Some((last, n)) if *last == k => *n += 1,
-            _ => counted.push((k, 1)),
-        }
-    }
-    for (k, n) in counted {
-        eprintln!("not validated: {k} ({n} object(s)): no schema (add its CRD or --schema-dir)");
-    }
-    for n in loaded.render_notes.iter().filter(|n| !n.starts_with("no ")) {
-        eprintln!("{n}");
-    }
-    for &f in &a.model.fragments {
-        eprintln!(
-            "skipped {}: a kustomize patch (a fragment, not a whole object)",
-            loaded.files[f].name
-        );
     }
 }
 

@@ -68,10 +68,13 @@ fn collect(model: &Model<'_>) -> Vec<Suppression> {
             object: Some(rules::object_ref(r)),
         });
     }
-    for pf in model.parsed {
-        let f = &model.files[pf.file];
-        for c in &pf.yaml.comments {
-            let raw = &f.text[c.span.range()];
+    for (id, f) in model.files.iter().enumerate() {
+        if f.class != crate::load::FileClass::Yaml {
+            continue;
+        }
+        let text = f.text();
+        for c in comments(f) {
+            let raw = &text[c.range()];
             let body = raw.trim_start_matches('#').trim_start();
             let Some(rest) = body.strip_prefix(COMMENT_PREFIX) else {
                 continue;
@@ -80,14 +83,14 @@ fn collect(model: &Model<'_>) -> Vec<Suppression> {
             let Some(list) = rest_trim.strip_prefix("ignore") else {
                 continue;
             };
-            let list_start = c.span.start as usize + (raw.len() - list.len());
-            let line = f.line_col(c.span.start).line;
+            let list_start = c.start as usize + (raw.len() - list.len());
+            let line = f.line_col(c.start).line;
             let line_start = f.line_span(line).start as usize;
-            let trailing = !f.text[line_start..c.span.start as usize].trim().is_empty();
+            let trailing = !text[line_start..c.start as usize].trim().is_empty();
             let scope = if trailing {
                 f.line_span(line)
             } else {
-                next_content_scope(f, line, pf)
+                next_content_scope(f, line)
             };
             let entries = rule_list(list)
                 .into_iter()
@@ -98,7 +101,7 @@ fn collect(model: &Model<'_>) -> Vec<Suppression> {
                 })
                 .collect();
             out.push(Suppression {
-                file: pf.file,
+                file: id,
                 scope,
                 entries,
                 resource: None,
@@ -109,17 +112,66 @@ fn collect(model: &Model<'_>) -> Vec<Suppression> {
     out
 }
 
+/// `# synclint: …` comments of a file (to the end of their line). Found in the text, not by the
+/// parser: a `#` that starts a comment is at the start of a line or after a space, and is not
+/// inside a scalar.
+fn comments(f: &crate::load::SourceFile) -> Vec<Span> {
+    let text = f.text();
+    let mut out = Vec::new();
+    for (at, _) in text.match_indices(COMMENT_PREFIX) {
+        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let Some(hash) = text[line_start..at].rfind('#').map(|i| line_start + i) else {
+            continue;
+        };
+        if !text[hash + 1..at].trim().is_empty() {
+            continue;
+        }
+        if hash > line_start && !text.as_bytes()[hash - 1].is_ascii_whitespace() {
+            continue;
+        }
+        let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+        let inside_scalar = f
+            .yaml()
+            .docs
+            .iter()
+            .any(|d| scalar_at(&d.root, hash as u32));
+        if !inside_scalar {
+            out.push(Span::new(hash, end));
+        }
+    }
+    out
+}
+
+/// Is `offset` inside a scalar of this tree?
+fn scalar_at(n: &Node<'_>, offset: u32) -> bool {
+    let mut cur = n;
+    loop {
+        if offset < cur.span.start || offset >= cur.span.end {
+            return false;
+        }
+        if cur.scalar().is_some() {
+            return true;
+        }
+        let next = cur
+            .entries()
+            .iter()
+            .flat_map(|e| [&e.key, &e.value])
+            .chain(cur.items())
+            .find(|c| c.span.start <= offset && offset < c.span.end);
+        match next {
+            Some(c) => cur = c,
+            None => return false,
+        }
+    }
+}
+
 /// The next non-blank, non-comment line after `line`, widened to the whole entry when a mapping
 /// key starts on it.
-fn next_content_scope(
-    f: &crate::load::SourceFile,
-    line: usize,
-    pf: &crate::load::ParsedFile<'_>,
-) -> Span {
+fn next_content_scope(f: &crate::load::SourceFile, line: usize) -> Span {
     let mut l = line + 1;
     while l <= f.line_count() {
         let sp = f.line_span(l);
-        let t = f.text[sp.range()].trim();
+        let t = f.text()[sp.range()].trim();
         if !t.is_empty() && !t.starts_with('#') {
             break;
         }
@@ -130,7 +182,7 @@ fn next_content_scope(
     }
     let line_span = f.line_span(l);
     let mut best = line_span;
-    for d in &pf.yaml.docs {
+    for d in &f.yaml().docs {
         find_entry(&d.root, line_span, &mut best);
     }
     best
@@ -170,9 +222,26 @@ pub fn apply(
         return 0;
     }
     let before = diags.len();
+    // Suppressions by file, and annotations by object: a finding meets only its own.
+    let mut by_file: std::collections::HashMap<usize, Vec<usize>> = Default::default();
+    let mut by_object: std::collections::HashMap<crate::diag::ObjectRef, Vec<usize>> =
+        Default::default();
+    for (i, s) in sups.iter().enumerate() {
+        by_file.entry(s.file).or_default().push(i);
+        if let Some(o) = &s.object {
+            by_object.entry(o.clone()).or_default().push(i);
+        }
+    }
     diags.retain(|d| {
         let mut hit = false;
-        for s in sups.iter_mut() {
+        let mut candidates: Vec<usize> = by_file.get(&d.file).cloned().unwrap_or_default();
+        if let Some(o) = &d.resource {
+            candidates.extend(by_object.get(o).into_iter().flatten());
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        for i in candidates {
+            let s = &mut sups[i];
             let in_scope =
                 s.file == d.file && d.span.start >= s.scope.start && d.span.start <= s.scope.end;
             let same_object = s.object.is_some() && s.object == d.resource;

@@ -38,9 +38,8 @@ fn lint(dir: &Path, schema: bool) -> Vec<(String, String, usize, Severity)> {
     if !schema {
         config.rules = BTreeMap::from([("schema".to_string(), RuleSetting::Off)]);
     }
-    let loaded = synclint::load::load(&[dir.to_string_lossy().into_owned()], None).unwrap();
-    let parsed = synclint::load::parse_all(&loaded);
-    let a = synclint::analyze_with(&loaded, &parsed, &config);
+    let a = common::run(&[dir], &common::options(&config));
+    let loaded = &a;
     let mut out: Vec<_> = a
         .diagnostics
         .iter()

@@ -37,9 +37,8 @@ fn every_entry_fires_at_the_right_severity() {
                 &[("obj.yaml", &doc), (".synclint.yaml", &cfg)],
             );
             let config = synclint::config::load(&dir.join(".synclint.yaml")).unwrap();
-            let loaded = synclint::load::load(&[dir.to_string_lossy().into_owned()], None).unwrap();
-            let parsed = synclint::load::parse_all(&loaded);
-            let a = synclint::analyze_with(&loaded, &parsed, &config);
+            let a = common::run(&[&dir], &common::options(&config));
+            let loaded = &a;
             let found: Vec<_> = a
                 .diagnostics
                 .iter()

@@ -10,21 +10,9 @@ fn rules_of(dir: &std::path::Path) -> Vec<(String, String, usize)> {
 
 /// Plan of the only app in `dir`, as (phase, wave, Kind/name) rows.
 fn plan_rows(dir: &std::path::Path) -> Vec<(String, i64, String)> {
-    let loaded = synclint::load::load(&[dir.to_string_lossy().into_owned()], None).unwrap();
-    let parsed = synclint::load::parse_all(&loaded);
-    let a = synclint::analyze(&loaded, &parsed);
-    assert_eq!(a.plans.len(), 1, "expected one app");
-    a.plans[0]
-        .tasks
-        .iter()
-        .map(|t| {
-            (
-                t.phase.as_str().to_string(),
-                t.wave,
-                format!("{}/{}", t.kind, t.name),
-            )
-        })
-        .collect()
+    let r = common::report(dir);
+    assert_eq!(r.plan.as_ref().unwrap().apps.len(), 1, "expected one app");
+    common::plan_rows(&r, 0)
 }
 
 const SA_SYNC_MINUS_20: &str = r#"apiVersion: v1
@@ -150,7 +138,7 @@ metadata:
         rules_of(&dir),
         vec![("crd-order".into(), "all.yaml".into(), 19)]
     );
-    let (_, diags, _) = synclint::check_paths(&[dir.to_string_lossy().into_owned()], None).unwrap();
+    let diags = common::report(&dir).diagnostics;
     assert!(
         diags
             .iter()
@@ -286,8 +274,8 @@ fn ignore_differences_alone_does_not_stop_the_write_back() {
         "engine-ignore-only",
         &[("apps/web.yaml", &app(IGNORE)), ("web/web.yaml", WEB)],
     );
-    let (loaded, diags, _) =
-        synclint::check_paths(&[dir.to_string_lossy().into_owned()], None).unwrap();
+    let loaded = common::report(&dir);
+    let diags = loaded.diagnostics.clone();
     assert_eq!(diags.len(), 1, "{diags:?}");
     let d = &diags[0];
     assert_eq!(d.rule, "hpa-replicas-fight");
@@ -322,14 +310,14 @@ fn spans_point_at_the_exact_value() {
         "engine-spans",
         &[("sa.yaml", SA_SYNC_MINUS_20), ("job.yaml", PRESYNC_JOB)],
     );
-    let (loaded, diags, _) =
-        synclint::check_paths(&[dir.to_string_lossy().into_owned()], None).unwrap();
+    let loaded = common::report(&dir);
+    let diags = loaded.diagnostics.clone();
     let d = &diags[0];
     let f = &loaded.files[d.file];
-    assert_eq!(&f.text[d.span.range()], "migrator");
+    assert_eq!(&f.text()[d.span.range()], "migrator");
     assert_eq!(f.line_col(d.span.start).column, 27);
     let rel = &d.related[0];
-    assert_eq!(&loaded.files[rel.file].text[rel.span.range()], "migrator");
+    assert_eq!(&loaded.files[rel.file].text()[rel.span.range()], "migrator");
     assert!(d.help.is_some() && d.note.is_some());
 }
 
@@ -344,32 +332,39 @@ fn kustomize_refuses_duplicates_unless_it_renames_them() {
         ("app/b/cm.yaml", cm),
     ];
     let dir = tree("engine-kustomize-dup", &files);
-    let (_, diags, _) = synclint::check_paths(&[dir.to_string_lossy().into_owned()], None).unwrap();
-    // A bare kustomization (no Application) is linted as written: the model sees both copies.
+    assert!(
+        common::kustomize_installed(),
+        "CI installs kubectl (.ci/run)"
+    );
+    // A kustomization root is built as Argo CD would build it at that path, and the build fails.
+    let diags = common::report(&dir).diagnostics;
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(
+        (diags[0].rule, diags[0].severity),
+        ("render-failed", synclint::diag::Severity::Error)
+    );
+    assert!(
+        diags[0].message.contains("already registered id"),
+        "{}",
+        diags[0].message
+    );
+    // Linted as written (no renderer): the model sees both copies, which Kustomize refuses.
+    let diags = common::report_raw(&dir).diagnostics;
     assert_eq!(diags.len(), 1, "{diags:?}");
     assert_eq!(
         (diags[0].rule, diags[0].severity),
         ("duplicate-resource", synclint::diag::Severity::Error)
     );
     assert!(diags[0].message.contains("Kustomize builds"));
-    // With an Application that builds it, the real build runs and fails.
-    if synclint::render::tool().is_some() {
-        let app = "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: dup\nspec:\n  project: default\n  source:\n    repoURL: https://example.com/r.git\n    path: app\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: dup\n";
-        let mut with_app = files.to_vec();
-        with_app.push(("argo/app.yaml", app));
-        let dir = tree("engine-kustomize-dup-app", &with_app);
-        let (_, diags, _) =
-            synclint::check_paths(&[dir.to_string_lossy().into_owned()], None).unwrap();
-        assert_eq!(diags.len(), 1, "{diags:?}");
-        assert_eq!(diags[0].rule, "render-failed");
-        assert!(
-            diags[0].message.contains("already registered id"),
-            "{}",
-            diags[0].message
-        );
-    } else {
-        eprintln!("no kustomize or kubectl: the rendered case is not tested here");
-    }
+    // With an Application that builds it, the failure is reported on the Application's path.
+    let app = "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: dup\nspec:\n  project: default\n  source:\n    repoURL: https://example.com/r.git\n    path: app\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: dup\n";
+    let mut with_app = files.to_vec();
+    with_app.push(("argo/app.yaml", app));
+    let dir = tree("engine-kustomize-dup-app", &with_app);
+    assert_eq!(
+        findings(&dir),
+        vec![("render-failed".into(), "argo/app.yaml".into(), 9)]
+    );
     // `namespace:` in b re-namespaces its copy: no longer the same object.
     let mut renamed = files;
     renamed[3] = (

@@ -38,8 +38,8 @@ fn checkout(name: &str) -> PathBuf {
 type Finding = (String, String, usize, Option<String>);
 
 fn lint(dir: &Path) -> (Vec<Finding>, synclint::report::Summary) {
-    let (loaded, diags, summary) =
-        synclint::check_paths(&[dir.to_string_lossy().into_owned()], None).unwrap();
+    let loaded = common::report(dir);
+    let (diags, summary) = (&loaded.diagnostics, loaded.summary.clone());
     let f = diags
         .iter()
         .map(|d| {
@@ -65,8 +65,8 @@ fn lint(dir: &Path) -> (Vec<Finding>, synclint::report::Summary) {
 fn the_platform_repository() {
     let dir = checkout("repo-platform");
     let (found, summary) = lint(&dir);
-    let kustomize = synclint::render::tool().is_some();
-    let helm = synclint::render::helm_tool().is_some();
+    let kustomize = common::kustomize_installed();
+    let helm = common::helm_installed();
     let app = |s: &str| Some(s.to_string());
     let mut want: Vec<Finding> = vec![
         // App-of-apps: children with waves, and no Application health check in argocd-cm.
@@ -190,19 +190,24 @@ fn the_platform_repository() {
     assert_eq!(summary.unvalidated, 0);
 }
 
+/// Task labels of one app's plan.
+fn labels(view: &synclint::plan::view::PlanView, app: &str) -> Vec<String> {
+    let a = view.apps.iter().find(|x| x.name == app).unwrap();
+    a.steps
+        .iter()
+        .flat_map(|s| s.tasks.iter().map(|t| t.label.clone()))
+        .collect()
+}
+
 #[test]
 fn generated_apps_and_rendered_plans() {
     let dir = checkout("repo-platform-plan");
-    let loaded = synclint::render(
-        synclint::load::load(&[dir.to_string_lossy().into_owned()], None).unwrap(),
-    );
-    let parsed = synclint::load::parse_all(&loaded);
-    let a = synclint::analyze(&loaded, &parsed);
-    let names: Vec<&str> = a
-        .model
+    let r = common::report(&dir);
+    let view = r.plan.as_ref().unwrap();
+    let names: Vec<&str> = view
         .apps
         .iter()
-        .filter(|x| !x.is_implicit())
+        .filter(|x| x.application.is_some())
         .map(|x| x.name.as_str())
         .collect();
     for n in [
@@ -216,27 +221,25 @@ fn generated_apps_and_rendered_plans() {
     ] {
         assert!(names.contains(&n), "{n} missing from {names:?}");
     }
-    let tenant = a.model.apps.iter().find(|x| x.name == "tenant-a").unwrap();
-    assert_eq!(tenant.dest_namespace, Some("a"));
-    assert!(tenant.self_heal);
-    assert_eq!(tenant.resources.len(), 1);
-    if synclint::render::tool().is_some() {
-        let web = a.model.apps.iter().find(|x| x.name == "web").unwrap();
-        let names: Vec<String> = web
-            .resources
-            .iter()
-            .map(|&r| a.model.resources[r].display())
-            .collect();
-        assert_eq!(
-            names,
-            vec!["Deployment/prod-web", "HorizontalPodAutoscaler/prod-web"]
-        );
-    }
+    let tenant = view.apps.iter().find(|x| x.name == "tenant-a").unwrap();
+    assert_eq!(tenant.destination_namespace.as_deref(), Some("a"));
+    assert_eq!(labels(view, "tenant-a").len(), 1);
+    assert!(
+        common::kustomize_installed(),
+        "CI installs kubectl (.ci/run)"
+    );
+    assert_eq!(
+        labels(view, "web"),
+        vec!["Deployment/prod-web", "HorizontalPodAutoscaler/prod-web"]
+    );
     // The root app's plan orders its child apps by wave.
-    let root = a.model.apps.iter().find(|x| x.name == "root").unwrap();
-    let plan = &a.plans[root.id];
-    let order: Vec<&str> = plan.tasks.iter().map(|t| t.name).collect();
-    let pos = |n: &str| order.iter().position(|x| *x == n).unwrap();
+    let order = labels(view, "root");
+    let pos = |n: &str| {
+        order
+            .iter()
+            .position(|x| x == &format!("Application/{n}"))
+            .unwrap()
+    };
     assert!(
         pos("db") < pos("web") && pos("web") < pos("monitoring"),
         "{order:?}"
@@ -246,14 +249,9 @@ fn generated_apps_and_rendered_plans() {
 #[test]
 fn no_render_lints_the_raw_files() {
     let dir = checkout("repo-platform-raw");
-    let loaded = synclint::load::load(&[dir.to_string_lossy().into_owned()], None).unwrap();
-    let parsed = synclint::load::parse_all(&loaded);
-    let a = synclint::analyze(&loaded, &parsed);
-    let web = a.model.apps.iter().find(|x| x.name == "web").unwrap();
-    let names: Vec<String> = web
-        .resources
-        .iter()
-        .map(|&r| a.model.resources[r].display())
-        .collect();
-    assert_eq!(names, vec!["Deployment/web", "HorizontalPodAutoscaler/web"]);
+    let r = common::report_raw(&dir);
+    assert_eq!(
+        labels(r.plan.as_ref().unwrap(), "web"),
+        vec!["Deployment/web", "HorizontalPodAutoscaler/web"]
+    );
 }

@@ -6,8 +6,8 @@ use common::tree;
 
 /// (rule, kind/name, file, line) of every finding in a tree.
 fn findings(dir: &std::path::Path) -> Vec<(String, String, String, usize, String)> {
-    let (loaded, diags, _) =
-        synclint::check_paths(&[dir.to_string_lossy().into_owned()], None).unwrap();
+    let loaded = common::report(dir);
+    let diags = loaded.diagnostics.clone();
     diags
         .iter()
         .map(|d| {
@@ -143,8 +143,8 @@ fn yaml_1_1_boolean_in_a_string_field() {
         "        image: nginx:1.27\n        env:\n        - {name: DEBUG, value: yes}\n",
     );
     let dir = tree("schema-yaml11", &[("d.yaml", &d)]);
-    let (loaded, diags, _) =
-        synclint::check_paths(&[dir.to_string_lossy().into_owned()], None).unwrap();
+    let loaded = common::report(&dir);
+    let diags = loaded.diagnostics.clone();
     assert_eq!(diags.len(), 1);
     assert_eq!(
         diags[0].message,
@@ -343,9 +343,8 @@ fn strict_kinds_makes_unknown_kinds_errors() {
         ],
     );
     let config = synclint::config::load(&dir.join(".synclint.yaml")).unwrap();
-    let loaded = synclint::load::load(&[dir.to_string_lossy().into_owned()], None).unwrap();
-    let parsed = synclint::load::parse_all(&loaded);
-    let a = synclint::analyze_with(&loaded, &parsed, &config);
+    let a = common::run(&[&dir], &common::options(&config));
+    let _ = &a;
     assert_eq!(a.diagnostics.len(), 1);
     assert_eq!(
         a.diagnostics[0].message,
@@ -368,10 +367,8 @@ fn schema_dir_supplies_custom_resource_schemas() {
         schema_dirs: vec![dir.join("schemas")],
         ..Default::default()
     };
-    let loaded =
-        synclint::load::load(&[dir.join("w.yaml").to_string_lossy().into_owned()], None).unwrap();
-    let parsed = synclint::load::parse_all(&loaded);
-    let a = synclint::analyze_with(&loaded, &parsed, &config);
+    let a = common::run(&[&dir.join("w.yaml")], &common::options(&config));
+    let _ = &a;
     let msgs: Vec<&str> = a.diagnostics.iter().map(|d| d.message.as_str()).collect();
     assert_eq!(
         msgs,
@@ -409,9 +406,8 @@ fn older_kubernetes_versions_are_selectable() {
             kubernetes_version: Some(v.to_string()),
             ..Default::default()
         };
-        let loaded = synclint::load::load(&[dir.to_string_lossy().into_owned()], None).unwrap();
-        let parsed = synclint::load::parse_all(&loaded);
-        let a = synclint::analyze_with(&loaded, &parsed, &config);
+        let a = common::run(&[&dir], &common::options(&config));
+        let _ = &a;
         assert!(a.diagnostics.is_empty(), "{v}: {:?}", a.diagnostics);
         assert_eq!(a.summary.unvalidated, 0, "{v}");
     }

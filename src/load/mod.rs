@@ -1,18 +1,23 @@
-//! Files → documents with spans. Walks the inputs, reads each file once, parses in parallel.
+//! The I/O edge: every filesystem fact a run needs, gathered once into a [`Workspace`]. Walks the
+//! inputs (confined to the tree), reads each file once under the byte budgets, parses YAML in
+//! parallel, and records the directory listing and the git remotes. Nothing below this module
+//! touches the filesystem.
 
+pub mod git;
 pub mod source;
 pub mod walk;
 pub mod yaml;
 
+use std::collections::{BTreeSet, HashMap};
+use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
-pub use source::{FileId, LineCol, SourceFile};
-use yaml::{ParsedYaml, Span};
-
-/// Files larger than this are not parsed (spans are 32-bit; nobody commits such manifests).
-pub const MAX_FILE_SIZE: u64 = 256 * 1024 * 1024;
+use crate::limits::{Budget, Limits};
+pub use source::{FileClass, FileId, LineCol, SourceFile, TEMPLATE_NOTE};
+use yaml::ParseLimits;
 
 /// One command-line input: a directory, a file, or stdin.
 #[derive(Debug, Clone)]
@@ -27,69 +32,167 @@ pub struct Root {
     pub files: Vec<FileId>,
 }
 
-/// What a file turned out to be.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FileClass {
-    /// YAML that may hold Kubernetes objects.
-    Yaml,
-    /// Text with no `apiVersion`/`kind`: a values file, a CI config… Skipped silently.
-    NotManifest,
-    /// Skipped, with the reason shown as an `info` finding (Helm template, binary, …).
-    Skipped(String),
-    /// Could not be read (the message says why).
-    Unreadable(String),
-}
-
-/// A file, read and parsed.
-#[derive(Debug)]
-pub struct ParsedFile<'a> {
-    pub file: FileId,
-    pub class: FileClass,
-    pub yaml: ParsedYaml<'a>,
-    /// Position of the first invalid UTF-8 byte, for a file that looks like a manifest.
-    pub bad_utf8: Option<Span>,
-}
-
-pub struct Loaded {
-    pub files: Vec<SourceFile>,
+/// Everything the analysis reads, gathered once.
+#[derive(Debug, Default, Clone)]
+pub struct Workspace {
+    pub files: Vec<Arc<SourceFile>>,
     pub roots: Vec<Root>,
-    /// Pre-parse classification per file (same index as `files`).
-    pub classes: Vec<FileClass>,
-    pub bad_utf8: Vec<Option<Span>>,
-    /// Helm chart directories met while walking (they hold `Chart.yaml`).
-    pub chart_dirs: Vec<PathBuf>,
-    /// Group manifests no Application claims into one app per command-line path, instead of one
-    /// per directory (`--implicit-apps per-path`).
-    pub group_per_path: bool,
-    /// URLs of this repository from the config (`repo-urls`), besides its git remotes.
+    /// Every directory the walk reached (absolute), for source paths and git generators.
+    pub dirs: BTreeSet<PathBuf>,
+    /// Every file the walk reached (absolute), read or not: what exists in the checkout.
+    pub paths: BTreeSet<PathBuf>,
+    /// Normalised URLs of this repository: its git remotes, then config `repo-urls`.
     pub repo_urls: Vec<String>,
-    /// Kustomization directory → the file holding its rendered output.
-    pub rendered: std::collections::HashMap<PathBuf, FileId>,
-    /// Raw files that rendered output stands for (not turned into objects themselves).
-    pub covered: std::collections::HashSet<FileId>,
-    /// Rendered files that came from `helm template` (mapped back by `# Source:` comments).
-    pub rendered_helm: std::collections::HashSet<FileId>,
-    /// Kustomization directories whose build failed: (directory, message).
-    pub render_failures: Vec<(PathBuf, String)>,
-    /// Why some kustomizations were not rendered (shown with `-v`).
-    pub render_notes: Vec<String>,
+    /// The git work tree root of the first input, if any.
+    pub repo_root: Option<PathBuf>,
+    by_path: HashMap<PathBuf, FileId>,
+    /// (path, id) sorted by path: the files below a directory are one range.
+    sorted: Vec<(PathBuf, FileId)>,
+    /// The root (command-line input) each file belongs to.
+    root_of: Vec<usize>,
+}
+
+impl Workspace {
+    pub fn file(&self, id: FileId) -> &SourceFile {
+        &self.files[id]
+    }
+
+    pub fn file_at(&self, path: &Path) -> Option<FileId> {
+        self.by_path.get(path).copied()
+    }
+
+    pub fn is_dir(&self, path: &Path) -> bool {
+        self.dirs.contains(path)
+    }
+
+    pub fn exists(&self, path: &Path) -> bool {
+        self.paths.contains(path) || self.dirs.contains(path)
+    }
+
+    /// Names of the files directly in `dir`, sorted.
+    pub fn file_names_in(&self, dir: &Path) -> Vec<&str> {
+        use std::ops::Bound;
+        self.paths
+            .range::<Path, _>((Bound::Excluded(dir), Bound::Unbounded))
+            .take_while(|p| p.starts_with(dir))
+            .filter(|p| p.parent() == Some(dir))
+            .filter_map(|p| p.file_name()?.to_str())
+            .collect()
+    }
+
+    /// Directories below `root` (not `root` itself), sorted.
+    pub fn dirs_under<'s>(&'s self, root: &'s Path) -> impl Iterator<Item = &'s PathBuf> + 's {
+        use std::ops::Bound;
+        self.dirs
+            .range::<Path, _>((Bound::Excluded(root), Bound::Unbounded))
+            .take_while(move |p| p.starts_with(root))
+    }
+
+    /// Replace a file's text (an editor buffer), or add it; the file is parsed again.
+    pub fn set_overlay(&mut self, path: &Path, name: String, text: String, limits: &Limits) {
+        let abs = absolute(path);
+        let (class, _) = source::classify(&name, text.as_bytes());
+        let file = Arc::new(SourceFile::new(
+            name,
+            abs.clone(),
+            text,
+            class,
+            &parse_limits(limits, None),
+        ));
+        match self.by_path.get(&abs) {
+            Some(&i) => self.files[i] = file,
+            None => {
+                let id = self.files.len();
+                self.files.push(file);
+                self.by_path.insert(abs.clone(), id);
+                let ri = self
+                    .roots
+                    .iter()
+                    .position(|r| r.is_dir && r.repo_roots.iter().any(|d| abs.starts_with(d)))
+                    .unwrap_or(0);
+                if let Some(r) = self.roots.get_mut(ri) {
+                    r.files.push(id);
+                }
+                self.paths.insert(abs.clone());
+                let mut d = abs.parent();
+                while let Some(p) = d {
+                    if !self.dirs.insert(p.to_path_buf()) {
+                        break;
+                    }
+                    d = p.parent();
+                }
+                self.index();
+            }
+        }
+    }
+
+    /// Files below `dir` (at any depth), in path order.
+    pub fn files_under<'s>(&'s self, dir: &'s Path) -> impl Iterator<Item = FileId> + 's {
+        let start = self.sorted.partition_point(|(p, _)| p.as_path() < dir);
+        self.sorted[start..]
+            .iter()
+            .take_while(move |(p, _)| p.starts_with(dir))
+            .map(|&(_, id)| id)
+    }
+
+    /// The directories a file's Application source paths resolve against.
+    pub fn repo_roots_of(&self, file: FileId) -> &[PathBuf] {
+        self.root_of
+            .get(file)
+            .and_then(|&r| self.roots.get(r))
+            .map_or(&[], |r| r.repo_roots.as_slice())
+    }
+
+    fn index(&mut self) {
+        self.by_path = self
+            .files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.path.clone(), i))
+            .collect();
+        self.sorted = self
+            .files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.path.clone(), i))
+            .collect();
+        self.sorted.sort();
+        self.root_of = vec![0; self.files.len()];
+        for (ri, r) in self.roots.iter().enumerate() {
+            for &f in &r.files {
+                if let Some(slot) = self.root_of.get_mut(f) {
+                    *slot = ri;
+                }
+            }
+        }
+    }
 }
 
 #[derive(Debug)]
 pub enum LoadError {
     /// A path given on the command line does not exist.
     Missing(String),
-    Io(String),
+    /// A path given on the command line is a FIFO, socket or device.
+    NotAFile(String, &'static str),
+    Io(String, std::io::Error),
 }
 
 impl std::fmt::Display for LoadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let show = |p: &str| crate::report::escape::terminal(p).into_owned();
         match self {
-            LoadError::Missing(p) => write!(f, "{p}: no such file or directory"),
-            LoadError::Io(m) => f.write_str(m),
+            LoadError::Missing(p) => write!(f, "{}: no such file or directory", show(p)),
+            LoadError::NotAFile(p, what) => write!(
+                f,
+                "{}: {what}, not a file or directory (synclint reads regular files only)",
+                show(p)
+            ),
+            LoadError::Io(p, e) => write!(f, "{}: {e}", show(p)),
         }
     }
 }
+
+impl std::error::Error for LoadError {}
 
 /// How to read the inputs beyond the paths themselves.
 #[derive(Default)]
@@ -98,11 +201,26 @@ pub struct LoadOptions {
     pub exclude: Option<(PathBuf, globset::GlobSet)>,
     /// Lint stdin as if it were this file, in the tree that holds it (editors' unsaved buffers).
     pub stdin_filename: Option<String>,
+    /// URLs of this repository from the config (`repo-urls`), besides its git remotes.
+    pub repo_urls: Vec<String>,
+    pub limits: Limits,
 }
 
-/// Read the inputs. `stdin` supplies the text for a `-` input.
-pub fn load(inputs: &[String], stdin: Option<String>) -> Result<Loaded, LoadError> {
-    load_with(inputs, stdin, &LoadOptions::default())
+fn parse_limits<'b>(l: &Limits, run: Option<&'b Budget>) -> ParseLimits<'b> {
+    ParseLimits {
+        depth: l.depth,
+        alias_nodes: l.alias_nodes_per_file,
+        run,
+    }
+}
+
+/// Read the inputs with default options. `stdin` supplies the text for a `-` input.
+pub fn load(inputs: &[String], stdin: Option<String>) -> Result<Workspace, LoadError> {
+    load_with(
+        inputs,
+        stdin.map(String::into_bytes),
+        &LoadOptions::default(),
+    )
 }
 
 /// The path from the current directory to `target` (`..` where needed), for display.
@@ -127,68 +245,87 @@ fn relative_to_cwd(target: &Path) -> PathBuf {
     out
 }
 
+/// Read stdin, at most `limit` bytes (one more tells that it was larger).
+pub fn read_stdin(limit: u64) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// A file too large for the budget, as a finding instead of its content.
+fn too_large(limit: u64) -> FileClass {
+    FileClass::Skipped(format!(
+        "larger than the {} MiB file limit (`limits.file-bytes`)",
+        limit / (1024 * 1024)
+    ))
+}
+
 pub fn load_with(
     inputs: &[String],
-    stdin: Option<String>,
+    stdin: Option<Vec<u8>>,
     opts: &LoadOptions,
-) -> Result<Loaded, LoadError> {
+) -> Result<Workspace, LoadError> {
+    let limits = &opts.limits;
+    let run = Budget::new(limits.alias_nodes_per_run);
+    let plimits = parse_limits(limits, Some(&run));
     // An editor buffer: lint the tree that holds the file, with stdin in its place.
     if let Some(name) = &opts.stdin_filename {
         let abs = absolute(Path::new(name));
         let dir = abs.parent().map(Path::to_path_buf).unwrap_or_default();
-        let tree = git_root(&dir).unwrap_or(dir);
+        let tree = git::root(&dir).unwrap_or(dir);
         let tree_input = relative_to_cwd(&tree).to_string_lossy().into_owned();
-        let text = stdin.unwrap_or_default();
-        let mut loaded = load_with(
+        let mut ws = load_with(
             &[tree_input],
             None,
             &LoadOptions {
                 exclude: opts.exclude.clone(),
                 stdin_filename: None,
+                repo_urls: opts.repo_urls.clone(),
+                limits: limits.clone(),
             },
         )?;
-        let (class, bad) = classify_text(name, text.as_bytes());
-        let file = SourceFile::new(name.clone(), abs.clone(), text);
-        match loaded.files.iter().position(|f| f.path == abs) {
-            Some(i) => {
-                loaded.files[i] = file;
-                loaded.classes[i] = class;
-                loaded.bad_utf8[i] = bad;
-            }
-            None => {
-                let id = loaded.files.len();
-                loaded.files.push(file);
-                loaded.classes.push(class);
-                loaded.bad_utf8.push(bad);
-                if let Some(r) = loaded.roots.first_mut() {
-                    r.files.push(id);
-                }
-            }
+        let bytes = stdin.unwrap_or_default();
+        if bytes.len() as u64 > limits.file_bytes {
+            let f = SourceFile::placeholder(name.clone(), abs, too_large(limits.file_bytes));
+            replace_or_add(&mut ws, f);
+        } else {
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            ws.set_overlay(&abs, name.clone(), text, limits);
         }
-        return Ok(loaded);
+        return Ok(ws);
     }
+    let bytes_left = Budget::new(limits.run_bytes);
     let mut stdin = stdin;
     let mut pending: Vec<(String, PathBuf, usize)> = Vec::new(); // (display, path, root index)
     let mut roots = Vec::new();
     let mut files: Vec<SourceFile> = Vec::new();
-    let mut classes: Vec<FileClass> = Vec::new();
-    let mut bad_utf8: Vec<Option<Span>> = Vec::new();
-    let mut chart_dirs = Vec::new();
-    let mut walk_errors: Vec<(String, String)> = Vec::new();
+    let mut dirs = BTreeSet::new();
+    let mut paths = BTreeSet::new();
+    let mut notes: Vec<(String, FileClass, usize)> = Vec::new();
 
     for input in inputs {
         let ri = roots.len();
         if input == "-" {
-            let text = stdin.take().unwrap_or_default();
+            let bytes = stdin.take().unwrap_or_default();
             let cwd = std::env::current_dir().unwrap_or_default();
             let id = files.len();
-            let (class, bad) = classify_text("<stdin>", text.as_bytes());
-            files.push(SourceFile::new("<stdin>".into(), cwd.join("<stdin>"), text));
-            classes.push(class);
-            bad_utf8.push(bad);
+            let f =
+                if bytes.len() as u64 > limits.file_bytes || !bytes_left.take(bytes.len() as u64) {
+                    SourceFile::placeholder(
+                        "<stdin>".into(),
+                        cwd.join("<stdin>"),
+                        too_large(limits.file_bytes),
+                    )
+                } else {
+                    SourceFile::from_bytes("<stdin>".into(), cwd.join("<stdin>"), bytes, &plimits)
+                };
+            files.push(f);
             roots.push(Root {
                 name: "-".into(),
-                repo_roots: git_root(&cwd).into_iter().chain([cwd]).collect(),
+                repo_roots: git::root(&cwd).into_iter().chain([cwd]).collect(),
                 is_dir: false,
                 files: vec![id],
             });
@@ -197,8 +334,11 @@ pub fn load_with(
         let path = Path::new(input);
         let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => LoadError::Missing(input.clone()),
-            _ => LoadError::Io(format!("{input}: {e}")),
+            _ => LoadError::Io(input.clone(), e),
         })?;
+        if !meta.is_dir() && !meta.is_file() {
+            return Err(LoadError::NotAFile(input.clone(), special(&meta)));
+        }
         let abs = absolute(path);
         let dir = if meta.is_dir() {
             abs.clone()
@@ -207,14 +347,20 @@ pub fn load_with(
         };
         roots.push(Root {
             name: input.clone(),
-            repo_roots: git_root(&dir).into_iter().chain([dir]).collect(),
+            repo_roots: git::root(&dir).into_iter().chain([dir.clone()]).collect(),
             is_dir: meta.is_dir(),
             files: Vec::new(),
         });
         if meta.is_dir() {
             let walked = walk::walk(path);
-            chart_dirs.extend(walked.chart_dirs);
-            walk_errors.extend(walked.errors);
+            dirs.extend(walked.dirs.iter().map(|d| absolute(d)));
+            paths.extend(walked.paths.iter().map(|p| absolute(p)));
+            for (name, msg) in walked.errors {
+                notes.push((name, FileClass::Unreadable(msg), ri));
+            }
+            for (name, why) in walked.skipped {
+                notes.push((name, FileClass::Skipped(why), ri));
+            }
             let excluded = |p: &Path| {
                 opts.exclude.as_ref().is_some_and(|(base, set)| {
                     absolute(p)
@@ -230,64 +376,112 @@ pub fn load_with(
                     .map(|p| (display(&p), p, ri)),
             );
         } else {
+            dirs.insert(dir);
+            paths.insert(abs.clone());
             pending.push((input.clone(), path.to_path_buf(), ri));
         }
     }
 
-    // Unreadable directories and symlink loops become findings on a placeholder file.
-    for (name, msg) in walk_errors {
+    // Unreadable directories, symlink loops, links out of the tree and special files become
+    // findings on a placeholder file.
+    for (name, class, ri) in notes {
         let id = files.len();
-        files.push(SourceFile::new(
+        files.push(SourceFile::placeholder(
             name.clone(),
-            PathBuf::from(&name),
-            String::new(),
+            absolute(Path::new(&name)),
+            class,
         ));
-        classes.push(FileClass::Unreadable(msg));
-        bad_utf8.push(None);
-        if let Some(r) = roots.iter_mut().rev().find(|r| r.name != "-") {
-            r.files.push(id);
-        }
+        roots[ri].files.push(id);
     }
 
-    let read: Vec<(SourceFile, FileClass, Option<Span>, usize)> = pending
+    let read: Vec<(SourceFile, usize)> = pending
         .into_par_iter()
-        .map(|(name, path, ri)| {
-            let (file, class, bad) = read_file(name, path);
-            (file, class, bad, ri)
-        })
+        .map(|(name, path, ri)| (read_file(name, &path, limits, &bytes_left, &plimits), ri))
         .collect();
-    for (file, class, bad, ri) in read {
+    for (file, ri) in read {
         roots[ri].files.push(files.len());
         files.push(file);
-        classes.push(class);
-        bad_utf8.push(bad);
     }
-    let chart_dirs_abs: Vec<PathBuf> = chart_dirs.iter().map(|d| absolute(d)).collect();
-    for (i, f) in files.iter().enumerate() {
-        if classes[i] == FileClass::Yaml
-            && in_chart_templates(&f.path, &chart_dirs_abs)
-            && f.text.contains("{{")
-        {
-            classes[i] = FileClass::Skipped(TEMPLATE_NOTE.into());
+    // Chart templates that are not rendered are not YAML: skipped with a note.
+    let chart_dirs: Vec<PathBuf> = files
+        .iter()
+        .filter(|f| f.path.file_name().is_some_and(|n| n == "Chart.yaml"))
+        .filter_map(|f| f.path.parent().map(Path::to_path_buf))
+        .collect();
+    for f in &mut files {
+        let templated = f.class == FileClass::Yaml
+            || matches!(&f.class, FileClass::Skipped(r) if r.contains("template"));
+        if templated && in_chart_templates(&f.path, &chart_dirs) && f.text().contains("{{") {
+            f.class = FileClass::Skipped(TEMPLATE_NOTE.into());
         }
     }
-    Ok(Loaded {
-        files,
+    let repo_root = roots.first().and_then(|r| git::root(r.repo_roots.last()?));
+    // Application paths may point anywhere in the repository, also outside the linted paths:
+    // what exists there is a fact the model needs (names only; nothing is read).
+    if let Some(top) = &repo_root
+        && !roots
+            .iter()
+            .any(|r| r.is_dir && r.repo_roots.last() == Some(top))
+    {
+        let walked = walk::walk(top);
+        dirs.extend(walked.dirs.iter().map(|d| absolute(d)));
+        paths.extend(walked.paths.iter().map(|p| absolute(p)));
+    }
+    let mut repo_urls: Vec<String> = repo_root.as_deref().map(git::remotes).unwrap_or_default();
+    repo_urls.extend(
+        opts.repo_urls
+            .iter()
+            .map(|u| crate::model::repo::normalize_url(u)),
+    );
+    let mut ws = Workspace {
+        files: files.into_iter().map(Arc::new).collect(),
         roots,
-        classes,
-        bad_utf8,
-        chart_dirs: chart_dirs_abs,
-        group_per_path: false,
-        repo_urls: Vec::new(),
-        rendered: Default::default(),
-        covered: Default::default(),
-        rendered_helm: Default::default(),
-        render_failures: Vec::new(),
-        render_notes: Vec::new(),
-    })
+        dirs,
+        paths,
+        repo_urls,
+        repo_root,
+        by_path: HashMap::new(),
+        sorted: Vec::new(),
+        root_of: Vec::new(),
+    };
+    ws.index();
+    Ok(ws)
 }
 
-pub const TEMPLATE_NOTE: &str = "Helm chart template";
+fn replace_or_add(ws: &mut Workspace, f: SourceFile) {
+    let path = f.path.clone();
+    match ws.file_at(&path) {
+        Some(i) => ws.files[i] = Arc::new(f),
+        None => {
+            let id = ws.files.len();
+            ws.files.push(Arc::new(f));
+            if let Some(r) = ws.roots.first_mut() {
+                r.files.push(id);
+            }
+            ws.index();
+        }
+    }
+}
+
+#[cfg(unix)]
+fn special(meta: &std::fs::Metadata) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    let t = meta.file_type();
+    if t.is_fifo() {
+        "a FIFO"
+    } else if t.is_socket() {
+        "a socket"
+    } else if t.is_block_device() || t.is_char_device() {
+        "a device"
+    } else {
+        "a special file"
+    }
+}
+
+#[cfg(not(unix))]
+fn special(_: &std::fs::Metadata) -> &'static str {
+    "a special file"
+}
 
 fn in_chart_templates(path: &Path, charts: &[PathBuf]) -> bool {
     if charts.is_empty() {
@@ -326,125 +520,87 @@ pub fn normalize(p: &Path) -> PathBuf {
     out
 }
 
-fn git_root(dir: &Path) -> Option<PathBuf> {
-    dir.ancestors()
-        .find(|a| a.join(".git").exists())
-        .map(Path::to_path_buf)
-}
-
-fn read_file(name: String, path: PathBuf) -> (SourceFile, FileClass, Option<Span>) {
-    let abs = absolute(&path);
-    let meta = std::fs::metadata(&path);
-    if let Ok(m) = &meta
-        && m.len() > MAX_FILE_SIZE
-    {
-        let class = FileClass::Skipped(format!(
-            "file is {} MiB, larger than the {} MiB limit",
-            m.len() / (1024 * 1024),
-            MAX_FILE_SIZE / (1024 * 1024)
-        ));
-        return (SourceFile::new(name, abs, String::new()), class, None);
-    }
-    match std::fs::read(&path) {
-        Err(e) => (
-            SourceFile::new(name, abs, String::new()),
+/// Read one file under the per-file and per-run byte budgets. The size is checked on the open
+/// file and the read itself is bounded, so a file that grows (or lies about its size) cannot
+/// exceed the budget either.
+fn read_file(
+    name: String,
+    path: &Path,
+    limits: &Limits,
+    bytes_left: &Budget,
+    plimits: &ParseLimits<'_>,
+) -> SourceFile {
+    let abs = absolute(path);
+    let unreadable = |e: std::io::Error| {
+        SourceFile::placeholder(
+            name.clone(),
+            abs.clone(),
             FileClass::Unreadable(e.to_string()),
-            None,
-        ),
-        Ok(bytes) => {
-            let (class, bad) = classify_text(&name, &bytes);
-            let text = match String::from_utf8(bytes) {
-                Ok(t) => t,
-                // Keep the text (lossy) so a finding can show the line.
-                Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-            };
-            (SourceFile::new(name, abs, text), class, bad)
+        )
+    };
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => return unreadable(e),
+    };
+    match file.metadata() {
+        Ok(m) if !m.is_file() => {
+            return SourceFile::placeholder(
+                name.clone(),
+                abs.clone(),
+                FileClass::Skipped(format!("{}, not a regular file: not read", special(&m))),
+            );
         }
+        Ok(m) if m.len() > limits.file_bytes => {
+            return SourceFile::placeholder(name, abs, too_large(limits.file_bytes));
+        }
+        Err(e) => return unreadable(e),
+        Ok(_) => {}
     }
-}
-
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
-}
-
-/// Decide, before parsing, what a file is.
-fn classify_text(name: &str, bytes: &[u8]) -> (FileClass, Option<Span>) {
-    let head = &bytes[..bytes.len().min(8192)];
-    if head.contains(&0) {
-        return (
-            FileClass::Skipped("binary file (contains NUL bytes)".into()),
-            None,
+    let mut bytes = Vec::new();
+    if let Err(e) = file
+        .take(limits.file_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+    {
+        return unreadable(e);
+    }
+    if bytes.len() as u64 > limits.file_bytes {
+        return SourceFile::placeholder(name, abs, too_large(limits.file_bytes));
+    }
+    if !bytes_left.take(bytes.len() as u64) {
+        return SourceFile::placeholder(
+            name,
+            abs,
+            FileClass::Skipped(format!(
+                "the run read more than its {} MiB budget (`limits.run-bytes`)",
+                limits.run_bytes / (1024 * 1024)
+            )),
         );
     }
-    let base = name.rsplit('/').next().unwrap_or(name);
-    let kustomization = matches!(
-        base,
-        "kustomization.yaml" | "kustomization.yml" | "Kustomization"
-    );
-    let looks_like_manifest = contains(bytes, b"apiVersion") && contains(bytes, b"kind");
-    if let Err(e) = std::str::from_utf8(bytes) {
-        if looks_like_manifest {
-            let off = e.valid_up_to();
-            return (FileClass::Yaml, Some(Span::new(off, off)));
-        }
-        return (FileClass::Skipped("not UTF-8 text".into()), None);
-    }
-    if looks_like_manifest || kustomization {
-        (FileClass::Yaml, None)
-    } else {
-        (FileClass::NotManifest, None)
-    }
+    SourceFile::from_bytes(name, abs, bytes, plimits)
 }
 
-/// Parse every YAML file, in parallel.
-pub fn parse_all<'a>(loaded: &'a Loaded) -> Vec<ParsedFile<'a>> {
-    loaded
-        .files
-        .par_iter()
-        .enumerate()
-        .map(|(i, f)| {
-            let class = loaded.classes[i].clone();
-            let bad_utf8 = loaded.bad_utf8[i];
-            let mut yaml = if class == FileClass::Yaml && bad_utf8.is_none() {
-                yaml::parse(&f.text)
-            } else {
-                ParsedYaml::default()
+/// The JSON schema files of `--schema-dir` directories, in name order.
+pub fn schema_files(dirs: &[PathBuf]) -> Result<Vec<crate::schema::set::SchemaFile>, LoadError> {
+    let mut out = Vec::new();
+    for dir in dirs {
+        let shown = dir.display().to_string();
+        let entries = std::fs::read_dir(dir).map_err(|e| LoadError::Io(shown.clone(), e))?;
+        let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+        paths.sort();
+        for p in paths {
+            let Some(name) = p.file_name().and_then(|n| n.to_str()) else {
+                continue;
             };
-            let mut class = class;
-            // A file that holds `{{` is a Go/Helm template, not YAML, when it does not parse or when
-            // an unquoted `{{ … }}` parsed as a nested flow mapping (`name: {{ .Values.x }}`).
-            if class == FileClass::Yaml
-                && f.text.contains("{{")
-                && (yaml.issues.iter().any(|i| i.related.is_none())
-                    || yaml
-                        .docs
-                        .iter()
-                        .any(|d| has_template_mapping(&d.root, &f.text)))
-            {
-                class = FileClass::Skipped("Go/Helm template (contains `{{ }}`), not YAML".into());
-                yaml = ParsedYaml::default();
+            if !name.ends_with(".json") || !p.is_file() {
+                continue;
             }
-            ParsedFile {
-                file: i,
-                class,
-                yaml,
-                bad_utf8,
-            }
-        })
-        .collect()
-}
-
-/// An unquoted Go template expression: a flow mapping whose source starts with `{{`.
-fn has_template_mapping(n: &yaml::Node<'_>, text: &str) -> bool {
-    match &n.kind {
-        yaml::NodeKind::Map(entries) => {
-            text.get(n.span.range())
-                .is_some_and(|t| t.starts_with("{{"))
-                || entries.iter().any(|e| {
-                    has_template_mapping(&e.key, text) || has_template_mapping(&e.value, text)
-                })
+            let text = std::fs::read_to_string(&p)
+                .map_err(|e| LoadError::Io(p.display().to_string(), e))?;
+            out.push(crate::schema::set::SchemaFile {
+                name: name.to_string(),
+                text,
+            });
         }
-        yaml::NodeKind::Seq(items) => items.iter().any(|i| has_template_mapping(i, text)),
-        yaml::NodeKind::Scalar(_) => false,
     }
+    Ok(out)
 }

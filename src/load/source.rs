@@ -1,19 +1,46 @@
-//! Files as read from disk (or stdin), with a line index for offset → line/column conversion.
+//! One input file: its text, what it turned out to be, its parsed YAML, and a line index for
+//! offset → line/column conversion. The text and the tree that borrows from it live together
+//! (`self_cell`), so a file is one owned value that editors can replace on its own.
 
 use std::path::PathBuf;
 
-use super::yaml::Span;
+use super::yaml::{ParseLimits, ParsedYaml, Span};
 
 pub type FileId = usize;
 
+/// What a file turned out to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileClass {
+    /// YAML that may hold Kubernetes objects.
+    Yaml,
+    /// Text with no `apiVersion`/`kind`: a values file, a CI config… Skipped silently.
+    NotManifest,
+    /// Skipped, with the reason shown as an `info` finding (template, binary, too large, …).
+    Skipped(String),
+    /// Could not be read (the message says why).
+    Unreadable(String),
+}
+
+self_cell::self_cell!(
+    struct Parsed {
+        owner: String,
+        #[covariant]
+        dependent: ParsedYaml,
+    }
+    impl {Debug}
+);
+
 #[derive(Debug)]
 pub struct SourceFile {
-    /// The path as the user gave it (relative paths stay relative), or `<stdin>`.
+    /// The path as the user sees it (relative paths stay relative), or `<stdin>`.
     pub name: String,
-    /// Filesystem path (absolute or as given) used to resolve Application source paths.
+    /// Absolute path, used to resolve Application source paths (virtual for rendered output).
     pub path: PathBuf,
-    pub text: String,
+    pub class: FileClass,
+    /// Position of the first invalid UTF-8 byte, for a file that looks like a manifest.
+    pub bad_utf8: Option<Span>,
     line_starts: Vec<u32>,
+    parsed: Parsed,
 }
 
 /// 1-based line and column; the column counts Unicode scalar values.
@@ -23,34 +50,131 @@ pub struct LineCol {
     pub column: usize,
 }
 
+pub const TEMPLATE_NOTE: &str = "Helm chart template";
+
 impl SourceFile {
-    pub fn new(name: String, path: PathBuf, text: String) -> SourceFile {
-        let mut line_starts = vec![0u32];
-        line_starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i as u32 + 1),
-        );
-        SourceFile {
+    /// A file whose class is already known; YAML is parsed (once, here).
+    pub fn new(
+        name: String,
+        path: PathBuf,
+        text: String,
+        class: FileClass,
+        limits: &ParseLimits<'_>,
+    ) -> SourceFile {
+        let line_starts = line_starts(&text);
+        let parse = class == FileClass::Yaml;
+        let parsed = Parsed::new(text, |t| {
+            if parse {
+                super::yaml::parse_with(t, limits)
+            } else {
+                ParsedYaml::default()
+            }
+        });
+        let mut f = SourceFile {
             name,
             path,
-            text,
+            class,
+            bad_utf8: None,
             line_starts,
+            parsed,
+        };
+        f.reclassify_template();
+        f
+    }
+
+    /// Classify raw bytes (binary, UTF-8, manifest-looking), then parse.
+    pub fn from_bytes(
+        name: String,
+        path: PathBuf,
+        bytes: Vec<u8>,
+        limits: &ParseLimits<'_>,
+    ) -> SourceFile {
+        let (class, bad) = classify(&name, &bytes);
+        let text = match String::from_utf8(bytes) {
+            Ok(t) => t,
+            // Keep the text (lossy) so a finding can show the line.
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        };
+        let class = if bad.is_some() {
+            FileClass::NotManifest
+        } else {
+            class
+        };
+        let mut f = SourceFile::new(name, path, text, class, limits);
+        if bad.is_some() {
+            f.class = FileClass::Yaml;
+            f.bad_utf8 = bad;
+        }
+        f
+    }
+
+    /// A placeholder for something that could not be read or was skipped (no text).
+    pub fn placeholder(name: String, path: PathBuf, class: FileClass) -> SourceFile {
+        SourceFile::new(name, path, String::new(), class, &ParseLimits::default())
+    }
+
+    pub fn text(&self) -> &str {
+        self.parsed.borrow_owner()
+    }
+
+    pub fn yaml(&self) -> &ParsedYaml<'_> {
+        self.parsed.borrow_dependent()
+    }
+
+    /// A template (Go/Helm `{{ }}`, Jinja `{% %}`, ERB `<% %>`) is not YAML: when it does not
+    /// parse, or when an unquoted `{{ … }}` parsed as a nested flow mapping, it is skipped.
+    fn reclassify_template(&mut self) {
+        if self.class != FileClass::Yaml {
+            return;
+        }
+        let text = self.text();
+        let go = text.contains("{{");
+        let other = text.contains("{%") || text.contains("<%") || text.contains("{#");
+        if !go && !other {
+            return;
+        }
+        let y = self.yaml();
+        let broken = y.issues.iter().any(|i| i.related.is_none());
+        let statement_lines = other
+            && text.lines().any(|l| {
+                let t = l.trim_start();
+                t.starts_with("{%") || t.starts_with("<%") || t.starts_with("{#")
+            });
+        let reason = if go
+            && (broken
+                || y.docs
+                    .iter()
+                    .any(|d| has_template_mapping(&d.root, self.text())))
+        {
+            Some("Go/Helm template (contains `{{ }}`), not YAML")
+        } else if broken || statement_lines {
+            if text.contains("{%") || text.contains("{#") {
+                Some("Jinja template (contains `{% %}`), not YAML")
+            } else if text.contains("<%") {
+                Some("ERB template (contains `<% %>`), not YAML")
+            } else {
+                None
+            }
+        } else {
+            None
+        };
+        if let Some(r) = reason {
+            self.class = FileClass::Skipped(r.into());
         }
     }
 
     pub fn line_col(&self, offset: u32) -> LineCol {
-        let offset = offset.min(self.text.len() as u32);
+        let text = self.text();
+        let offset = offset.min(text.len() as u32);
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
         let start = self.line_starts[line] as usize;
         let mut end = offset as usize;
-        while !self.text.is_char_boundary(end) {
+        while !text.is_char_boundary(end) {
             end -= 1;
         }
         LineCol {
             line: line + 1,
-            column: self.text[start..end].chars().count() + 1,
+            column: text[start..end].chars().count() + 1,
         }
     }
 
@@ -58,12 +182,28 @@ impl SourceFile {
     pub fn utf16_column(&self, offset: u32) -> usize {
         let lc = self.line_col(offset);
         let start = self.line_starts[lc.line - 1] as usize;
-        self.text[start..]
+        self.text()[start..]
             .chars()
             .take(lc.column - 1)
             .map(char::len_utf16)
             .sum::<usize>()
             + 1
+    }
+
+    /// Byte offset of a 1-based line and UTF-16 column (LSP positions), clamped to the line.
+    pub fn offset_of_utf16(&self, line: usize, utf16_col: usize) -> u32 {
+        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+            return self.text().len() as u32;
+        };
+        let sp = self.line_span(line);
+        let mut units = 0;
+        for (i, c) in self.text()[sp.range()].char_indices() {
+            if units + 1 >= utf16_col {
+                return start + i as u32;
+            }
+            units += c.len_utf16();
+        }
+        sp.end
     }
 
     pub fn line_count(&self) -> usize {
@@ -72,25 +212,109 @@ impl SourceFile {
 
     /// Byte span of a whole 1-based line, without its line break.
     pub fn line_span(&self, line: usize) -> Span {
+        let text = self.text();
         let start = self.line_starts[line - 1] as usize;
         let end = self
             .line_starts
             .get(line)
-            .map_or(self.text.len(), |&e| e as usize - 1);
+            .map_or(text.len(), |&e| e as usize - 1);
         Span::new(start, end.max(start))
     }
+}
+
+fn line_starts(text: &str) -> Vec<u32> {
+    let mut v = Vec::with_capacity(text.len() / 32 + 1);
+    v.push(0);
+    v.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i as u32 + 1));
+    v
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    memchr::memmem::find(hay, needle).is_some()
+}
+
+/// Decide, before parsing, what a file is.
+pub fn classify(name: &str, bytes: &[u8]) -> (FileClass, Option<Span>) {
+    let head = &bytes[..bytes.len().min(8192)];
+    if head.contains(&0) {
+        return (
+            FileClass::Skipped("binary file (contains NUL bytes)".into()),
+            None,
+        );
+    }
+    let base = name.rsplit('/').next().unwrap_or(name);
+    let kustomization = crate::model::kustomize::NAMES.contains(&base);
+    let looks_like_manifest = contains(bytes, b"apiVersion") && contains(bytes, b"kind");
+    if let Err(e) = std::str::from_utf8(bytes) {
+        if looks_like_manifest {
+            let off = e.valid_up_to();
+            return (FileClass::Yaml, Some(Span::new(off, off)));
+        }
+        return (FileClass::Skipped("not UTF-8 text".into()), None);
+    }
+    if looks_like_manifest || kustomization {
+        (FileClass::Yaml, None)
+    } else {
+        (FileClass::NotManifest, None)
+    }
+}
+
+/// An unquoted Go template expression: a flow mapping whose source starts with `{{`.
+fn has_template_mapping(n: &super::yaml::Node<'_>, text: &str) -> bool {
+    use super::yaml::NodeKind;
+    let mut stack = vec![n];
+    while let Some(n) = stack.pop() {
+        match &n.kind {
+            NodeKind::Map(entries) => {
+                if text
+                    .get(n.span.range())
+                    .is_some_and(|t| t.starts_with("{{"))
+                {
+                    return true;
+                }
+                for e in entries {
+                    stack.push(&e.key);
+                    stack.push(&e.value);
+                }
+            }
+            NodeKind::Seq(items) => stack.extend(items.iter()),
+            NodeKind::Scalar(_) => {}
+        }
+    }
+    false
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn file(text: &str) -> SourceFile {
+        SourceFile::new(
+            "x".into(),
+            "x".into(),
+            text.into(),
+            FileClass::Yaml,
+            &ParseLimits::default(),
+        )
+    }
+
     #[test]
     fn columns_count_chars() {
-        let f = SourceFile::new("x".into(), "x".into(), "ab\nüx: 1\n".into());
+        let f = file("ab\nüx: 1\n");
         assert_eq!(f.line_col(0), LineCol { line: 1, column: 1 });
         // 'x' after the two-byte ü is byte 5, column 2.
         assert_eq!(f.line_col(5), LineCol { line: 2, column: 2 });
         assert_eq!(f.line_col(100).line, 3);
+        assert_eq!(f.offset_of_utf16(2, 2), 5);
+    }
+
+    #[test]
+    fn templates_are_recognised() {
+        let jinja = file("{% if x %}\napiVersion: v1\nkind: ConfigMap\n{% endif %}\n");
+        assert!(matches!(jinja.class, FileClass::Skipped(ref r) if r.starts_with("Jinja")));
+        let go = file("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Values.x }}\n");
+        assert!(matches!(go.class, FileClass::Skipped(ref r) if r.starts_with("Go/Helm")));
+        let fine = file("apiVersion: v1\nkind: ConfigMap\ndata:\n  t: \"{{ not a template }}\"\n");
+        assert_eq!(fine.class, FileClass::Yaml);
     }
 }

@@ -142,6 +142,38 @@ impl<'a> Node<'a> {
     pub fn as_i64(&self) -> Option<i64> {
         self.resolved()?.as_i64()
     }
+    /// The JSON the API server would decode from this node: plain scalars typed the YAML 1.1
+    /// way, keys as strings (a bare `on:` key is `"true"`).
+    pub fn to_json(&self) -> Value {
+        match &self.kind {
+            NodeKind::Scalar(s) => {
+                if s.style == Style::Plain && s.tag != Tag::Str {
+                    resolve_plain(&s.value)
+                } else {
+                    Value::String(s.value.to_string())
+                }
+            }
+            NodeKind::Seq(items) => Value::Array(items.iter().map(Node::to_json).collect()),
+            NodeKind::Map(entries) => {
+                let mut m = serde_json::Map::with_capacity(entries.len());
+                for e in entries {
+                    let Some(k) = e.key.scalar() else { continue };
+                    let key = if k.style == Style::Plain && k.tag != Tag::Str {
+                        match resolve_plain(&k.value) {
+                            Value::String(s) => s,
+                            Value::Null => "null".into(),
+                            other => other.to_string(),
+                        }
+                    } else {
+                        k.value.to_string()
+                    };
+                    m.insert(key, e.value.to_json());
+                }
+                Value::Object(m)
+            }
+        }
+    }
+
     /// Sub-span of a token inside this scalar's text, when the source spells the value verbatim
     /// (plain or quoted without escapes); otherwise the whole scalar.
     pub fn token_span(&self, text: &str, token_offset: usize, token_len: usize) -> Span {
@@ -167,7 +199,8 @@ fn is_null(v: &str) -> bool {
     matches!(v, "" | "~" | "null" | "Null" | "NULL")
 }
 
-/// YAML 1.1 resolution of a plain scalar.
+/// A plain scalar typed the way Kubernetes reads YAML: sigs.k8s.io/yaml decodes with go-yaml v2,
+/// whose `resolve` follows YAML 1.1 for booleans and nulls and Go's `strconv` for numbers.
 pub fn resolve_plain(s: &str) -> Value {
     match s {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
@@ -179,54 +212,92 @@ pub fn resolve_plain(s: &str) -> Value {
         }
         _ => {}
     }
-    if let Some(i) = int_1_1(s) {
+    // go-yaml only tries numbers for scalars that start with a sign, a digit or a dot.
+    if !matches!(s.as_bytes()[0], b'+' | b'-' | b'.' | b'0'..=b'9') {
+        return Value::String(s.to_string());
+    }
+    if let Some(i) = go_int(s) {
         return Value::Number(i.into());
     }
-    if let Some(n) = float_1_1(s).and_then(Number::from_f64) {
+    if let Some(n) = go_float(s).and_then(Number::from_f64) {
         return Value::Number(n);
     }
     Value::String(s.to_string())
 }
 
-/// Integers: decimal, `0x` hex, leading-zero octal, `0b` binary; `_` separators; optional sign.
-fn int_1_1(s: &str) -> Option<i64> {
-    let (neg, body) = match s.as_bytes().first()? {
-        b'-' => (true, &s[1..]),
-        b'+' => (false, &s[1..]),
-        _ => (false, s),
+/// go-yaml v2: underscores removed, then `strconv.ParseInt(s, 0, 64)`: optional sign, then
+/// `0x`/`0X` hex, `0o`/`0O` or a leading `0` octal, `0b`/`0B` binary, else decimal. Values that
+/// only fit `ParseUint` are integers too; they are clamped here (no schema cares).
+pub fn go_int(s: &str) -> Option<i64> {
+    let plain: String = s.chars().filter(|&c| c != '_').collect();
+    let (neg, body) = match plain.as_bytes().first()? {
+        b'-' => (true, &plain[1..]),
+        b'+' => (false, &plain[1..]),
+        _ => (false, plain.as_str()),
     };
-    let body = body.replace('_', "");
-    if body.is_empty() {
+    let (digits, radix) = if let Some(h) = body.strip_prefix("0x").or(body.strip_prefix("0X")) {
+        (h, 16)
+    } else if let Some(o) = body.strip_prefix("0o").or(body.strip_prefix("0O")) {
+        (o, 8)
+    } else if let Some(b) = body.strip_prefix("0b").or(body.strip_prefix("0B")) {
+        (b, 2)
+    } else if body.len() > 1 && body.starts_with('0') {
+        (&body[1..], 8)
+    } else {
+        (body, 10)
+    };
+    // `from_str_radix` would accept a second sign (`0-3`); Go does not.
+    if digits.is_empty() || !digits.bytes().all(|b| (b as char).is_digit(radix)) {
         return None;
     }
-    let v = if let Some(h) = body.strip_prefix("0x") {
-        i64::from_str_radix(h, 16).ok()?
-    } else if let Some(b) = body.strip_prefix("0b") {
-        i64::from_str_radix(b, 2).ok()?
-    } else if body.len() > 1 && body.starts_with('0') {
-        i64::from_str_radix(&body[1..], 8).ok()?
-    } else if body.bytes().all(|b| b.is_ascii_digit()) {
-        body.parse().ok()?
+    let v = u64::from_str_radix(digits, radix).ok()?;
+    if neg {
+        (v <= i64::MIN.unsigned_abs()).then(|| (v as i64).wrapping_neg())
     } else {
-        return None;
-    };
-    Some(if neg { -v } else { v })
+        Some(i64::try_from(v).unwrap_or(i64::MAX))
+    }
 }
 
-/// Floats need a dot in YAML 1.1 (`1e3` is a string); `.inf`/`.nan` are not JSON, so strings.
-fn float_1_1(s: &str) -> Option<f64> {
-    let t = s.trim_start_matches(['-', '+']);
-    if !t.contains('.') || t.starts_with('.') && t.len() == 1 {
+/// go-yaml v2's float test: `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$` (so `1e3`
+/// and `1.` are floats), and `.5`-style scalars through `ParseFloat`. `.inf`/`.nan` are not JSON.
+pub fn go_float(s: &str) -> Option<f64> {
+    let plain: String = s.chars().filter(|&c| c != '_').collect();
+    let b = plain.as_bytes();
+    let mut i = usize::from(matches!(b.first(), Some(b'+' | b'-')));
+    let digits = |i: &mut usize| {
+        let start = *i;
+        while *i < b.len() && b[*i].is_ascii_digit() {
+            *i += 1;
+        }
+        *i - start
+    };
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        if digits(&mut i) == 0 {
+            return None;
+        }
+    } else {
+        if digits(&mut i) == 0 {
+            return None;
+        }
+        if b.get(i) == Some(&b'.') {
+            i += 1;
+            digits(&mut i);
+        }
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if digits(&mut i) == 0 {
+            return None;
+        }
+    }
+    if i != b.len() {
         return None;
     }
-    let mantissa = t.split(['e', 'E']).next()?;
-    if !mantissa
-        .bytes()
-        .all(|b| b.is_ascii_digit() || b == b'.' || b == b'_')
-    {
-        return None;
-    }
-    s.replace('_', "").parse().ok()
+    plain.parse::<f64>().ok().filter(|f| f.is_finite())
 }
 
 /// One YAML document of a file.
@@ -235,7 +306,7 @@ pub struct Document<'a> {
     pub root: Node<'a>,
 }
 
-/// A problem found while parsing: a syntax error, a duplicate key, an alias budget overrun.
+/// A problem found while parsing: a syntax error, a duplicate key, a budget overrun.
 #[derive(Debug, Clone)]
 pub struct YamlIssue {
     pub span: Span,
@@ -243,21 +314,30 @@ pub struct YamlIssue {
     pub related: Option<(Span, String)>,
 }
 
-/// A comment (`# ...`) with its span; used by suppressions.
-#[derive(Debug, Clone)]
-pub struct Comment {
-    pub span: Span,
-}
-
 #[derive(Debug, Default)]
 pub struct ParsedYaml<'a> {
     pub docs: Vec<Document<'a>>,
     pub issues: Vec<YamlIssue>,
-    pub comments: Vec<Comment>,
 }
 
-/// Upper bound on nodes an alias expansion may create per document.
-const ALIAS_BUDGET: usize = 250_000;
+/// What one parse may spend: the depth of any node, the nodes alias expansion may add (per file,
+/// and from a budget shared by the whole run).
+pub struct ParseLimits<'b> {
+    pub depth: usize,
+    pub alias_nodes: u64,
+    pub run: Option<&'b crate::limits::Budget>,
+}
+
+impl Default for ParseLimits<'_> {
+    fn default() -> Self {
+        let l = crate::limits::Limits::default();
+        ParseLimits {
+            depth: l.depth,
+            alias_nodes: l.alias_nodes_per_file,
+            run: None,
+        }
+    }
+}
 
 enum Frame<'a> {
     Seq {
@@ -275,29 +355,64 @@ enum Frame<'a> {
     },
 }
 
-struct Builder<'a> {
-    stack: Vec<Frame<'a>>,
-    anchors: HashMap<usize, Node<'a>>,
-    budget: usize,
-    root: Option<Node<'a>>,
-    issues: Vec<YamlIssue>,
+impl Frame<'_> {
+    /// The slot the next child takes: an item index, or `2 × entry + (0 key | 1 value)`.
+    fn next_slot(&self) -> usize {
+        match self {
+            Frame::Seq { items, .. } => items.len(),
+            Frame::Map {
+                entries,
+                pending_key,
+                ..
+            } => entries.len() * 2 + usize::from(pending_key.is_some()),
+        }
+    }
 }
 
-impl<'a> Builder<'a> {
-    fn new() -> Self {
+/// The child of a finished node at `slot` (see `Frame::next_slot`).
+fn child<'n, 'a>(n: &'n Node<'a>, slot: usize) -> Option<&'n Node<'a>> {
+    match &n.kind {
+        NodeKind::Seq(items) => items.get(slot),
+        NodeKind::Map(entries) => entries.get(slot / 2).map(|e| {
+            if slot.is_multiple_of(2) {
+                &e.key
+            } else {
+                &e.value
+            }
+        }),
+        NodeKind::Scalar(_) => None,
+    }
+}
+
+struct Builder<'a, 'l> {
+    stack: Vec<Frame<'a>>,
+    /// Where each anchored node sits (slots from the document root). The node is copied only
+    /// when an alias names it, so nested anchors cost nothing.
+    anchors: HashMap<usize, (Vec<usize>, usize)>,
+    root: Option<Node<'a>>,
+    issues: Vec<YamlIssue>,
+    limits: &'l ParseLimits<'l>,
+    /// Alias nodes left for this file.
+    alias_left: u64,
+}
+
+impl<'a, 'l> Builder<'a, 'l> {
+    fn new(limits: &'l ParseLimits<'l>, alias_left: u64) -> Self {
         Builder {
             stack: Vec::new(),
             anchors: HashMap::new(),
-            budget: ALIAS_BUDGET,
             root: None,
             issues: Vec::new(),
+            limits,
+            alias_left,
         }
     }
 
     /// Attach a finished node to its parent (or make it the document root).
-    fn push_node(&mut self, node: Node<'a>, anchor: usize) {
+    fn push_node(&mut self, node: Node<'a>, anchor: usize, depth: usize) {
         if anchor != 0 {
-            self.anchors.insert(anchor, node.clone());
+            let path = self.stack.iter().map(Frame::next_slot).collect();
+            self.anchors.insert(anchor, (path, depth));
         }
         match self.stack.last_mut() {
             None => self.root = Some(node),
@@ -313,27 +428,69 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn alias(&mut self, id: usize, span: Span) -> Result<(), YamlIssue> {
-        let Some(target) = self.anchors.get(&id) else {
-            return Err(YamlIssue {
-                span,
-                message: "alias refers to an unknown anchor".into(),
-                related: None,
-            });
-        };
-        let cost = count_nodes(target, self.budget + 1);
-        if cost > self.budget {
-            return Err(YamlIssue {
-                span,
-                message: format!(
-                    "alias expansion exceeds {ALIAS_BUDGET} nodes (a \"billion laughs\" document); the document is not linted"
-                ),
-                related: None,
-            });
+    /// The finished node at `path`, inside the frames still open.
+    fn find(&self, path: &[usize]) -> Option<&Node<'a>> {
+        let mut finished: Option<&Node<'a>> = None;
+        for (depth, &slot) in path.iter().enumerate() {
+            finished = match finished {
+                Some(n) => Some(child(n, slot)?),
+                None => {
+                    let frame = self.stack.get(depth)?;
+                    if depth + 1 < self.stack.len() && frame.next_slot() == slot {
+                        // The ancestor is the next open frame.
+                        continue;
+                    }
+                    match frame {
+                        Frame::Seq { items, .. } => Some(items.get(slot)?),
+                        Frame::Map {
+                            entries,
+                            pending_key,
+                            ..
+                        } => match entries.get(slot / 2) {
+                            Some(e) => Some(if slot % 2 == 0 { &e.key } else { &e.value }),
+                            None if slot % 2 == 0 => Some(pending_key.as_ref()?),
+                            None => None,
+                        },
+                    }
+                }
+            };
         }
-        self.budget -= cost;
-        let node = target.clone();
-        self.push_node(node, 0);
+        finished
+    }
+
+    fn alias(&mut self, id: usize, span: Span) -> Result<(), YamlIssue> {
+        let issue = |message: String| YamlIssue {
+            span,
+            message,
+            related: None,
+        };
+        let Some((path, depth)) = self.anchors.get(&id) else {
+            return Err(issue("alias refers to an unknown anchor".into()));
+        };
+        let depth = *depth + self.stack.len();
+        if depth > self.limits.depth {
+            return Err(issue(format!(
+                "alias expansion nests deeper than {} levels; the document is not linted",
+                self.limits.depth
+            )));
+        }
+        let Some(target) = self.find(path) else {
+            return Err(issue(
+                "alias refers to an anchor that is not complete yet".into(),
+            ));
+        };
+        let cost = count_nodes(target, self.alias_left.saturating_add(1)) as u64;
+        let node = (cost <= self.alias_left).then(|| target.clone());
+        let in_run = self.limits.run.is_none_or(|b| b.take(cost));
+        let Some(node) = node.filter(|_| in_run) else {
+            return Err(issue(format!(
+                "alias expansion exceeds the budget of {} nodes per file and {} per run (a \"billion laughs\" document); the document is not linted",
+                self.limits.alias_nodes,
+                crate::limits::Limits::default().alias_nodes_per_run
+            )));
+        };
+        self.alias_left -= cost;
+        self.push_node(node, 0, depth);
         Ok(())
     }
 
@@ -356,12 +513,40 @@ impl<'a> Builder<'a> {
             entries.last().map_or(start, |e| e.value.span.end as usize)
         };
         let span = Span::new(start, end.max(start));
+        let depth = self.stack.len() + 1;
         self.push_node(
             Node {
                 span,
                 kind: NodeKind::Map(entries),
             },
             anchor,
+            depth,
+        );
+    }
+
+    fn end_seq(&mut self, end: usize) {
+        let Some(Frame::Seq {
+            start,
+            flow,
+            items,
+            anchor,
+        }) = self.stack.pop()
+        else {
+            return;
+        };
+        let end = if flow {
+            end
+        } else {
+            items.last().map_or(start, |n| n.span.end as usize)
+        };
+        let depth = self.stack.len() + 1;
+        self.push_node(
+            Node {
+                span: Span::new(start, end.max(start)),
+                kind: NodeKind::Seq(items),
+            },
+            anchor,
+            depth,
         );
     }
 
@@ -388,10 +573,15 @@ impl<'a> Builder<'a> {
             out.push(e);
         }
         self.check_duplicates(&out);
-        for m in merged {
-            let k = m.key.str();
-            if k.is_none() || !out.iter().any(|e| e.key.str() == k) {
-                out.push(m);
+        if !merged.is_empty() {
+            let present: std::collections::HashSet<String> = out
+                .iter()
+                .filter_map(|e| e.key.str().map(str::to_string))
+                .collect();
+            for m in merged {
+                if m.key.str().is_none_or(|k| !present.contains(k)) {
+                    out.push(m);
+                }
             }
         }
         out
@@ -428,7 +618,8 @@ impl<'a> Builder<'a> {
         self.issues.push(YamlIssue {
             span: again.key.span,
             message: format!(
-                "mapping repeats the key `{key}`: Argo CD silently keeps only the last value"
+                "mapping repeats the key `{}`: Argo CD silently keeps only the last value",
+                crate::report::escape::clip(key, 80)
             ),
             related: Some((first.key.span, "first defined here".into())),
         });
@@ -439,12 +630,12 @@ fn is_merge_key(e: &Entry<'_>) -> bool {
     matches!(&e.key.kind, NodeKind::Scalar(s) if s.style == Style::Plain && s.value == "<<")
 }
 
-fn count_nodes(n: &Node<'_>, limit: usize) -> usize {
+fn count_nodes(n: &Node<'_>, limit: u64) -> usize {
     let mut count = 0;
     let mut stack = vec![n];
     while let Some(n) = stack.pop() {
         count += 1;
-        if count > limit {
+        if count as u64 > limit {
             return count;
         }
         match &n.kind {
@@ -477,6 +668,10 @@ fn byte_range(sp: &granit_parser::Span) -> (usize, usize) {
 
 fn scan_issue(e: &ScanError, text: &str) -> YamlIssue {
     let off = e.marker().byte_offset().unwrap_or(0).min(text.len());
+    let mut off = off;
+    while !text.is_char_boundary(off) {
+        off -= 1;
+    }
     // Point at one character so the caret is visible.
     let end = text[off..]
         .chars()
@@ -489,52 +684,33 @@ fn scan_issue(e: &ScanError, text: &str) -> YamlIssue {
     }
 }
 
+/// Parse every document of `text` with the default limits.
+pub fn parse(text: &str) -> ParsedYaml<'_> {
+    parse_with(text, &ParseLimits::default())
+}
+
 /// Parse every document of `text`. Never panics; a broken document is skipped and parsing resumes
 /// at the next `---`.
-pub fn parse(text: &str) -> ParsedYaml<'_> {
-    let (out, lenient) = parse_strict(text);
-    if lenient.is_none() {
+pub fn parse_with<'a>(text: &'a str, limits: &ParseLimits<'_>) -> ParsedYaml<'a> {
+    let (out, lenient) = parse_strict(text, limits);
+    if !lenient {
         return out;
     }
     // Go's YAML decoder (Kubernetes, Argo CD, kubectl) accepts continuation lines of a quoted
     // scalar that are not indented past their mapping; `kubectl get -o yaml` even writes them.
-    // YAML 1.2 does not, so re-parse with those lines indented one more column, and map the
-    // spans back: a file Kubernetes accepts must not be a finding.
-    parse_lenient(text).unwrap_or(out)
-}
-
-fn parse_lenient(text: &str) -> Option<ParsedYaml<'static>> {
-    let mut inserts: Vec<usize> = Vec::new();
-    for _ in 0..512 {
-        let mut patched = String::with_capacity(text.len() + inserts.len());
-        let mut last = 0;
-        for &p in &inserts {
-            patched.push_str(&text[last..p]);
-            patched.push(' ');
-            last = p;
-        }
-        patched.push_str(&text[last..]);
-        let to_orig = |m: u32| -> u32 {
-            let m = m as usize;
-            let shift = inserts
-                .iter()
-                .enumerate()
-                .filter(|&(i, &p)| p + i < m)
-                .count();
-            (m - shift) as u32
-        };
-        let (p, bad) = parse_strict(&patched);
-        match bad {
-            None => return Some(p.remap(&to_orig)),
-            Some(off) => {
-                let orig = (to_orig(off as u32) as usize).min(text.len());
-                let line_start = text[..orig].rfind('\n').map_or(0, |i| i + 1);
-                inserts.push(line_start);
-                inserts.sort_unstable();
+    // YAML 1.2 does not: indent those lines in one pass, parse once more, and map the spans
+    // back. A file Kubernetes accepts must not be a finding.
+    match lenient::reindent(text) {
+        Some(fixed) => {
+            let (p, again) = parse_strict(&fixed.text, limits);
+            if again || p.issues.iter().any(|i| i.related.is_none()) {
+                out
+            } else {
+                p.remap(&|m| fixed.to_original(m))
             }
         }
+        None => out,
     }
-    None
 }
 
 impl ParsedYaml<'_> {
@@ -560,11 +736,6 @@ impl ParsedYaml<'_> {
                     message: i.message,
                     related: i.related.map(|(s, m)| (span(s), m)),
                 })
-                .collect(),
-            comments: self
-                .comments
-                .into_iter()
-                .map(|c| Comment { span: span(c.span) })
                 .collect(),
         }
     }
@@ -596,12 +767,18 @@ fn remap_node(n: Node<'_>, f: &dyn Fn(Span) -> Span) -> Node<'static> {
     }
 }
 
-/// The YAML 1.2 parse, and the offset of an under-indented quoted-scalar line if that stopped it.
-fn parse_strict(text: &str) -> (ParsedYaml<'_>, Option<usize>) {
-    let mut lenient = None;
+/// The YAML 1.2 parse, and whether an under-indented quoted-scalar line stopped it.
+fn parse_strict<'a>(text: &'a str, limits: &ParseLimits<'_>) -> (ParsedYaml<'a>, bool) {
+    let mut lenient = false;
     let mut out = ParsedYaml::default();
-    let mut parser = Parser::new_from_str(text);
-    let mut b = Builder::new();
+    let options = granit_parser::options! {
+        emit_comments: false,
+        block_nesting_limit: limits.depth,
+        flow_nesting_limit: limits.depth,
+    };
+    let mut parser = Parser::new_from_str_with_options(text, options);
+    let mut alias_left = limits.alias_nodes;
+    let mut b = Builder::new(limits, alias_left);
     let mut abandoned = false;
     loop {
         let next = parser.next_event();
@@ -609,11 +786,12 @@ fn parse_strict(text: &str) -> (ParsedYaml<'_>, Option<usize>) {
             None => break,
             Some(Ok(x)) => x,
             Some(Err(e)) => {
-                if lenient.is_none() && *e.kind() == ErrorKind::InvalidQuotedScalarIndent {
-                    lenient = e.marker().byte_offset();
+                if *e.kind() == ErrorKind::InvalidQuotedScalarIndent {
+                    lenient = true;
                 }
                 out.issues.push(scan_issue(&e, text));
-                b = Builder::new();
+                alias_left = b.alias_left;
+                b = Builder::new(limits, alias_left);
                 match parser.proceed_next_document() {
                     Ok(true) => continue,
                     _ => break,
@@ -624,29 +802,31 @@ fn parse_strict(text: &str) -> (ParsedYaml<'_>, Option<usize>) {
         if abandoned {
             if matches!(ev, Event::DocumentEnd) {
                 abandoned = false;
-                b = Builder::new();
+                b = Builder::new(limits, alias_left);
             }
             continue;
         }
         match ev {
             Event::StreamStart | Event::StreamEnd | Event::Anchor(..) => {}
-            Event::DocumentStart(..) => b = Builder::new(),
+            Event::DocumentStart(..) => {
+                alias_left = b.alias_left;
+                b = Builder::new(limits, alias_left);
+            }
             Event::DocumentEnd => {
-                let finished = std::mem::replace(&mut b, Builder::new());
+                alias_left = b.alias_left;
+                let finished = std::mem::replace(&mut b, Builder::new(limits, alias_left));
                 out.issues.extend(finished.issues);
                 if let Some(root) = finished.root {
                     out.docs.push(Document { root });
                 }
             }
-            Event::Comment(..) => out.comments.push(Comment {
-                span: Span::new(start, end),
-            }),
             Event::Scalar(value, st, anchor, tag) => {
                 let tag = match tag {
                     None => Tag::None,
                     Some(t) if t.is_yaml_core_schema_tag("str") => Tag::Str,
                     Some(_) => Tag::Other,
                 };
+                let depth = b.stack.len() + 1;
                 b.push_node(
                     Node {
                         span: Span::new(start, end),
@@ -657,13 +837,15 @@ fn parse_strict(text: &str) -> (ParsedYaml<'_>, Option<usize>) {
                         }),
                     },
                     anchor,
+                    depth,
                 );
             }
             Event::Alias(id) => {
                 if let Err(issue) = b.alias(id, Span::new(start, end)) {
                     out.issues.push(issue);
                     abandoned = true;
-                    b = Builder::new();
+                    alias_left = b.alias_left;
+                    b = Builder::new(limits, alias_left);
                 }
             }
             Event::UnresolvedAlias(_) => {}
@@ -673,28 +855,7 @@ fn parse_strict(text: &str) -> (ParsedYaml<'_>, Option<usize>) {
                 items: Vec::new(),
                 anchor,
             }),
-            Event::SequenceEnd => {
-                if let Some(Frame::Seq {
-                    start: s,
-                    flow,
-                    items,
-                    anchor,
-                }) = b.stack.pop()
-                {
-                    let e = if flow {
-                        end
-                    } else {
-                        items.last().map_or(s, |n| n.span.end as usize)
-                    };
-                    b.push_node(
-                        Node {
-                            span: Span::new(s, e.max(s)),
-                            kind: NodeKind::Seq(items),
-                        },
-                        anchor,
-                    );
-                }
-            }
+            Event::SequenceEnd => b.end_seq(end),
             Event::MappingStart(style, anchor, _) => b.stack.push(Frame::Map {
                 start,
                 flow: style == StructureStyle::Flow,
@@ -709,6 +870,161 @@ fn parse_strict(text: &str) -> (ParsedYaml<'_>, Option<usize>) {
     }
     out.issues.extend(b.issues);
     (out, lenient)
+}
+
+/// The one-pass repair of under-indented quoted-scalar continuation lines.
+mod lenient {
+    /// A copy of the text with spaces inserted, and where (original offsets, ascending).
+    pub struct Reindented {
+        pub text: String,
+        /// (original offset, spaces inserted there), ascending.
+        inserts: Vec<(usize, usize)>,
+        /// Inserted spaces before each insert point, cumulative (same order).
+        before: Vec<usize>,
+    }
+
+    impl Reindented {
+        /// Map an offset in the repaired text back to the original.
+        pub fn to_original(&self, m: u32) -> u32 {
+            let m = m as usize;
+            // The last insertion point at or before `m` in the repaired text.
+            let (mut lo, mut hi) = (0, self.inserts.len());
+            while lo < hi {
+                let mid = (lo + hi) / 2;
+                if self.inserts[mid].0 + self.before[mid] <= m {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            if lo == 0 {
+                return m as u32;
+            }
+            let k = lo - 1;
+            let (orig, n) = self.inserts[k];
+            let start = orig + self.before[k];
+            // Inside an inserted run (never a node boundary): the insertion point.
+            let mapped = if m < start + n {
+                orig
+            } else {
+                m - self.before[k] - n
+            };
+            mapped as u32
+        }
+    }
+
+    #[derive(Clone, Copy, PartialEq)]
+    enum Quote {
+        Single,
+        Double,
+    }
+
+    /// Where a quoted scalar closes on `line` starting at `from`, or `None` if it runs on.
+    fn close(line: &[u8], from: usize, q: Quote) -> Option<usize> {
+        let mut i = from;
+        while i < line.len() {
+            match (q, line[i]) {
+                (Quote::Double, b'\\') => i += 2,
+                (Quote::Double, b'"') => return Some(i + 1),
+                (Quote::Single, b'\'') => {
+                    if line.get(i + 1) == Some(&b'\'') {
+                        i += 2;
+                    } else {
+                        return Some(i + 1);
+                    }
+                }
+                _ => i += 1,
+            }
+        }
+        None
+    }
+
+    /// A quoted value that starts on `line` and does not close there: (quote, column of the
+    /// node that owns it).
+    fn opens(line: &[u8]) -> Option<(Quote, usize)> {
+        let mut i = line.iter().take_while(|&&b| b == b' ').count();
+        // `- - key:` prefixes.
+        while line.get(i) == Some(&b'-') && matches!(line.get(i + 1), Some(b' ') | None) {
+            i += 1;
+            while line.get(i) == Some(&b' ') {
+                i += 1;
+            }
+        }
+        let owner = i;
+        let quote_at = |j: usize| match line.get(j) {
+            Some(b'"') => Some(Quote::Double),
+            Some(b'\'') => Some(Quote::Single),
+            _ => None,
+        };
+        let mut j = i;
+        if let Some(q) = quote_at(j) {
+            match close(line, j + 1, q) {
+                None => return Some((q, owner)),
+                // A quoted key: the value follows its colon.
+                Some(after) => j = after,
+            }
+        }
+        // The value after the first `: ` outside quotes, before a comment.
+        while j < line.len() {
+            match line[j] {
+                b'#' if j > 0 && line[j - 1] == b' ' => return None,
+                b':' if matches!(line.get(j + 1), Some(b' ' | b'\t')) => {
+                    let mut v = j + 1;
+                    while matches!(line.get(v), Some(b' ' | b'\t')) {
+                        v += 1;
+                    }
+                    let q = quote_at(v)?;
+                    return close(line, v + 1, q).is_none().then_some((q, owner));
+                }
+                _ => j += 1,
+            }
+        }
+        None
+    }
+
+    /// Indent every continuation line of a multi-line quoted scalar one column past the node
+    /// that owns the scalar. `None` when nothing needed it.
+    pub fn reindent(text: &str) -> Option<Reindented> {
+        let mut inserts: Vec<(usize, usize)> = Vec::new();
+        let mut open: Option<(Quote, usize)> = None;
+        let mut offset = 0;
+        for raw in text.split_inclusive('\n') {
+            let line = raw.trim_end_matches(['\n', '\r']).as_bytes();
+            match open {
+                None => open = opens(line),
+                Some((q, owner)) => {
+                    let indent = line.iter().take_while(|&&b| b == b' ').count();
+                    if indent < line.len() && indent <= owner {
+                        inserts.push((offset, owner + 1 - indent));
+                    }
+                    if close(line, indent, q).is_some() {
+                        open = None;
+                    }
+                }
+            }
+            offset += raw.len();
+        }
+        if inserts.is_empty() {
+            return None;
+        }
+        let mut out = String::with_capacity(text.len() + inserts.len() * 4);
+        let mut last = 0;
+        let mut before = Vec::with_capacity(inserts.len());
+        let mut total = 0;
+        for &(at, n) in &inserts {
+            out.push_str(&text[last..at]);
+            out.extend(std::iter::repeat_n(' ', n));
+            before.push(total);
+            total += n;
+            last = at;
+        }
+        out.push_str(&text[last..]);
+        Some(Reindented {
+            text: out,
+            inserts,
+            before,
+        })
+    }
 }
 
 #[cfg(test)]

@@ -1,11 +1,13 @@
-//! Applications: which resources each app syncs, with its sync policy.
+//! Applications: what each app syncs, from where, to which cluster, with which sync policy.
 
+use std::borrow::Cow;
 use std::path::PathBuf;
 
-use crate::load::normalize;
 use crate::load::yaml::{Node, Span};
+use crate::load::{Workspace, normalize};
 
 use super::argo::Token;
+use super::glob::{self, Dialect};
 use super::resource::{ResId, Resource};
 
 pub type AppId = usize;
@@ -26,8 +28,8 @@ pub struct IgnoreDiff<'a> {
 impl IgnoreDiff<'_> {
     /// `group`/`kind` are globs; `name`/`namespace` exact, empty matches everything (§7.1).
     pub fn matches(&self, r: &Resource<'_>, namespace: Option<&str>) -> bool {
-        glob_match(self.group, r.group)
-            && glob_match(self.kind, r.kind)
+        glob::matches(Dialect::Gobwas(None), self.group, r.group)
+            && glob::matches(Dialect::Gobwas(None), self.kind, r.kind)
             && self.name.is_none_or(|n| Some(n) == r.name)
             && self
                 .namespace
@@ -65,50 +67,68 @@ pub struct AppSource {
 }
 
 /// What `helm template` needs from an Application's `source.helm`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct HelmOptions {
     pub release: Option<String>,
     /// Value files, relative to the chart directory.
     pub value_files: Vec<String>,
-    /// `values` (a YAML string); `valuesObject` is linted but not passed along.
+    /// `values` (a YAML string) or `valuesObject` (as YAML text).
     pub values: Option<String>,
     pub parameters: Vec<(String, String)>,
+    /// `parameters` entries with `forceString: true`.
+    pub string_parameters: Vec<(String, String)>,
+    pub ignore_missing_value_files: bool,
+}
+
+/// The cluster an app deploys to, as far as the manifests tell.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Cluster {
+    pub server: Option<String>,
+    pub name: Option<String>,
+}
+
+pub const IN_CLUSTER_SERVER: &str = "https://kubernetes.default.svc";
+pub const IN_CLUSTER_NAME: &str = "in-cluster";
+
+impl Cluster {
+    /// Can two destinations be the same cluster? Unknown parts could be anything.
+    pub fn may_equal(&self, other: &Cluster) -> bool {
+        let same = |a: &Option<String>, b: &Option<String>| match (a, b) {
+            (Some(x), Some(y)) => Some(x == y),
+            _ => None,
+        };
+        match (
+            same(&self.server, &other.server),
+            same(&self.name, &other.name),
+        ) {
+            (Some(true), _) | (_, Some(true)) => true,
+            (Some(false), _) | (_, Some(false)) => false,
+            _ => true,
+        }
+    }
+
+    pub fn is_known(&self) -> bool {
+        self.server.is_some() || self.name.is_some()
+    }
+
+    pub fn label(&self) -> &str {
+        self.server
+            .as_deref()
+            .or(self.name.as_deref())
+            .unwrap_or("?")
+    }
 }
 
 /// What resolving sources needs to know about the checkout.
 pub struct SourceContext<'r> {
+    pub ws: &'r Workspace,
     /// Directories a source path may be relative to: the git root, then the input.
     pub repo_roots: &'r [PathBuf],
-    /// Normalised URLs of this repository (git remotes, config `repo-urls`); empty: unknown.
-    pub repo_urls: &'r [String],
-    /// Directory listings of repository roots, walked once per run (git directory generators).
-    pub dirs: &'r std::cell::RefCell<std::collections::HashMap<PathBuf, std::rc::Rc<Vec<PathBuf>>>>,
-}
-
-/// `https://Host/org/repo.git/` and `git@host:org/repo` → `host/org/repo`.
-pub fn normalize_repo_url(url: &str) -> String {
-    let u = url.trim().trim_end_matches('/');
-    let u = u.strip_suffix(".git").unwrap_or(u);
-    let u = match u.split_once("://") {
-        Some((_, rest)) => rest.to_string(),
-        None => match u.split_once('@') {
-            Some((_, rest)) => rest.replacen(':', "/", 1),
-            None => u.to_string(),
-        },
-    };
-    let u = u
-        .rsplit_once('@')
-        .map_or(u.as_str(), |(_, h)| h)
-        .to_string();
-    match u.split_once('/') {
-        Some((host, path)) => format!("{}/{}", host.to_ascii_lowercase(), path),
-        None => u.to_ascii_lowercase(),
-    }
 }
 
 /// Argo CD's detection: an explicit type wins, else `*Chart.yaml` / a kustomization at the
 /// path's root, else a plain directory. With both files, Kustomize (visited later) wins.
-fn detect(src: &Node<'_>, dir: &std::path::Path) -> SourceType {
+fn detect(src: &Node<'_>, ws: &Workspace, dir: &std::path::Path) -> SourceType {
     for (key, t) in [
         ("helm", SourceType::Helm),
         ("kustomize", SourceType::Kustomize),
@@ -120,22 +140,24 @@ fn detect(src: &Node<'_>, dir: &std::path::Path) -> SourceType {
         }
     }
     let mut kind = SourceType::Directory;
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        let mut names: Vec<String> = entries
-            .flatten()
-            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        for n in names {
-            if n.ends_with("Chart.yaml") {
-                kind = SourceType::Helm;
-            } else if crate::model::kustomize::NAMES.contains(&n.as_str()) {
-                kind = SourceType::Kustomize;
-            }
+    for n in ws.file_names_in(dir) {
+        if n.ends_with("Chart.yaml") {
+            kind = SourceType::Helm;
+        } else if super::kustomize::NAMES.contains(&n) {
+            kind = SourceType::Kustomize;
         }
     }
     kind
+}
+
+/// How far an app's manifests are known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Completeness {
+    /// Everything Argo CD would apply is in the tree (rendered where needed).
+    Complete,
+    /// Part of it is missing (a render that could not run, a source in another repository):
+    /// findings that need the whole app are not reported. The reason is for `-v`.
+    Partial(String),
 }
 
 #[derive(Debug)]
@@ -145,7 +167,8 @@ pub struct App<'a> {
     /// The Application object that defines the app; `None` for an implicit app.
     pub application: Option<ResId>,
     pub resources: Vec<ResId>,
-    pub dest_namespace: Option<&'a str>,
+    pub dest_namespace: Option<Cow<'a, str>>,
+    pub cluster: Cluster,
     /// `spec.syncPolicy.syncOptions` items, with spans.
     pub sync_options: Vec<Token<'a>>,
     pub automated: bool,
@@ -153,6 +176,8 @@ pub struct App<'a> {
     pub self_heal_span: Option<Span>,
     pub ignore_differences: Vec<IgnoreDiff<'a>>,
     pub sources: Vec<AppSource>,
+    /// Sources whose `repoURL` is another repository (or a Helm repository).
+    pub external_sources: usize,
     /// Built by Kustomize (which refuses duplicate objects) rather than read as a directory.
     pub kustomize: bool,
     /// The kustomization directories this app builds.
@@ -163,6 +188,9 @@ pub struct App<'a> {
     pub project: Option<&'a str>,
     /// The `spec.project` value.
     pub project_span: Option<Span>,
+    pub completeness: Completeness,
+    /// The app whose manifests hold this app's Application (app of apps).
+    pub parent: Option<AppId>,
 }
 
 impl App<'_> {
@@ -171,6 +199,38 @@ impl App<'_> {
     }
     pub fn is_implicit(&self) -> bool {
         self.application.is_none()
+    }
+    pub fn dest_ns(&self) -> Option<&str> {
+        self.dest_namespace.as_deref()
+    }
+    pub fn is_complete(&self) -> bool {
+        self.completeness == Completeness::Complete
+    }
+
+    /// An app with no Application: a directory or kustomization Argo CD would sync as written.
+    pub fn implicit(id: AppId, name: String, resources: Vec<ResId>) -> App<'static> {
+        App {
+            id,
+            name,
+            application: None,
+            resources,
+            dest_namespace: None,
+            cluster: Cluster::default(),
+            sync_options: Vec::new(),
+            automated: false,
+            self_heal: false,
+            self_heal_span: None,
+            ignore_differences: Vec::new(),
+            sources: Vec::new(),
+            external_sources: 0,
+            kustomize: false,
+            kustomize_dirs: Vec::new(),
+            renamed: false,
+            project: None,
+            project_span: None,
+            completeness: Completeness::Complete,
+            parent: None,
+        }
     }
 }
 
@@ -184,6 +244,37 @@ pub fn from_application<'a>(id: AppId, r: &Resource<'a>, cx: &SourceContext<'_>)
         cx,
         &|s| s.to_string(),
     )
+}
+
+/// A string field that an ApplicationSet may template: borrowed unless a placeholder is filled.
+fn filled<'a>(s: &'a str, subst: &dyn Fn(&str) -> String) -> Cow<'a, str> {
+    if s.contains("{{") {
+        Cow::Owned(subst(s))
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+/// The destination cluster, with the in-cluster server and name made equivalent.
+fn cluster_of(spec: Option<&Node<'_>>, subst: &dyn Fn(&str) -> String) -> Cluster {
+    let get = |k: &str| {
+        spec.and_then(|s| s.path(&["destination", k]))
+            .and_then(Node::non_empty_str)
+            .map(|s| subst(s).trim_end_matches('/').to_string())
+            .filter(|s| !s.contains("{{"))
+    };
+    let (server, name) = (get("server"), get("name"));
+    match (server, name) {
+        (Some(s), None) if s == IN_CLUSTER_SERVER => Cluster {
+            server: Some(s),
+            name: Some(IN_CLUSTER_NAME.into()),
+        },
+        (None, Some(n)) if n == IN_CLUSTER_NAME => Cluster {
+            server: Some(IN_CLUSTER_SERVER.into()),
+            name: Some(n),
+        },
+        (server, name) => Cluster { server, name },
+    }
 }
 
 /// An app from an Application `spec` (or an ApplicationSet's template spec, with `subst`
@@ -225,19 +316,15 @@ pub fn from_spec<'a>(
     let dest_namespace = spec
         .and_then(|s| s.path(&["destination", "namespace"]))
         .and_then(Node::non_empty_str)
-        .map(|ns| {
-            if ns.contains("{{") {
-                // An ApplicationSet parameter: the filled-in name lives as long as the run.
-                &*Box::leak(subst(ns).into_boxed_str())
-            } else {
-                ns
-            }
-        });
+        .map(|ns| filled(ns, subst));
 
     let mut sources = Vec::new();
+    let mut external_sources = 0;
+    let repo_urls = &cx.ws.repo_urls;
     let mut add = |src: &Node<'_>| {
         // A `chart:` source comes from a Helm repository, not from this tree.
         if src.get("chart").is_some() {
+            external_sources += 1;
             return;
         }
         let path_node = src.get("path");
@@ -248,8 +335,11 @@ pub fn from_spec<'a>(
         let confirmed = src
             .get("repoURL")
             .and_then(Node::str)
-            .is_some_and(|u| cx.repo_urls.contains(&normalize_repo_url(&subst(u))));
-        let local = cx.repo_urls.is_empty() || confirmed;
+            .is_some_and(|u| repo_urls.contains(&super::repo::normalize_url(&subst(u))));
+        let local = repo_urls.is_empty() || confirmed;
+        if !local {
+            external_sources += 1;
+        }
         let dir_opts = src.get("directory");
         let recurse = dir_opts
             .and_then(|d| d.get("recurse"))
@@ -267,7 +357,7 @@ pub fn from_spec<'a>(
             .repo_roots
             .iter()
             .map(|root| normalize(&root.join(&rel)))
-            .find(|d| d.is_dir())
+            .find(|d| cx.ws.is_dir(d))
             .or_else(|| {
                 cx.repo_roots
                     .first()
@@ -275,6 +365,14 @@ pub fn from_spec<'a>(
             });
         if let Some(dir) = dir {
             let h = src.get("helm");
+            let param = |p: &Node<'_>| -> Option<(String, String)> {
+                Some((
+                    subst(p.get("name")?.str()?),
+                    subst(p.get("value").and_then(Node::str).unwrap_or("")),
+                ))
+            };
+            let params = h.and_then(|h| h.get("parameters"));
+            let forced = |p: &Node<'_>| p.get("forceString").and_then(Node::as_bool) == Some(true);
             let helm = HelmOptions {
                 release: h
                     .and_then(|h| h.get("releaseName"))
@@ -287,25 +385,38 @@ pub fn from_spec<'a>(
                 values: h
                     .and_then(|h| h.get("values"))
                     .and_then(Node::str)
-                    .map(str::to_string),
-                parameters: h
-                    .and_then(|h| h.get("parameters"))
+                    .map(str::to_string)
+                    .or_else(|| {
+                        h.and_then(|h| h.get("valuesObject"))
+                            .filter(|v| v.is_map())
+                            .map(|v| super::yaml_text(v))
+                    }),
+                parameters: params
                     .map(|l| {
                         l.items()
                             .iter()
-                            .filter_map(|p| {
-                                Some((
-                                    p.get("name")?.str()?.to_string(),
-                                    p.get("value")?.str()?.to_string(),
-                                ))
-                            })
+                            .filter(|p| !forced(p))
+                            .filter_map(param)
                             .collect()
                     })
                     .unwrap_or_default(),
+                string_parameters: params
+                    .map(|l| {
+                        l.items()
+                            .iter()
+                            .filter(|p| forced(p))
+                            .filter_map(param)
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                ignore_missing_value_files: h
+                    .and_then(|h| h.get("ignoreMissingValueFiles"))
+                    .and_then(Node::as_bool)
+                    == Some(true),
             };
             sources.push(AppSource {
                 helm,
-                kind: detect(src, &dir),
+                kind: detect(src, cx.ws, &dir),
                 dir,
                 recurse,
                 include: glob("include"),
@@ -328,17 +439,21 @@ pub fn from_spec<'a>(
         application,
         resources: Vec::new(),
         dest_namespace,
+        cluster: cluster_of(spec, subst),
         sync_options,
         automated,
         self_heal,
         self_heal_span: self_heal_node.map(|n| n.span),
         ignore_differences,
         sources,
+        external_sources,
         kustomize: false,
         kustomize_dirs: Vec::new(),
         renamed: false,
         project: project_node.and_then(Node::non_empty_str),
         project_span: project_node.map(|n| n.span),
+        completeness: Completeness::Complete,
+        parent: None,
     }
 }
 
@@ -360,58 +475,32 @@ fn ignore_diff<'a>(n: &'a Node<'a>) -> IgnoreDiff<'a> {
     }
 }
 
-/// gobwas-style glob with `{a,b}` alternatives (no separator: `*` matches `/` too).
-pub fn glob_alternatives(pattern: &str, s: &str) -> bool {
-    if let (Some(open), Some(close)) = (pattern.find('{'), pattern.find('}'))
-        && open < close
-    {
-        let (pre, rest) = (&pattern[..open], &pattern[close + 1..]);
-        return pattern[open + 1..close]
-            .split(',')
-            .any(|alt| glob_alternatives(&format!("{pre}{alt}{rest}"), s));
+/// Does a Directory source read this file (§9.2): in the directory (or below it with
+/// `recurse`), a manifest extension, and the include/exclude globs (relative to the path)?
+pub fn directory_reads(src: &AppSource, path: &std::path::Path) -> bool {
+    let inside = if src.recurse {
+        path.starts_with(&src.dir)
+    } else {
+        path.parent() == Some(src.dir.as_path())
+    };
+    if !inside {
+        return false;
     }
-    glob_match(pattern, s)
-}
-
-/// gobwas-style glob with `*` (matches `/` too) and `?`.
-pub fn glob_match(pattern: &str, s: &str) -> bool {
-    let (p, s) = (pattern.as_bytes(), s.as_bytes());
-    let (mut pi, mut si) = (0, 0);
-    let (mut star, mut mark) = (None, 0);
-    while si < s.len() {
-        if pi < p.len() && (p[pi] == b'?' || p[pi] == s[si]) {
-            pi += 1;
-            si += 1;
-        } else if pi < p.len() && p[pi] == b'*' {
-            star = Some(pi);
-            mark = si;
-            pi += 1;
-        } else if let Some(st) = star {
-            pi = st + 1;
-            mark += 1;
-            si = mark;
-        } else {
-            return false;
-        }
-    }
-    while pi < p.len() && p[pi] == b'*' {
-        pi += 1;
-    }
-    pi == p.len()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::glob_match;
-
-    #[test]
-    fn globs() {
-        assert!(glob_match("apps", "apps"));
-        assert!(glob_match("*", ""));
-        assert!(glob_match("*", "apps"));
-        assert!(glob_match("Deploy*", "Deployment"));
-        assert!(!glob_match("apps", ""));
-        assert!(!glob_match("", "apps"));
-        assert!(glob_match("", ""));
-    }
+    let ext_ok = matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml" | "json" | "jsonnet")
+    );
+    let rel = path
+        .strip_prefix(&src.dir)
+        .map(|r| r.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_default();
+    ext_ok
+        && src
+            .include
+            .as_deref()
+            .is_none_or(|g| glob::matches(Dialect::Gobwas(None), g, &rel))
+        && !src
+            .exclude
+            .as_deref()
+            .is_some_and(|g| glob::matches(Dialect::Gobwas(None), g, &rel))
 }

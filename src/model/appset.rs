@@ -4,12 +4,14 @@
 //! offline and is reported, not guessed.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use crate::load::FileClass;
 use crate::load::yaml::Node;
-use crate::load::{SourceFile, normalize};
 
-use super::app::{SourceContext, normalize_repo_url};
+use super::app::SourceContext;
+use super::glob::{self, Dialect};
+use super::repo::normalize_url;
 
 /// One parameter set: flat keys (`path`, `path.basename`, `path[0]`, `cluster`, …).
 pub type Params = BTreeMap<String, String>;
@@ -22,23 +24,36 @@ pub struct Unresolved {
     pub at: crate::load::yaml::Span,
 }
 
-/// Expand every generator of an ApplicationSet `spec`. `Err` if any cannot be resolved.
+/// Expand every generator of an ApplicationSet `spec`. `Err` if any cannot be resolved, or if
+/// it would generate more than `limit` Applications.
 pub fn expand(
     spec: &Node<'_>,
     cx: &SourceContext<'_>,
-    files: &[SourceFile],
+    limit: usize,
 ) -> Result<Vec<Params>, Unresolved> {
     let mut out = Vec::new();
     for g in spec.get("generators").map(Node::items).unwrap_or(&[]) {
-        out.extend(generator(g, cx, files)?);
+        out.extend(generator(g, cx, limit)?);
+        if out.len() > limit {
+            return Err(too_many(g, limit));
+        }
     }
     Ok(out)
+}
+
+fn too_many(g: &Node<'_>, limit: usize) -> Unresolved {
+    Unresolved {
+        reason: format!(
+            "its generators produce more than {limit} Applications (`limits.generated-apps`)"
+        ),
+        at: g.entries().first().map_or(g.span, |e| e.key.span),
+    }
 }
 
 fn generator(
     g: &Node<'_>,
     cx: &SourceContext<'_>,
-    files: &[SourceFile],
+    limit: usize,
 ) -> Result<Vec<Params>, Unresolved> {
     let Some(entry) = g.entries().first() else {
         return Ok(Vec::new());
@@ -61,16 +76,22 @@ fn generator(
                 p
             })
             .collect()),
-        "git" => git(body, cx, files).map_err(unresolved),
+        "git" => git(body, cx).map_err(unresolved),
         "matrix" | "merge" => {
             let children: Vec<Vec<Params>> = body
                 .get("generators")
                 .map(Node::items)
                 .unwrap_or(&[])
                 .iter()
-                .map(|c| generator(c, cx, files))
+                .map(|c| generator(c, cx, limit))
                 .collect::<Result<_, _>>()?;
             if kind == "matrix" {
+                let product = children
+                    .iter()
+                    .try_fold(1usize, |acc, c| acc.checked_mul(c.len().max(1)));
+                if product.is_none_or(|p| p > limit) {
+                    return Err(too_many(g, limit));
+                }
                 Ok(children.into_iter().fold(vec![Params::new()], |acc, set| {
                     acc.iter()
                         .flat_map(|a| {
@@ -157,13 +178,10 @@ fn path_params(rel: &str, out: &mut Params) {
     }
 }
 
-fn git(
-    body: &Node<'_>,
-    cx: &SourceContext<'_>,
-    files: &[SourceFile],
-) -> Result<Vec<Params>, String> {
+fn git(body: &Node<'_>, cx: &SourceContext<'_>) -> Result<Vec<Params>, String> {
     let url = body.get("repoURL").and_then(Node::str).unwrap_or("");
-    if !cx.repo_urls.is_empty() && !cx.repo_urls.contains(&normalize_repo_url(url)) {
+    let repo_urls = &cx.ws.repo_urls;
+    if !repo_urls.is_empty() && !repo_urls.contains(&normalize_url(url)) {
         return Err(format!(
             "the git generator reads `{url}`, which is not this repository"
         ));
@@ -190,14 +208,12 @@ fn git(
                 include.push(p.to_string());
             }
         }
-        let listing = cx
-            .dirs
-            .borrow_mut()
-            .entry(root.clone())
-            .or_insert_with(|| std::rc::Rc::new(directories(root)))
-            .clone();
-        for dir in listing.iter() {
+        for dir in cx.ws.dirs_under(root) {
             let Some(r) = rel(dir) else { continue };
+            // Hidden directories are not generated (the generator skips them too).
+            if r.split('/').any(|seg| seg.starts_with('.')) {
+                continue;
+            }
             if include.iter().any(|g| path_match(g, &r))
                 && !exclude.iter().any(|g| path_match(g, &r))
             {
@@ -212,12 +228,19 @@ fn git(
             let Some(glob) = f.get("path").and_then(Node::str) else {
                 continue;
             };
-            for sf in files {
+            for sf in &cx.ws.files {
                 let Some(r) = rel(&sf.path) else { continue };
                 if !path_match(glob, &r) {
                     continue;
                 }
-                let parsed = crate::load::yaml::parse(&sf.text);
+                // Manifest-looking files were parsed when read; parameter files are parsed here.
+                let own;
+                let parsed = if sf.class == FileClass::Yaml {
+                    sf.yaml()
+                } else {
+                    own = crate::load::yaml::parse(sf.text());
+                    &own
+                };
                 for doc in &parsed.docs {
                     let mut p = Params::new();
                     flatten("", &doc.root, &mut p);
@@ -237,47 +260,9 @@ fn git(
     Ok(out)
 }
 
-/// Every directory under `root` (not hidden), sorted.
-fn directories(root: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for e in entries.flatten() {
-            let name = e.file_name();
-            if name.to_string_lossy().starts_with('.') {
-                continue;
-            }
-            if e.file_type().is_ok_and(|t| t.is_dir()) {
-                let p = normalize(&e.path());
-                out.push(p.clone());
-                stack.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
-/// Go's `path.Match`: `*` and `?` stop at `/`; `**` as a segment matches any depth (as the git
-/// generator's doublestar option does).
+/// Go's `path.Match` per segment, `**` spanning directories (the git generator's doublestar).
 pub fn path_match(pattern: &str, path: &str) -> bool {
-    let p: Vec<&str> = pattern.trim_start_matches("./").split('/').collect();
-    let s: Vec<&str> = path.split('/').collect();
-    match_segments(&p, &s)
-}
-
-fn match_segments(p: &[&str], s: &[&str]) -> bool {
-    match (p.first(), s.first()) {
-        (None, None) => true,
-        (Some(&"**"), _) => (0..=s.len()).any(|i| match_segments(&p[1..], &s[i..])),
-        (Some(seg), Some(name)) => {
-            super::app::glob_alternatives(seg, name) && match_segments(&p[1..], &s[1..])
-        }
-        _ => false,
-    }
+    glob::matches(Dialect::Doublestar, pattern.trim_start_matches("./"), path)
 }
 
 /// Fill `{{ key }}` (fasttemplate) and `{{ .key }}` (goTemplate) placeholders. Unknown keys and

@@ -1,23 +1,30 @@
-//! Just enough of Kustomize to group files the way `kustomize build` would, without rendering:
-//! which files a kustomization includes as whole resources, and which are patch fragments.
+//! The Kustomize graph of the tree, read from the kustomization files themselves: which files a
+//! build includes as whole resources, which are patches (fragments, never objects), which
+//! directories are roots, and whether a build can run offline. The offline check walks every
+//! entry that can load something — resources, components, patches, generators, transformers,
+//! `helmCharts`, generator files — so a remote reference anywhere (also behind a hidden
+//! directory) keeps the build from running.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::load::yaml::Node;
-use crate::load::{ParsedFile, SourceFile, normalize};
+use crate::load::{FileId, Workspace, normalize};
 
 pub const NAMES: &[&str] = &["kustomization.yaml", "kustomization.yml", "Kustomization"];
 
 #[derive(Debug, Default)]
 pub struct Kustomization {
+    /// The kustomization file.
+    pub file: FileId,
     /// Files and directories listed under `resources`, `bases`, `components` (absolute).
     pub includes: Vec<PathBuf>,
     /// Sets `namespace`, `namePrefix` or `nameSuffix`: object identities change when built.
     pub renames: bool,
     /// Patches, replacements or components: objects change when built.
     pub patches: bool,
-    /// Why `kustomize build` cannot run offline here (remote bases, Helm charts).
+    /// Why `kustomize build` cannot run offline here (remote bases, Helm charts, paths outside
+    /// the checkout).
     pub blocker: Option<String>,
     /// `kind: Component`: only built as part of another kustomization, never on its own.
     pub component: bool,
@@ -31,16 +38,134 @@ pub struct Kustomizations {
     pub fragments: HashSet<PathBuf>,
 }
 
-fn is_remote(s: &str) -> bool {
-    s.contains("://") || s.starts_with("github.com/") || s.starts_with("git@")
+/// A reference kustomize would fetch over the network rather than read from disk.
+pub fn is_remote(s: &str) -> bool {
+    let s = s.trim();
+    s.contains("://")
+        || s.starts_with("git@")
+        || s.starts_with("git::")
+        || s.contains("?ref=")
+        || s.contains("?version=")
+        || s.contains("//") && !s.starts_with('/')
+        || {
+            // `github.com/org/repo`, `gitlab.example.com/x/y`: a host name as the first segment.
+            let first = s.split('/').next().unwrap_or("");
+            s.contains('/')
+                && first.contains('.')
+                && !first.starts_with('.')
+                && first.rsplit('.').next().is_some_and(|tld| {
+                    tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic())
+                })
+                && !first.ends_with(".yaml")
+                && !first.ends_with(".yml")
+                && !first.ends_with(".json")
+        }
+}
+
+/// Remote unless it names something in the checkout (kustomize tries the local path first).
+fn remote(ws: &Workspace, dir: &Path, s: &str) -> bool {
+    s.contains("://") || (is_remote(s) && !ws.exists(&normalize(&dir.join(s))))
+}
+
+/// Every string in a kustomization that names something to load, with the key it came from.
+fn loads<'n>(root: &'n Node<'n>) -> Vec<(&'static str, &'n str)> {
+    let mut out = Vec::new();
+    let str_items = |key: &'static str, out: &mut Vec<(&'static str, &'n str)>| {
+        for item in root.get(key).map(Node::items).unwrap_or(&[]) {
+            if let Some(s) = item.non_empty_str().filter(|s| !s.contains('\n')) {
+                out.push((key, s));
+            }
+        }
+    };
+    for key in [
+        "resources",
+        "bases",
+        "components",
+        "patchesStrategicMerge",
+        "transformers",
+        "generators",
+        "validators",
+        "configurations",
+        "crds",
+    ] {
+        str_items(key, &mut out);
+    }
+    for key in ["patches", "patchesJson6902", "replacements"] {
+        for item in root.get(key).map(Node::items).unwrap_or(&[]) {
+            if let Some(s) = item.get("path").and_then(Node::non_empty_str) {
+                out.push((key, s));
+            }
+        }
+    }
+    if let Some(s) = root
+        .path(&["openapi", "path"])
+        .and_then(Node::non_empty_str)
+    {
+        out.push(("openapi", s));
+    }
+    for key in ["configMapGenerator", "secretGenerator"] {
+        for g in root.get(key).map(Node::items).unwrap_or(&[]) {
+            for f in g.get("files").map(Node::items).unwrap_or(&[]) {
+                if let Some(s) = f.non_empty_str() {
+                    // `key=path` or `path`.
+                    out.push((key, s.split_once('=').map_or(s, |(_, p)| p)));
+                }
+            }
+            for f in g.get("envs").map(Node::items).unwrap_or(&[]) {
+                if let Some(s) = f.non_empty_str() {
+                    out.push((key, s));
+                }
+            }
+            if let Some(s) = g.get("env").and_then(Node::non_empty_str) {
+                out.push((key, s));
+            }
+        }
+    }
+    out
+}
+
+/// Why this kustomization cannot be built offline, if it cannot.
+fn blocker(ws: &Workspace, dir: &Path, repo_root: &Path, root: &Node<'_>) -> Option<String> {
+    for key in ["helmCharts", "helmChartInflationGenerator"] {
+        if root.get(key).is_some_and(|h| !h.items().is_empty()) {
+            return Some(format!(
+                "it inflates Helm charts (`{key}`), which needs `--enable-helm` and the network"
+            ));
+        }
+    }
+    let show = |s: &str| crate::report::escape::clip(s, 120);
+    for (key, s) in loads(root) {
+        if remote(ws, dir, s) {
+            return Some(format!("`{key}` names the remote `{}`", show(s)));
+        }
+        let p = normalize(&dir.join(s));
+        if !p.starts_with(repo_root) {
+            return Some(format!(
+                "`{key}` names `{}`, outside the repository",
+                show(s)
+            ));
+        }
+        let whole = matches!(key, "resources" | "bases" | "components");
+        // A directory base hidden from the walk could hold anything: it is not read offline.
+        if whole
+            && ws.is_dir(&p)
+            && !NAMES.iter().any(|n| ws.file_at(&p.join(n)).is_some())
+            && NAMES.iter().any(|n| ws.exists(&p.join(n)))
+        {
+            return Some(format!(
+                "`{key}` names `{}`, whose kustomization synclint does not read (a hidden or ignored directory)",
+                show(s)
+            ));
+        }
+    }
+    None
 }
 
 impl Kustomizations {
-    pub fn read(files: &[SourceFile], parsed: &[ParsedFile<'_>]) -> Kustomizations {
+    pub fn read(ws: &Workspace) -> Kustomizations {
         let mut out = Kustomizations::default();
         let mut whole: HashSet<PathBuf> = HashSet::new();
-        for pf in parsed {
-            let f = &files[pf.file];
+        for (id, f) in ws.files.iter().enumerate() {
             let Some(base) = f.path.file_name().and_then(|n| n.to_str()) else {
                 continue;
             };
@@ -48,12 +173,21 @@ impl Kustomizations {
                 continue;
             }
             let Some(dir) = f.path.parent() else { continue };
-            let Some(doc) = pf.yaml.docs.first() else {
+            let Some(doc) = f.yaml().docs.first() else {
                 continue;
             };
             let root = &doc.root;
             let join = |s: &str| normalize(&dir.join(s));
+            let repo_root = ws
+                .roots
+                .iter()
+                .flat_map(|r| r.repo_roots.iter())
+                .filter(|r| dir.starts_with(r))
+                .min_by_key(|r| r.components().count())
+                .cloned()
+                .unwrap_or_else(|| dir.to_path_buf());
             let mut k = Kustomization {
+                file: id,
                 renames: ["namespace", "namePrefix", "nameSuffix"]
                     .iter()
                     .any(|key| root.get(key).is_some()),
@@ -66,44 +200,22 @@ impl Kustomizations {
                 ]
                 .iter()
                 .any(|key| root.get(key).is_some_and(|v| !v.items().is_empty())),
-                blocker: crate::render::offline_blocker(root),
+                blocker: blocker(ws, dir, &repo_root, root),
                 component: root.get("kind").and_then(Node::str) == Some("Component"),
                 ..Kustomization::default()
             };
-            for key in ["resources", "bases", "components"] {
-                for item in root.get(key).map(Node::items).unwrap_or(&[]) {
-                    if let Some(s) = item.non_empty_str().filter(|s| !is_remote(s)) {
+            for (key, s) in loads(root) {
+                if remote(ws, dir, s) {
+                    continue;
+                }
+                match key {
+                    "resources" | "bases" | "components" => {
                         let p = join(s);
                         whole.insert(p.clone());
                         k.includes.push(p);
                     }
-                }
-            }
-            for item in root
-                .get("patchesStrategicMerge")
-                .map(Node::items)
-                .unwrap_or(&[])
-            {
-                if let Some(s) = item.non_empty_str().filter(|s| !s.contains('\n')) {
-                    out.fragments.insert(join(s));
-                }
-            }
-            for key in ["patches", "patchesJson6902", "replacements"] {
-                for item in root.get(key).map(Node::items).unwrap_or(&[]) {
-                    if let Some(s) = item.get("path").and_then(Node::non_empty_str) {
-                        out.fragments.insert(join(s));
-                    }
-                }
-            }
-            for key in [
-                "transformers",
-                "generators",
-                "validators",
-                "configurations",
-                "crds",
-            ] {
-                for item in root.get(key).map(Node::items).unwrap_or(&[]) {
-                    if let Some(s) = item.non_empty_str().filter(|s| !s.contains('\n')) {
+                    "configMapGenerator" | "secretGenerator" | "openapi" => {}
+                    _ => {
                         out.fragments.insert(join(s));
                     }
                 }
@@ -115,36 +227,70 @@ impl Kustomizations {
         out
     }
 
-    /// Every file a `kustomize build` of `dir` would read as a whole resource.
-    pub fn closure(&self, dir: &Path, files_by_path: &HashMap<&Path, usize>) -> Vec<usize> {
+    /// Every file a `kustomize build` of `dir` reads as a whole resource.
+    pub fn closure(&self, ws: &Workspace, dir: &Path) -> Vec<FileId> {
         let mut out = Vec::new();
-        let mut seen = HashSet::new();
-        self.collect(dir, files_by_path, &mut seen, &mut out);
+        self.walk(dir, |k| {
+            out.extend(k.includes.iter().filter_map(|inc| ws.file_at(inc)));
+        });
         out.sort_unstable();
         out.dedup();
         out
     }
 
-    fn collect(
-        &self,
-        dir: &Path,
-        files_by_path: &HashMap<&Path, usize>,
-        seen: &mut HashSet<PathBuf>,
-        out: &mut Vec<usize>,
-    ) {
-        if !seen.insert(dir.to_path_buf()) {
-            return;
-        }
-        let Some(k) = self.by_dir.get(dir) else {
-            return;
-        };
-        for inc in &k.includes {
-            if let Some(&f) = files_by_path.get(inc.as_path()) {
-                out.push(f);
-            } else if self.by_dir.contains_key(inc) {
-                self.collect(inc, files_by_path, seen, out);
+    /// Every file a build of `dir` reads at all: kustomization files, resources, patches,
+    /// generator inputs (the inputs of a render, for the cache key). Files the workspace holds
+    /// come as ids; others (a `.properties` file a generator reads) as paths.
+    pub fn inputs(&self, ws: &Workspace, dir: &Path) -> (Vec<FileId>, Vec<PathBuf>) {
+        let mut ids = Vec::new();
+        let mut paths = Vec::new();
+        self.walk(dir, |k| {
+            ids.push(k.file);
+            ids.extend(k.includes.iter().filter_map(|inc| ws.file_at(inc)));
+            if let Some(doc) = ws.files[k.file].yaml().docs.first()
+                && let Some(d) = ws.files[k.file].path.parent()
+            {
+                for (_, s) in loads(&doc.root) {
+                    let p = normalize(&d.join(s));
+                    match ws.file_at(&p) {
+                        Some(f) => ids.push(f),
+                        None if ws.paths.contains(&p) => paths.push(p),
+                        None => {}
+                    }
+                }
+            }
+        });
+        ids.sort_unstable();
+        ids.dedup();
+        paths.sort();
+        paths.dedup();
+        (ids, paths)
+    }
+
+    /// Visit the kustomizations a build of `dir` reaches (each once).
+    fn walk(&self, dir: &Path, mut f: impl FnMut(&Kustomization)) {
+        let mut seen = HashSet::new();
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            if !seen.insert(d.clone()) {
+                continue;
+            }
+            if let Some(k) = self.by_dir.get(&d) {
+                f(k);
+                stack.extend(
+                    k.includes
+                        .iter()
+                        .filter(|p| self.by_dir.contains_key(*p))
+                        .cloned(),
+                );
             }
         }
+    }
+
+    fn any_in(&self, dir: &Path, f: impl Fn(&Kustomization) -> bool) -> bool {
+        let mut found = false;
+        self.walk(dir, |k| found |= f(k));
+        found
     }
 
     /// Does building `dir` rename or re-namespace objects anywhere along the way?
@@ -159,34 +305,13 @@ impl Kustomizations {
 
     /// Why building `dir` cannot be done offline, if anything along the way prevents it.
     pub fn blocker(&self, dir: &Path) -> Option<String> {
-        let mut found = None;
-        self.any_in(dir, |k| {
-            found = found.clone().or_else(|| k.blocker.clone());
-            k.blocker.is_some()
+        let mut found: Option<String> = None;
+        self.walk(dir, |k| {
+            if found.is_none() {
+                found = k.blocker.clone();
+            }
         });
         found
-    }
-
-    fn any_in(&self, dir: &Path, mut f: impl FnMut(&Kustomization) -> bool) -> bool {
-        let mut seen = HashSet::new();
-        let mut stack = vec![dir.to_path_buf()];
-        while let Some(d) = stack.pop() {
-            if !seen.insert(d.clone()) {
-                continue;
-            }
-            if let Some(k) = self.by_dir.get(&d) {
-                if f(k) {
-                    return true;
-                }
-                stack.extend(
-                    k.includes
-                        .iter()
-                        .filter(|p| self.by_dir.contains_key(*p))
-                        .cloned(),
-                );
-            }
-        }
-        false
     }
 
     /// Directories that are not roots: reached from another kustomization, or Components
@@ -204,5 +329,47 @@ impl Kustomizations {
                     .map(|(d, _)| d.as_path()),
             )
             .collect()
+    }
+
+    /// Kustomizations no other kustomization includes (and not Components), sorted: each is
+    /// an app Argo CD would build at that path.
+    pub fn roots(&self) -> Vec<&Path> {
+        let included = self.included_dirs();
+        let mut roots: Vec<&Path> = self
+            .by_dir
+            .keys()
+            .map(PathBuf::as_path)
+            .filter(|d| !included.contains(d))
+            .collect();
+        roots.sort();
+        roots
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_remote;
+
+    #[test]
+    fn remote_references() {
+        for r in [
+            "https://github.com/org/repo//base?ref=v1",
+            "github.com/org/repo/base",
+            "git@github.com:org/repo.git",
+            "git::https://example.com/x",
+            "gitlab.example.com/team/app",
+            "../base?ref=main",
+        ] {
+            assert!(is_remote(r), "{r}");
+        }
+        for l in [
+            "../base",
+            "deployment.yaml",
+            "./overlays/prod",
+            "v1.2/app",
+            "base",
+        ] {
+            assert!(!is_remote(l), "{l}");
+        }
     }
 }

@@ -1,8 +1,9 @@
 //! The sync plan, exactly as the engine builds it (spec/argocd.md §1–§3, Appendix A).
 
 pub mod order;
+pub mod view;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::model::argo::Phase;
 use crate::model::podspec::{PodRef, RefKind};
@@ -31,6 +32,8 @@ pub struct Task<'a> {
     /// Namespace after defaulting to the app's destination namespace.
     pub namespace: Option<&'a str>,
     pub hook: bool,
+    /// Named by `generateName`: the engine appends a suffix, so no reference names it.
+    pub generated: bool,
     pub moved: Option<Moved>,
 }
 
@@ -72,6 +75,10 @@ pub struct Plan<'a> {
     /// (kept, dropped) pairs of duplicate objects: the engine keeps the last one (§11).
     pub duplicates: Vec<(ResId, ResId)>,
     pub dependencies: Vec<Dependency>,
+    /// Resource → its first task.
+    first_task: HashMap<ResId, usize>,
+    /// The resources of `not_synced`.
+    skipped: HashSet<ResId>,
 }
 
 impl<'a> Plan<'a> {
@@ -98,7 +105,12 @@ impl<'a> Plan<'a> {
 
     /// First task index of a resource, if it is synced.
     pub fn task_of(&self, r: ResId) -> Option<usize> {
-        self.tasks.iter().position(|t| t.res == Some(r))
+        self.first_task.get(&r).copied()
+    }
+
+    /// Is this resource left out of the sync?
+    pub fn is_synced(&self, r: ResId) -> bool {
+        !self.skipped.contains(&r)
     }
 }
 
@@ -109,10 +121,10 @@ fn excluded_kind(group: &str, kind: &str) -> bool {
 }
 
 /// Build the plan of one app.
-pub fn build<'a>(model: &Model<'a>, app: &App<'a>) -> Plan<'a> {
+pub fn build<'m>(model: &'m Model<'_>, app: &'m App<'_>) -> Plan<'m> {
     let res = &model.resources;
-    let dest = app.dest_namespace;
-    let ns_of = |r: &Resource<'a>| r.namespace.or(dest);
+    let dest = app.dest_ns();
+    let ns_of = |r: &'m Resource<'_>| r.namespace.or(dest);
     let mut not_synced = Vec::new();
 
     // Dedup by group/kind/namespace/name, keeping the last (NormalizeTargetObjects).
@@ -126,10 +138,10 @@ pub fn build<'a>(model: &Model<'a>, app: &App<'a>) -> Plan<'a> {
             not_synced.push((prev, "a later copy of the same object wins"));
         }
     }
-    let dropped_dups: Vec<ResId> = duplicates.iter().map(|&(_, d)| d).collect();
+    let dropped_dups: HashSet<ResId> = duplicates.iter().map(|&(_, d)| d).collect();
 
-    let mut tasks: Vec<Task<'a>> = Vec::new();
-    let mut sync_fail: Vec<Task<'a>> = Vec::new();
+    let mut tasks: Vec<Task<'m>> = Vec::new();
+    let mut sync_fail: Vec<Task<'m>> = Vec::new();
     for &id in &app.resources {
         if dropped_dups.contains(&id) {
             continue;
@@ -166,6 +178,7 @@ pub fn build<'a>(model: &Model<'a>, app: &App<'a>) -> Plan<'a> {
                 name: r.sort_name(),
                 namespace: ns_of(r),
                 hook: m.is_hook,
+                generated: r.name.is_none(),
                 moved: None,
             };
             if phase == Phase::SyncFail {
@@ -193,6 +206,7 @@ pub fn build<'a>(model: &Model<'a>, app: &App<'a>) -> Plan<'a> {
             name: dest.unwrap_or(""),
             namespace: None,
             hook: false,
+            generated: false,
             moved: None,
         });
     }
@@ -219,7 +233,14 @@ pub fn build<'a>(model: &Model<'a>, app: &App<'a>) -> Plan<'a> {
         step_of.push(steps.len() - 1);
     }
     let has_hooks = tasks.iter().chain(&sync_fail).any(|t| t.hook);
+    let mut first_task = HashMap::new();
+    for (i, t) in tasks.iter().enumerate() {
+        if let Some(r) = t.res {
+            first_task.entry(r).or_insert(i);
+        }
+    }
 
+    let skipped = not_synced.iter().map(|(r, _)| *r).collect();
     let mut plan = Plan {
         app: app.id,
         tasks,
@@ -231,6 +252,8 @@ pub fn build<'a>(model: &Model<'a>, app: &App<'a>) -> Plan<'a> {
         not_synced,
         duplicates,
         dependencies: Vec::new(),
+        skipped,
+        first_task,
     };
     plan.dependencies = dependencies(&plan, res);
     plan
@@ -239,6 +262,7 @@ pub fn build<'a>(model: &Model<'a>, app: &App<'a>) -> Plan<'a> {
 /// Does task `t` create the object a pod reference names?
 fn provides(t: &Task<'_>, r: &PodRef<'_>, ns: Option<&str>) -> bool {
     t.res.is_some()
+        && !t.generated
         && t.kind == r.kind.kind()
         && t.group == r.kind.group()
         && t.name == r.name
@@ -247,18 +271,25 @@ fn provides(t: &Task<'_>, r: &PodRef<'_>, ns: Option<&str>) -> bool {
 
 /// For every pod reference of every task, the first task in this plan that creates the target.
 fn dependencies(plan: &Plan<'_>, res: &[Resource<'_>]) -> Vec<Dependency> {
+    // Tasks by the name they create, in plan order.
+    let mut by_name: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+    for (i, t) in plan.tasks.iter().enumerate() {
+        if t.res.is_some() && !t.generated {
+            by_name.entry((t.kind, t.name)).or_default().push(i);
+        }
+    }
     let mut out = Vec::new();
     for (i, t) in plan.tasks.iter().enumerate() {
         let Some(id) = t.res else { continue };
         for (ri, r) in res[id].pod_refs.iter().enumerate() {
-            // Nameless (generateName) objects cannot be referenced; skip kinds never created here.
             if r.kind == RefKind::ServiceAccount && r.name == "default" {
                 continue;
             }
-            if let Some(p) = plan
-                .tasks
-                .iter()
-                .position(|p| p.res != t.res && provides(p, r, t.namespace))
+            let candidates = by_name.get(&(r.kind.kind(), r.name));
+            if let Some(&p) = candidates
+                .into_iter()
+                .flatten()
+                .find(|&&p| plan.tasks[p].res != t.res && provides(&plan.tasks[p], r, t.namespace))
             {
                 out.push(Dependency {
                     dependent: i,
@@ -271,8 +302,76 @@ fn dependencies(plan: &Plan<'_>, res: &[Resource<'_>]) -> Vec<Dependency> {
     out
 }
 
-/// Plans for every app.
-pub fn build_all<'a>(model: &Model<'a>) -> Vec<Plan<'a>> {
+impl Plan<'_> {
+    /// Does this dependency hang the sync: the dependent is waited on, and its dependency is
+    /// created only in a later step?
+    pub fn deadlocks(&self, d: &Dependency) -> bool {
+        self.step_of[d.provider] > self.step_of[d.dependent] && self.waited_on(d.dependent)
+    }
+
+    /// Is step `s` followed by a health wait (§2.2)?
+    pub fn gated(&self, s: usize) -> bool {
+        s + 1 < self.steps.len() || self.step_has_hook(s)
+    }
+
+    /// An empty plan (for an app whose plan could not be built).
+    fn empty(app: AppId) -> Self {
+        Plan {
+            app,
+            tasks: Vec::new(),
+            steps: Vec::new(),
+            step_of: Vec::new(),
+            sync_fail: Vec::new(),
+            multi_step: false,
+            has_hooks: false,
+            not_synced: Vec::new(),
+            duplicates: Vec::new(),
+            dependencies: Vec::new(),
+            first_task: HashMap::new(),
+            skipped: HashSet::new(),
+        }
+    }
+}
+
+/// Plans for every app. A plan that cannot be built (a bug) is an `internal-error` finding and
+/// an empty plan; the other apps are unaffected.
+pub fn build_all<'m>(
+    model: &'m Model<'_>,
+    errors: &mut Vec<crate::diag::Diagnostic>,
+) -> Vec<Plan<'m>> {
     use rayon::prelude::*;
-    model.apps.par_iter().map(|a| build(model, a)).collect()
+    let built: Vec<Result<Plan<'m>, String>> = model
+        .apps
+        .par_iter()
+        .map(|a| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build(model, a))).map_err(
+                |p| {
+                    p.downcast_ref::<&str>()
+                        .map(|s| s.to_string())
+                        .or_else(|| p.downcast_ref::<String>().cloned())
+                        .unwrap_or_default()
+                },
+            )
+        })
+        .collect();
+    built
+        .into_iter()
+        .zip(&model.apps)
+        .map(|(b, app)| match b {
+            Ok(p) => p,
+            Err(msg) => {
+                let file = app
+                    .application
+                    .or(app.resources.first().copied())
+                    .map_or(0, |r| model.resources[r].file);
+                let payload: Box<dyn std::any::Any + Send> = Box::new(msg);
+                errors.push(crate::check::internal_error(
+                    &format!("the sync plan of app `{}`", app.name),
+                    file,
+                    &*payload,
+                ));
+                Plan::empty(app.id)
+            }
+        })
+        .collect()
 }

@@ -19,7 +19,7 @@ pub fn escape_property(s: &str) -> String {
 
 /// Paths are relative to the repository root, as GitHub expects for annotations on the diff.
 pub fn render(
-    files: &[SourceFile],
+    files: &[std::sync::Arc<SourceFile>],
     diags: &[Diagnostic],
     root: Option<&std::path::Path>,
 ) -> String {

@@ -73,7 +73,11 @@ fn range(f: &SourceFile, s: Span) -> Range {
     }
 }
 
-pub fn render(files: &[SourceFile], diags: &[Diagnostic], summary: &Summary) -> String {
+pub fn render(
+    files: &[std::sync::Arc<SourceFile>],
+    diags: &[Diagnostic],
+    summary: &Summary,
+) -> String {
     let out = Output {
         version: 1,
         tool: Tool {

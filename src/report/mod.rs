@@ -1,5 +1,6 @@
 //! Reporters: diagnostics → human | json, and the sync plan → table | json | mermaid.
 
+pub mod escape;
 pub mod github;
 pub mod human;
 pub mod json;
@@ -49,7 +50,7 @@ fn plural(n: usize, one: &str) -> String {
 /// A finding's identity that survives edits elsewhere in the file: rule, file (relative to the
 /// repository root), object, and the text under the primary span. Line numbers are left out.
 pub fn fingerprint(
-    files: &[crate::load::SourceFile],
+    files: &[std::sync::Arc<crate::load::SourceFile>],
     d: &Diagnostic,
     root: Option<&std::path::Path>,
 ) -> String {
@@ -58,7 +59,7 @@ pub fn fingerprint(
     let path = root
         .and_then(|r| f.path.strip_prefix(r).ok())
         .map_or_else(|| f.name.clone(), |p| p.to_string_lossy().into_owned());
-    let text = f.text.get(d.span.range()).unwrap_or("");
+    let text = f.text().get(d.span.range()).unwrap_or("");
     let object = d.resource.as_ref().map_or(String::new(), |r| {
         format!(
             "{}|{}|{}|{}",

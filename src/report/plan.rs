@@ -1,86 +1,36 @@
-//! `synclint plan`: the engine's order as a table, JSON, or a mermaid diagram.
+//! `synclint plan`: the engine's order as a table, JSON, or a mermaid diagram. Formats the plan
+//! view; every fact in it was derived by the core.
 
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 use serde_json::{Value, json};
 
-use crate::model::{Model, Resource};
-use crate::plan::{Moved, Plan, Task};
+use super::escape::terminal;
+use crate::load::SourceFile;
+use crate::plan::view::{AppView, Loc, PlanView, TaskView};
 
-/// Where an object is written: rendered objects point back to their source file.
-fn at(m: &Model<'_>, r: &Resource<'_>) -> (String, usize) {
-    let (f, span) = m.origin(r.file, r.root.span);
-    (
-        m.files[f].name.clone(),
-        m.files[f].line_col(span.start).line,
-    )
+fn file_name<'f>(files: &'f [Arc<SourceFile>], loc: &Loc) -> &'f str {
+    &files[loc.file].name
 }
 
-fn line_of(m: &Model<'_>, r: &Resource<'_>) -> usize {
-    at(m, r).1
-}
-
-fn task_label(m: &Model<'_>, t: &Task<'_>) -> String {
-    match t.res {
-        Some(id) => m.resources[id].display(),
-        None => format!("Namespace/{}", t.name),
-    }
-}
-
-fn moved_words(m: &Model<'_>, mv: &Option<Moved>) -> Option<String> {
-    match mv {
-        Some(Moved::Namespace { before }) => Some(format!(
-            "moved before {} (its namespace)",
-            m.resources[*before].display()
-        )),
-        Some(Moved::Crd { before }) => Some(format!(
-            "moved before {} (its CRD)",
-            m.resources[*before].display()
-        )),
-        None => None,
-    }
-}
-
-/// Is step `s` followed by a health wait (§2.2)?
-pub fn gated(plan: &Plan<'_>, s: usize) -> bool {
-    s + 1 < plan.steps.len() || plan.step_has_hook(s)
-}
-
-fn deadlock(plan: &Plan<'_>, dep: &crate::plan::Dependency) -> bool {
-    plan.step_of[dep.provider] > plan.step_of[dep.dependent] && plan.waited_on(dep.dependent)
-}
-
-/// For a child Application in a parent's plan: does the parent wait for it (§2.2)?
-fn child_app_note(m: &Model<'_>, t: &Task<'_>, health: bool) -> Option<String> {
-    let r = &m.resources[t.res?];
-    if !r.is("argoproj.io", "Application") {
-        return None;
-    }
-    Some(if health {
-        "child app: waits until it is Healthy (argocd-cm health check)".into()
-    } else {
-        "child app: not waited on (no Application health check in argocd-cm)".into()
-    })
-}
-
-pub fn table(m: &Model<'_>, plans: &[Plan<'_>]) -> String {
+pub fn table(files: &[Arc<SourceFile>], view: &PlanView) -> String {
     let mut out = String::new();
-    let health = crate::rules::application_health_defined(m);
-    for plan in plans {
-        let app = &m.apps[plan.app];
-        let origin = match app.application {
-            Some(a) => {
-                let r = &m.resources[a];
-                format!("Application at {}:{}", m.files[r.file].name, line_of(m, r))
-            }
+    for app in &view.apps {
+        let origin = match &app.application {
+            Some(l) => format!(
+                "Application at {}:{}",
+                terminal(file_name(files, l)),
+                l.line
+            ),
             None => "no Application: default sync policy".to_string(),
         };
         let _ = writeln!(
             out,
             "app {} ({origin}): {} step(s){}",
-            app.name,
-            plan.steps.len(),
-            if plan.multi_step {
+            terminal(&app.name),
+            app.steps.len(),
+            if app.multi_step {
                 ", each waits for the previous one to be Healthy"
             } else {
                 ", applied at once, not waited on"
@@ -94,52 +44,33 @@ pub fn table(m: &Model<'_>, plans: &[Plan<'_>]) -> String {
             "at".into(),
             "waits on".into(),
         ]];
-        for (si, step) in plan.steps.iter().enumerate() {
-            for ti in step.tasks.clone() {
-                let t = &plan.tasks[ti];
-                let at = t.res.map_or_else(
+        for (si, step) in app.steps.iter().enumerate() {
+            for (k, t) in step.tasks.iter().enumerate() {
+                let at = t.at.as_ref().map_or_else(
                     || "(CreateNamespace=true)".to_string(),
-                    |id| {
-                        let (f, l) = at(m, &m.resources[id]);
-                        format!("{f}:{l}")
-                    },
+                    |l| format!("{}:{}", terminal(file_name(files, l)), l.line),
                 );
                 let mut notes: Vec<String> = Vec::new();
-                let completes = t.res.is_some_and(|id| {
-                    let r = &m.resources[id];
-                    crate::rules::waits_to_complete(r)
-                });
-                if t.hook && completes {
-                    notes.push("hook: waits until it completes".into());
-                } else if t.hook {
-                    notes.push("hook: done once created".into());
-                } else if plan.waited_on(ti) && child_app_note(m, t, health).is_none() {
-                    notes.push("Healthy before the next step".into());
-                }
-                if let Some(w) = moved_words(m, &t.moved) {
-                    notes.push(w);
-                }
-                if let Some(c) = child_app_note(m, t, health) {
-                    notes.push(c);
-                }
-                for d in plan.dependencies.iter().filter(|d| d.dependent == ti) {
-                    let p = &plan.tasks[d.provider];
-                    let mark = if deadlock(plan, d) {
+                notes.extend(t.waits.clone());
+                notes.extend(t.moved.clone());
+                notes.extend(t.child_app.clone());
+                for d in app.dependencies.iter().filter(|d| d.from_task == (si, k)) {
+                    let mark = if d.deadlock {
                         " ✗ created later: deadlock"
                     } else {
                         ""
                     };
                     notes.push(format!(
                         "needs {} (step {}){mark}",
-                        task_label(m, p),
-                        plan.step_of[d.provider] + 1
+                        terminal(&d.to),
+                        d.to_step
                     ));
                 }
                 rows.push([
                     (si + 1).to_string(),
-                    t.phase.as_str().into(),
-                    t.wave.to_string(),
-                    task_label(m, t),
+                    step.phase.into(),
+                    step.wave.to_string(),
+                    terminal(&t.label).into_owned(),
                     at,
                     notes.join("; "),
                 ]);
@@ -156,167 +87,160 @@ pub fn table(m: &Model<'_>, plans: &[Plan<'_>]) -> String {
             line.push_str(&r[5]);
             let _ = writeln!(out, "{}", line.trim_end());
         }
-        for t in &plan.sync_fail {
+        for t in &app.sync_fail {
             let _ = writeln!(
                 out,
                 "  on failure (SyncFail, all at once): {}",
-                task_label(m, t)
+                terminal(&t.label)
             );
         }
-        for (id, why) in &plan.not_synced {
-            let r = &m.resources[*id];
+        for n in &app.not_synced {
             let _ = writeln!(
                 out,
-                "  not synced: {} at {}:{} ({why})",
-                r.display(),
-                m.files[r.file].name,
-                line_of(m, r)
+                "  not synced: {} at {}:{} ({})",
+                terminal(&n.label),
+                terminal(file_name(files, &n.at)),
+                n.at.line,
+                n.reason
             );
+        }
+        if let Some(p) = &app.partial {
+            let _ = writeln!(out, "  linted in part: {}", terminal(p));
         }
         out.push('\n');
     }
-    if plans.is_empty() {
+    if view.apps.is_empty() {
         out.push_str("no Kubernetes objects found\n");
     }
     out
 }
 
-fn task_json(m: &Model<'_>, plan: &Plan<'_>, t: &Task<'_>, ti: Option<usize>) -> Value {
-    let (api, file, line) = t
-        .res
-        .map_or((Value::from("v1"), Value::Null, Value::Null), |id| {
-            let r = &m.resources[id];
-            (
-                Value::from(r.api_version),
-                Value::from(m.files[r.file].name.as_str()),
-                Value::from(line_of(m, r)),
-            )
-        });
+fn task_json(files: &[Arc<SourceFile>], t: &TaskView) -> Value {
     json!({
-        "apiVersion": api,
+        "apiVersion": t.api_version,
         "kind": t.kind,
         "name": t.name,
         "namespace": t.namespace,
-        "file": file,
-        "line": line,
+        "file": t.at.as_ref().map(|l| file_name(files, l)),
+        "line": t.at.as_ref().map(|l| l.line),
         "hook": t.hook,
-        "waitedOn": ti.is_some_and(|i| plan.waited_on(i)),
-        "moved": moved_words(m, &t.moved),
-        "synthetic": t.res.is_none(),
+        "waitedOn": t.waited_on,
+        "moved": t.moved,
+        "synthetic": t.synthetic,
     })
 }
 
-pub fn json(m: &Model<'_>, plans: &[Plan<'_>]) -> String {
-    let apps: Vec<Value> = plans
+fn app_json(files: &[Arc<SourceFile>], app: &AppView) -> Value {
+    let steps: Vec<Value> = app
+        .steps
         .iter()
-        .map(|plan| {
-            let app = &m.apps[plan.app];
-            let application = app.application.map(|a| {
-                let r = &m.resources[a];
-                json!({"file": m.files[r.file].name, "line": line_of(m, r)})
-            });
-            let steps: Vec<Value> = plan
-                .steps
-                .iter()
-                .enumerate()
-                .map(|(si, s)| {
-                    json!({
-                        "step": si + 1,
-                        "phase": s.phase.as_str(),
-                        "wave": s.wave,
-                        "gated": gated(plan, si),
-                        "tasks": s.tasks.clone().map(|ti| task_json(m, plan, &plan.tasks[ti], Some(ti))).collect::<Vec<_>>(),
-                    })
-                })
-                .collect();
-            let deps: Vec<Value> = plan
-                .dependencies
-                .iter()
-                .map(|d| {
-                    let r = &m.resources[plan.tasks[d.dependent].res.unwrap_or(0)];
-                    let pr = &r.pod_refs[d.pod_ref];
-                    json!({
-                        "from": task_label(m, &plan.tasks[d.dependent]),
-                        "to": task_label(m, &plan.tasks[d.provider]),
-                        "via": pr.via,
-                        "fromStep": plan.step_of[d.dependent] + 1,
-                        "toStep": plan.step_of[d.provider] + 1,
-                        "deadlock": deadlock(plan, d),
-                    })
-                })
-                .collect();
-            let not_synced: Vec<Value> = plan
-                .not_synced
-                .iter()
-                .map(|(id, why)| {
-                    let r = &m.resources[*id];
-                    json!({"kind": r.kind, "name": r.sort_name(), "file": m.files[r.file].name, "line": line_of(m, r), "reason": why})
-                })
-                .collect();
+        .enumerate()
+        .map(|(si, s)| {
             json!({
-                "name": app.name,
-                "application": application,
-                "destinationNamespace": app.dest_namespace,
-                "multiStep": plan.multi_step,
-                "steps": steps,
-                "syncFail": plan.sync_fail.iter().map(|t| task_json(m, plan, t, None)).collect::<Vec<_>>(),
-                "notSynced": not_synced,
-                "dependencies": deps,
+                "step": si + 1,
+                "phase": s.phase,
+                "wave": s.wave,
+                "gated": s.gated,
+                "tasks": s.tasks.iter().map(|t| task_json(files, t)).collect::<Vec<_>>(),
             })
         })
         .collect();
+    let deps: Vec<Value> = app
+        .dependencies
+        .iter()
+        .map(|d| {
+            json!({
+                "from": d.from,
+                "to": d.to,
+                "via": d.via,
+                "fromStep": d.from_step,
+                "toStep": d.to_step,
+                "deadlock": d.deadlock,
+            })
+        })
+        .collect();
+    let not_synced: Vec<Value> = app
+        .not_synced
+        .iter()
+        .map(|n| {
+            json!({"kind": n.kind, "name": n.name, "file": file_name(files, &n.at), "line": n.at.line, "reason": n.reason})
+        })
+        .collect();
+    json!({
+        "name": app.name,
+        "application": app.application.as_ref().map(|l| json!({"file": file_name(files, l), "line": l.line})),
+        "destinationNamespace": app.destination_namespace,
+        "multiStep": app.multi_step,
+        "steps": steps,
+        "syncFail": app.sync_fail.iter().map(|t| task_json(files, t)).collect::<Vec<_>>(),
+        "notSynced": not_synced,
+        "dependencies": deps,
+    })
+}
+
+pub fn json(files: &[Arc<SourceFile>], view: &PlanView) -> String {
+    let apps: Vec<Value> = view.apps.iter().map(|a| app_json(files, a)).collect();
     serde_json::to_string_pretty(&json!({"version": 1, "apps": apps})).unwrap_or_default()
 }
 
+/// A mermaid label: quotes and angle brackets as entities, control characters shown.
 fn esc(s: &str) -> String {
-    s.replace('"', "#quot;")
+    terminal(s)
+        .replace('"', "#quot;")
         .replace('<', "#lt;")
         .replace('>', "#gt;")
+        .replace('`', "#96;")
 }
 
-pub fn mermaid(m: &Model<'_>, plans: &[Plan<'_>]) -> String {
+pub fn mermaid(view: &PlanView) -> String {
     let mut out = String::from("flowchart TD\n");
     let mut red_links = Vec::new();
     let mut link = 0usize;
-    for plan in plans {
-        let a = plan.app;
-        let app = &m.apps[a];
+    for (a, app) in view.apps.iter().enumerate() {
         let _ = writeln!(out, "  subgraph app{a}[\"app {}\"]", esc(&app.name));
         let _ = writeln!(out, "    direction TB");
-        for (si, s) in plan.steps.iter().enumerate() {
-            let gate = if gated(plan, si) { " · waits" } else { "" };
+        let mut ti = 0usize;
+        let mut ids: Vec<Vec<usize>> = Vec::new();
+        for (si, s) in app.steps.iter().enumerate() {
+            let gate = if s.gated { " · waits" } else { "" };
             let _ = writeln!(
                 out,
                 "    subgraph a{a}s{si}[\"{}. {} wave {}{gate}\"]",
                 si + 1,
-                s.phase.as_str(),
+                s.phase,
                 s.wave
             );
-            for ti in s.tasks.clone() {
-                let t = &plan.tasks[ti];
-                let label = esc(&task_label(m, t));
+            let mut row = Vec::new();
+            for t in &s.tasks {
+                let label = esc(&t.label);
                 if t.hook {
                     let _ = writeln!(out, "      a{a}t{ti}([\"{label}\"])");
                 } else {
                     let _ = writeln!(out, "      a{a}t{ti}[\"{label}\"]");
                 }
+                row.push(ti);
+                ti += 1;
             }
+            ids.push(row);
             let _ = writeln!(out, "    end");
         }
-        for si in 1..plan.steps.len() {
+        for si in 1..app.steps.len() {
             let _ = writeln!(out, "    a{a}s{} --> a{a}s{si}", si - 1);
             link += 1;
         }
-        for d in &plan.dependencies {
-            let bad = deadlock(plan, d);
+        for d in &app.dependencies {
             let _ = writeln!(
                 out,
                 "    a{a}t{} -.->|{}| a{a}t{}",
-                d.dependent,
-                if bad { "needs, deadlock" } else { "needs" },
-                d.provider
+                ids[d.from_task.0][d.from_task.1],
+                if d.deadlock {
+                    "needs, deadlock"
+                } else {
+                    "needs"
+                },
+                ids[d.to_task.0][d.to_task.1]
             );
-            if bad {
+            if d.deadlock {
                 red_links.push(link);
             }
             link += 1;

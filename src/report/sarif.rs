@@ -58,12 +58,17 @@ fn region(f: &SourceFile, s: Span) -> Value {
     r
 }
 
-fn location(files: &[SourceFile], file: usize, span: Span, root: Option<&Path>) -> Value {
+fn location(
+    files: &[std::sync::Arc<SourceFile>],
+    file: usize,
+    span: Span,
+    root: Option<&Path>,
+) -> Value {
     let f = &files[file];
     let mut phys = json!({
         "artifactLocation": {"uri": uri(f, root), "uriBaseId": "%SRCROOT%"},
     });
-    if !f.text.is_empty() {
+    if !f.text().is_empty() {
         phys["region"] = region(f, span);
     }
     json!({ "physicalLocation": phys })
@@ -81,7 +86,11 @@ fn rule_json(i: &RuleInfo) -> Value {
     })
 }
 
-pub fn render(files: &[SourceFile], diags: &[Diagnostic], root: Option<&Path>) -> String {
+pub fn render(
+    files: &[std::sync::Arc<SourceFile>],
+    diags: &[Diagnostic],
+    root: Option<&Path>,
+) -> String {
     let rules: Vec<&RuleInfo> = RULES.iter().map(|r| r.info()).collect();
     let results: Vec<Value> = diags
         .iter()

@@ -21,11 +21,10 @@ impl Rule for DuplicateResource {
         plan: &Plan<'_>,
         out: &mut Vec<Diagnostic>,
     ) {
-        // Until Kustomize output is rendered, renamed objects' identities are unknown; and a
-        // failed build is already a `render-failed` finding.
-        let failed =
-            |d: &std::path::PathBuf| cx.model.loaded.render_failures.iter().any(|(f, _)| f == d);
-        if app.renamed || app.kustomize_dirs.iter().any(failed) {
+        // Until Kustomize output is rendered, renamed objects' identities are unknown; a failed
+        // build is already a `render-failed` finding; and a partly known app may hold the
+        // copy that wins elsewhere.
+        if app.renamed || !app.is_complete() {
             return;
         }
         let res = &cx.model.resources;
@@ -60,7 +59,7 @@ impl Rule for DuplicateResource {
                         "{} and {} more objects of this file are also defined in {} ({app_words}); Argo CD keeps only the last copy of each",
                         k.display(),
                         list.len() - 1,
-                        cx.model.files[df].name
+                        crate::report::escape::terminal(&cx.model.files[df].name)
                     )
                 };
                 if app.kustomize {

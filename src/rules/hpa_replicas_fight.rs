@@ -43,9 +43,18 @@ impl Rule for HpaReplicasFight {
         out: &mut Vec<Diagnostic>,
     ) {
         let res = &cx.model.resources;
-        let dest = app.dest_namespace;
+        let dest = app.dest_ns();
         fn ns<'x>(r: &Resource<'x>, dest: Option<&'x str>) -> Option<&'x str> {
             r.namespace.or(dest)
+        }
+        // Workloads by kind and name, once per app.
+        let mut workloads: std::collections::HashMap<(&str, &str), Vec<&Resource<'_>>> =
+            std::collections::HashMap::new();
+        for &wid in &app.resources {
+            let w = &res[wid];
+            if let (true, Some(n)) = (scalable(w), w.name) {
+                workloads.entry((w.kind, n)).or_default().push(w);
+            }
         }
         for &sid in &app.resources {
             let scaler = &res[sid];
@@ -53,18 +62,24 @@ impl Rule for HpaReplicasFight {
                 continue;
             };
             let name = name_node.str().unwrap_or("");
-            for &wid in &app.resources {
-                let w = &res[wid];
-                if !scalable(w)
-                    || w.kind != kind
-                    || w.name != Some(name)
-                    || ns(w, dest) != ns(scaler, dest)
-                {
+            for w in workloads.get(&(kind, name)).into_iter().flatten() {
+                if ns(w, dest) != ns(scaler, dest) {
                     continue;
                 }
                 let Some(replicas) = w.root.get("spec").and_then(|s| s.entry("replicas")) else {
                     continue;
                 };
+                // Scaled to zero: the HPA does not scale it. Pinned (min = max = replicas): the
+                // autoscaler always asks for Git's value, so nothing is overwritten.
+                let count = replicas.value.as_i64();
+                let spec = scaler.root.get("spec");
+                let bound = |k: &str| spec.and_then(|s| s.get(k)).and_then(Node::as_i64);
+                let pinned = count.is_some()
+                    && bound("minReplicas").or(bound("minReplicaCount")) == count
+                    && bound("maxReplicas").or(bound("maxReplicaCount")) == count;
+                if count == Some(0) || pinned {
+                    continue;
+                }
                 let ignore = app.ignore_differences.iter().find(|i| {
                     i.matches(w, ns(w, dest))
                         && (i.json_pointers.contains(&"/spec/replicas")

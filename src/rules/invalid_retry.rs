@@ -5,8 +5,8 @@ use crate::diag::{Diagnostic, Severity};
 use crate::load::yaml::Node;
 use crate::model::Resource;
 
-use super::missing_project::{app_spec, whose};
 use super::{Cx, Rule, declare_rule};
+use crate::model::project::{app_spec, whose};
 
 declare_rule! {
     InvalidRetry, "invalid-retry", Error,

@@ -6,9 +6,8 @@ use crate::load::yaml::Node;
 use crate::model::App;
 use crate::plan::Plan;
 
-use super::missing_project::app_spec;
-use super::project_denies_resource::namespaced;
 use super::{Cx, Rule, declare_rule};
+use crate::model::project::app_spec;
 
 declare_rule! {
     MissingNamespace, "missing-namespace", Error,
@@ -41,7 +40,7 @@ impl Rule for MissingNamespace {
     ) {
         let Some(aid) = app.application else { return };
         // Kustomize may set the namespace during the build.
-        if app.dest_namespace.is_some() || app.renamed {
+        if app.dest_namespace.is_some() || app.renamed || !app.is_complete() {
             return;
         }
         let res = &cx.model.resources;
@@ -60,7 +59,7 @@ impl Rule for MissingNamespace {
             if r.namespace.is_some()
                 || plan.not_synced.iter().any(|(n, _)| *n == rid)
                 || cx.model.possibly_patched(r)
-                || namespaced(cx, r) != Some(true)
+                || cx.model.is_namespaced(r) != Some(true)
             {
                 continue;
             }

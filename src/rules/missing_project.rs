@@ -2,8 +2,8 @@
 //! `rules/missing-project.md`.
 
 use crate::diag::Diagnostic;
-use crate::load::yaml::Node;
-use crate::model::{Model, Resource};
+use crate::model::Resource;
+use crate::model::project::{app_spec, templated, whose};
 
 use super::{Cx, Rule, declare_rule, did_you_mean, suggest};
 
@@ -12,45 +12,9 @@ declare_rule! {
     "an Application names a project that no AppProject in the tree defines"
 }
 
-/// The Application spec of an Application (`spec`) or of an ApplicationSet's template
-/// (`spec.template.spec`).
-pub(super) fn app_spec<'a>(r: &Resource<'a>) -> Option<&'a Node<'a>> {
-    if r.group != "argoproj.io" {
-        return None;
-    }
-    match r.kind {
-        "Application" => r.root.get("spec"),
-        "ApplicationSet" => r.root.path(&["spec", "template", "spec"]),
-        _ => None,
-    }
-}
-
-/// The object a finding about an Application spec names: `Application/web`, or "the template of
-/// ApplicationSet/envs".
-pub(super) fn whose(r: &Resource<'_>) -> String {
-    if r.kind == "ApplicationSet" {
-        format!("the template of {}", r.display())
-    } else {
-        r.display()
-    }
-}
-
-/// A value an ApplicationSet fills in per generated Application (`{{.project}}`, `{{project}}`).
-pub(super) fn templated(s: &str) -> bool {
-    s.contains("{{")
-}
-
-/// The AppProjects of the tree.
-pub(super) fn projects<'m, 'a>(model: &'m Model<'a>) -> impl Iterator<Item = &'m Resource<'a>> {
-    model
-        .resources
-        .iter()
-        .filter(|r| r.is("argoproj.io", "AppProject") && r.name.is_some())
-}
-
 impl Rule for MissingProject {
     fn check_model(&self, cx: &Cx<'_, '_>, out: &mut Vec<Diagnostic>) {
-        let defined: Vec<&Resource<'_>> = projects(cx.model).collect();
+        let defined: Vec<&Resource<'_>> = cx.model.projects().collect();
         if defined.is_empty() {
             // Projects live elsewhere (another repo, or created by hand): nothing to compare.
             return;

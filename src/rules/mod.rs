@@ -10,6 +10,7 @@ mod hook_delete_policy;
 mod hook_ttl;
 mod hpa_replicas_fight;
 mod ineffective_sync_option;
+mod internal_error;
 mod invalid_ignore_differences;
 mod invalid_retry;
 mod invalid_sync_wave;
@@ -33,14 +34,18 @@ mod unresolved_generator;
 mod unused_suppression;
 mod yaml_syntax;
 
-pub use app_wave_no_health::application_health_defined;
+use std::panic::AssertUnwindSafe;
+
 use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, ObjectRef, Severity};
-use crate::load::ParsedFile;
 use crate::load::yaml::Span;
+use crate::load::{FileId, SourceFile};
 use crate::model::{App, Model, Resource};
 use crate::plan::Plan;
+
+/// The id of the finding a crashed rule becomes.
+pub const INTERNAL_ERROR: &str = "internal-error";
 
 /// A rule's identity: the id is a public contract, the page `rules/<id>.md` its documentation.
 pub struct RuleInfo {
@@ -87,19 +92,20 @@ pub trait RuleMeta {
 /// Shared, read-only context for every check.
 pub struct Cx<'m, 'a> {
     pub model: &'m Model<'a>,
-    pub plans: &'m [Plan<'a>],
+    pub plans: &'m [Plan<'m>],
     /// Target Kubernetes minor version (1.N).
     pub kubernetes_minor: u32,
     /// Schemas to validate against (`None`: schema validation is off).
     pub schemas: Option<&'m crate::schema::set::SchemaSet>,
     /// Kinds without a schema are errors (`--strict-kinds`).
     pub strict_kinds: bool,
+    pub limits: &'m crate::limits::Limits,
 }
 
 /// The Kubernetes version synclint targets unless told otherwise.
-pub const DEFAULT_KUBERNETES: &str = "1.35";
+pub const DEFAULT_KUBERNETES: &str = crate::schema::set::DEFAULT_KUBERNETES;
 
-impl<'a> Cx<'_, 'a> {
+impl<'m, 'a> Cx<'m, 'a> {
     pub fn text(&self, file: usize) -> &'a str {
         self.model.text(file)
     }
@@ -122,7 +128,7 @@ impl<'a> Cx<'_, 'a> {
         d
     }
 
-    pub fn plan_of(&self, app: &App<'_>) -> &Plan<'a> {
+    pub fn plan_of(&self, app: &App<'_>) -> &Plan<'m> {
         &self.plans[app.id]
     }
 }
@@ -138,7 +144,14 @@ pub fn object_ref(r: &Resource<'_>) -> ObjectRef {
 
 /// A rule hooks into the traversal at the levels it needs; the defaults do nothing.
 pub trait Rule: RuleMeta + Sync {
-    fn check_file(&self, _cx: &Cx<'_, '_>, _file: &ParsedFile<'_>, _out: &mut Vec<Diagnostic>) {}
+    fn check_file(
+        &self,
+        _cx: &Cx<'_, '_>,
+        _id: FileId,
+        _file: &SourceFile,
+        _out: &mut Vec<Diagnostic>,
+    ) {
+    }
     fn check_resource(&self, _cx: &Cx<'_, '_>, _r: &Resource<'_>, _out: &mut Vec<Diagnostic>) {}
     fn check_app(
         &self,
@@ -164,6 +177,7 @@ pub static RULES: &[&dyn Rule] = &[
     &hook_ttl::HookTtl,
     &hpa_replicas_fight::HpaReplicasFight,
     &ineffective_sync_option::IneffectiveSyncOption,
+    &internal_error::InternalError,
     &invalid_ignore_differences::InvalidIgnoreDifferences,
     &invalid_retry::InvalidRetry,
     &invalid_sync_wave::InvalidSyncWave,
@@ -192,6 +206,25 @@ pub fn find(id: &str) -> Option<&'static RuleInfo> {
     RULES.iter().map(|r| r.info()).find(|i| i.id == id)
 }
 
+/// Run one rule on one item; a panic becomes one `internal-error` finding on `file`.
+fn guarded(
+    rule: &dyn Rule,
+    file: FileId,
+    what: &str,
+    out: &mut Vec<Diagnostic>,
+    f: impl FnOnce(&mut Vec<Diagnostic>),
+) {
+    let mut local = Vec::new();
+    match std::panic::catch_unwind(AssertUnwindSafe(|| f(&mut local))) {
+        Ok(()) => out.append(&mut local),
+        Err(p) => out.push(crate::check::internal_error(
+            &format!("rule `{}` ({what})", rule.info().id),
+            file,
+            &*p,
+        )),
+    }
+}
+
 /// Run every enabled rule over the model and plans. Output is de-duplicated and sorted.
 pub fn run(cx: &Cx<'_, '_>, enabled: &dyn Fn(&str) -> bool) -> Vec<Diagnostic> {
     let rules: Vec<&dyn Rule> = RULES
@@ -199,39 +232,53 @@ pub fn run(cx: &Cx<'_, '_>, enabled: &dyn Fn(&str) -> bool) -> Vec<Diagnostic> {
         .copied()
         .filter(|r| enabled(r.info().id))
         .collect();
-    let mut out: Vec<Diagnostic> = cx
-        .model
-        .parsed
+    let m = cx.model;
+    let mut out: Vec<Diagnostic> = m
+        .files
         .par_iter()
-        .flat_map_iter(|f| {
+        .enumerate()
+        .flat_map_iter(|(id, f)| {
             let mut v = Vec::new();
-            rules.iter().for_each(|r| r.check_file(cx, f, &mut v));
+            for r in &rules {
+                guarded(*r, id, "on this file", &mut v, |o| {
+                    r.check_file(cx, id, f, o)
+                });
+            }
             v
         })
         .collect();
-    out.par_extend(cx.model.resources.par_iter().flat_map_iter(|res| {
+    out.par_extend(m.resources.par_iter().flat_map_iter(|res| {
         let mut v = Vec::new();
-        rules.iter().for_each(|r| r.check_resource(cx, res, &mut v));
+        for r in &rules {
+            guarded(*r, res.file, "on this object", &mut v, |o| {
+                r.check_resource(cx, res, o)
+            });
+        }
         v
     }));
-    out.par_extend(cx.model.apps.par_iter().flat_map_iter(|app| {
+    out.par_extend(m.apps.par_iter().flat_map_iter(|app| {
         let mut v = Vec::new();
         let plan = cx.plan_of(app);
-        rules
-            .iter()
-            .for_each(|r| r.check_app(cx, app, plan, &mut v));
+        let file = app
+            .application
+            .or(app.resources.first().copied())
+            .map_or(0, |r| m.resources[r].file);
+        for r in &rules {
+            guarded(*r, file, &format!("on app `{}`", app.name), &mut v, |o| {
+                r.check_app(cx, app, plan, o)
+            });
+        }
         v
     }));
     for r in &rules {
-        r.check_model(cx, &mut out);
+        guarded(*r, 0, "across apps", &mut out, |o| r.check_model(cx, o));
     }
-    sort(cx.model, &mut out);
+    sort(&m.files, &mut out);
     out
 }
 
 /// Sort by file, position, rule, message, and drop exact repeats (a base shared by two apps).
-pub fn sort(model: &Model<'_>, out: &mut Vec<Diagnostic>) {
-    let files = model.files;
+pub fn sort(files: &[&SourceFile], out: &mut Vec<Diagnostic>) {
     out.sort_by(|a, b| {
         (&files[a.file].name, a.span.start, a.rule, &a.message).cmp(&(
             &files[b.file].name,
@@ -243,6 +290,45 @@ pub fn sort(model: &Model<'_>, out: &mut Vec<Diagnostic>) {
     out.dedup_by(|a, b| {
         a.rule == b.rule && a.file == b.file && a.span == b.span && a.message == b.message
     });
+}
+
+/// At most `limit` findings of one rule in one file: the rest become one "N more" finding
+/// (a hostile file with 50,000 repeated keys is one screen, not 50,000).
+pub fn cap(out: &mut Vec<Diagnostic>, limit: usize) {
+    use std::collections::HashMap;
+    let mut count: HashMap<(FileId, &'static str), usize> = HashMap::new();
+    for d in out.iter() {
+        *count.entry((d.file, d.rule)).or_default() += 1;
+    }
+    if count.values().all(|&n| n <= limit) {
+        return;
+    }
+    let mut seen: HashMap<(FileId, &'static str), usize> = HashMap::new();
+    let mut kept = Vec::with_capacity(out.len());
+    for d in out.drain(..) {
+        let key = (d.file, d.rule);
+        let n = seen.entry(key).or_default();
+        *n += 1;
+        let total = count[&key];
+        if *n <= limit {
+            kept.push(d);
+        } else if *n == limit + 1 {
+            let mut more = Diagnostic::new(
+                d.rule,
+                d.severity,
+                d.file,
+                d.span,
+                format!(
+                    "{} more `{}` findings in this file are not shown (`limits.findings-per-file` is {limit})",
+                    total - limit,
+                    d.rule
+                ),
+            );
+            more.label = "and more".into();
+            kept.push(more);
+        }
+    }
+    *out = kept;
 }
 
 /// The minor of a `1.N` version string (the default when it does not parse).
@@ -262,11 +348,6 @@ pub fn page_summary(doc: &str) -> &str {
         .trim()
 }
 
-/// A hook kind whose health tracks a running workload (it is waited on until it completes).
-pub fn waits_to_complete(r: &Resource<'_>) -> bool {
-    sync_deadlock::pod_health(r) || r.is("argoproj.io", "Workflow")
-}
-
 /// "did you mean" for a misspelled value: same letters in another case first, then the closest
 /// candidate by edit distance.
 pub fn suggest<'c>(input: &str, candidates: &[&'c str]) -> Option<&'c str> {
@@ -284,7 +365,15 @@ pub fn suggest<'c>(input: &str, candidates: &[&'c str]) -> Option<&'c str> {
 
 /// Edit distance where swapping two neighbours counts once (optimal string alignment): `cuont`
 /// is one edit from `count`.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    levenshtein(a, b)
+}
+
 fn levenshtein(a: &str, b: &str) -> usize {
+    // Long inputs from the tree are not worth a quadratic table.
+    if a.len() > 256 || b.len() > 256 {
+        return usize::MAX / 2;
+    }
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];

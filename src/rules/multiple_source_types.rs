@@ -5,8 +5,8 @@ use crate::diag::Diagnostic;
 use crate::load::yaml::{Entry, Node, NodeKind};
 use crate::model::Resource;
 
-use super::missing_project::{app_spec, whose};
 use super::{Cx, Rule, declare_rule};
+use crate::model::project::{app_spec, whose};
 
 declare_rule! {
     MultipleSourceTypes, "multiple-source-types", Error,

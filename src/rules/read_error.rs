@@ -2,7 +2,7 @@
 
 use crate::diag::Diagnostic;
 use crate::load::yaml::Span;
-use crate::load::{FileClass, ParsedFile};
+use crate::load::{FileClass, FileId, SourceFile};
 
 use super::{Cx, Rule, declare_rule};
 
@@ -12,13 +12,13 @@ declare_rule! {
 }
 
 impl Rule for ReadError {
-    fn check_file(&self, _cx: &Cx<'_, '_>, f: &ParsedFile<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_file(&self, _cx: &Cx<'_, '_>, id: FileId, f: &SourceFile, out: &mut Vec<Diagnostic>) {
         if let FileClass::Unreadable(msg) = &f.class {
             out.push(
                 Diagnostic::new(
                     INFO.id,
                     INFO.severity,
-                    f.file,
+                    id,
                     Span::default(),
                     format!("cannot read this path: {msg}"),
                 )

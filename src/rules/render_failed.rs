@@ -2,6 +2,7 @@
 
 use crate::diag::Diagnostic;
 use crate::load::yaml::Span;
+use crate::model::jobs::Outcome;
 
 use super::{Cx, Rule, declare_rule};
 
@@ -13,26 +14,36 @@ declare_rule! {
 impl Rule for RenderFailed {
     fn check_model(&self, cx: &Cx<'_, '_>, out: &mut Vec<Diagnostic>) {
         let m = cx.model;
-        for (dir, msg) in &m.loaded.render_failures {
-            let kfile = crate::model::kustomize::NAMES
-                .iter()
-                .find_map(|n| m.files.iter().position(|f| f.path == dir.join(n)));
-            let shown = kfile
-                .and_then(|f| {
-                    std::path::Path::new(&m.files[f].name)
-                        .parent()
-                        .map(|p| p.display().to_string())
-                })
-                .unwrap_or_else(|| dir.display().to_string());
-            let message = format!("`kustomize build {shown}` fails: {msg}");
-            let help = format!("run `kubectl kustomize {shown}` and fix the error it reports");
+        for (dir, helm, outcome) in &m.rendered.outcomes {
+            let Outcome::Failed(msg) = outcome else {
+                continue;
+            };
+            let names: &[&str] = if *helm {
+                &["Chart.yaml"]
+            } else {
+                crate::model::kustomize::NAMES
+            };
+            let kfile = names.iter().find_map(|n| m.ws.file_at(&dir.join(n)));
+            let shown = m.shown_dir(dir);
+            let (message, help) = if *helm {
+                (
+                    format!("`helm template {shown}` fails: {msg}"),
+                    format!(
+                        "run `helm template {shown}` with the app's values and fix the error it reports"
+                    ),
+                )
+            } else {
+                (
+                    format!("`kustomize build {shown}` fails: {msg}"),
+                    format!("run `kubectl kustomize {shown}` and fix the error it reports"),
+                )
+            };
             let note = "Argo CD runs the same build to generate the app's manifests; until it succeeds the app shows a ComparisonError and nothing syncs";
             let mut reported = false;
-            for app in m.apps.iter().filter(|a| a.kustomize_dirs.contains(dir)) {
+            for app in &m.apps {
                 let Some(owner) = app.application else {
                     continue;
                 };
-                let r = &m.resources[owner];
                 let Some(span) = app
                     .sources
                     .iter()
@@ -41,6 +52,7 @@ impl Rule for RenderFailed {
                 else {
                     continue;
                 };
+                let r = &m.resources[owner];
                 let mut d = cx
                     .finding(&INFO, r, span, message.clone())
                     .label("does not build")

@@ -3,7 +3,6 @@
 
 use crate::diag::Diagnostic;
 use crate::model::Resource;
-use crate::schema::check;
 
 use super::{Cx, Rule, declare_rule};
 
@@ -15,7 +14,26 @@ declare_rule! {
 impl Rule for Schema {
     fn check_resource(&self, cx: &Cx<'_, '_>, r: &Resource<'_>, out: &mut Vec<Diagnostic>) {
         let Some(set) = cx.schemas else { return };
-        let Some(compiled) = set.compiled(r) else {
+        let compiled = match set.compiled(r) {
+            Ok(c) => c,
+            Err(e) => {
+                out.push(
+                    cx.finding(
+                        &INFO,
+                        r,
+                        r.kind_span,
+                        format!(
+                            "the schema for {} {} cannot be used: {e}; this object is not validated",
+                            r.api_version, r.kind
+                        ),
+                    )
+                    .label("not validated")
+                    .help("fix the CRD's openAPIV3Schema or the --schema-dir file"),
+                );
+                return;
+            }
+        };
+        let Some(compiled) = compiled else {
             if cx.strict_kinds {
                 out.push(
                     cx.finding(
@@ -31,10 +49,11 @@ impl Rule for Schema {
             }
             return;
         };
-        let patched = cx.model.possibly_patched(r);
-        for p in check::problems(&compiled, r.root, r.kind, r.kind_span) {
-            // Kustomize patches may add the missing field; only a build can tell.
-            if patched && p.message.starts_with("missing required field") {
+        // Kustomize patches (or a part of the app not in the tree) may add a missing field; only
+        // a build can tell.
+        let partial = cx.model.possibly_patched(r) || !cx.model.complete(r);
+        for p in compiled.problems(r.root, r.kind, r.kind_span, cx.limits.findings_per_file) {
+            if partial && p.message.starts_with("missing required field") {
                 continue;
             }
             let mut d = cx

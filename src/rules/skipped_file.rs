@@ -16,23 +16,25 @@ declare_rule! {
 
 impl Rule for SkippedFile {
     fn check_model(&self, cx: &Cx<'_, '_>, out: &mut Vec<Diagnostic>) {
-        let files = cx.model.files;
-        // Chart templates: one note per chart, on its Chart.yaml.
+        let m = cx.model;
+        // Chart templates: one note per chart not rendered, on its Chart.yaml.
         let mut charts: BTreeMap<usize, usize> = BTreeMap::new();
-        for f in cx.model.parsed {
+        for (id, f) in m.ws.files.iter().enumerate() {
             let FileClass::Skipped(reason) = &f.class else {
                 continue;
             };
-            let path = &files[f.file].path;
             if reason == TEMPLATE_NOTE {
-                let chart = path.ancestors().find_map(|a| {
+                let chart = f.path.ancestors().find_map(|a| {
                     let dir = a.parent()?;
-                    (a.file_name()? == "templates")
-                        .then(|| dir.join("Chart.yaml"))
-                        .and_then(|c| files.iter().position(|sf| sf.path == c))
+                    (a.file_name()? == "templates").then_some(dir)
                 });
-                if let Some(c) = chart {
-                    *charts.entry(c).or_default() += 1;
+                if let Some(dir) = chart {
+                    // Rendered for an app: its objects were linted.
+                    if m.rendered.rendered_file(dir, true).is_none()
+                        && let Some(c) = m.ws.file_at(&dir.join("Chart.yaml"))
+                    {
+                        *charts.entry(c).or_default() += 1;
+                    }
                     continue;
                 }
             }
@@ -40,7 +42,7 @@ impl Rule for SkippedFile {
                 Diagnostic::new(
                     INFO.id,
                     INFO.severity,
-                    f.file,
+                    id,
                     Span::default(),
                     format!("file not linted: {reason}"),
                 )

@@ -24,24 +24,14 @@ impl Rule for UnknownPath {
         let r = &cx.model.resources[owner];
         for src in &app.sources {
             // Only when the repoURL is known to be this repository: another repo has other paths.
-            if !src.confirmed || src.dir.is_dir() {
+            if !src.confirmed || cx.model.ws.is_dir(&src.dir) {
                 continue;
             }
             let Some(span) = src.path_span else { continue };
-            let shown = src
-                .dir
-                .strip_prefix(
-                    cx.model
-                        .loaded
-                        .roots
-                        .first()
-                        .and_then(|r| r.repo_roots.first())
-                        .map_or(std::path::Path::new("/"), |p| p.as_path()),
-                )
-                .map_or_else(
-                    |_| src.dir.display().to_string(),
-                    |p| p.display().to_string(),
-                );
+            let shown = src.dir.strip_prefix(cx.model.repo_root()).map_or_else(
+                |_| src.dir.display().to_string(),
+                |p| p.display().to_string(),
+            );
             let mut d = cx
                 .finding(
                     &INFO,

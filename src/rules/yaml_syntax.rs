@@ -1,7 +1,7 @@
 //! `yaml-syntax`: a manifest file that does not parse, or repeats a key. See `rules/yaml-syntax.md`.
 
 use crate::diag::Diagnostic;
-use crate::load::{FileClass, ParsedFile};
+use crate::load::{FileClass, FileId, SourceFile};
 
 use super::{Cx, Rule, declare_rule};
 
@@ -13,37 +13,31 @@ declare_rule! {
 const NOTE: &str = "Argo CD fails manifest generation for the whole app when a file that looks like a manifest does not parse";
 
 impl Rule for YamlSyntax {
-    fn check_file(&self, _cx: &Cx<'_, '_>, f: &ParsedFile<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_file(&self, _cx: &Cx<'_, '_>, id: FileId, f: &SourceFile, out: &mut Vec<Diagnostic>) {
         if f.class != FileClass::Yaml {
             return;
         }
         if let Some(span) = f.bad_utf8 {
             out.push(
-                Diagnostic::new(
-                    INFO.id,
-                    INFO.severity,
-                    f.file,
-                    span,
-                    "file is not valid UTF-8",
-                )
-                .label("invalid byte here")
-                .help("save the file as UTF-8")
-                .note(NOTE),
+                Diagnostic::new(INFO.id, INFO.severity, id, span, "file is not valid UTF-8")
+                    .label("invalid byte here")
+                    .help("save the file as UTF-8")
+                    .note(NOTE),
             );
         }
-        for issue in &f.yaml.issues {
+        for issue in &f.yaml().issues {
             let mut d = match &issue.related {
                 Some((first, label)) => {
-                    Diagnostic::new(INFO.id, INFO.severity, f.file, issue.span, &issue.message)
+                    Diagnostic::new(INFO.id, INFO.severity, id, issue.span, &issue.message)
                         .label("repeated here")
-                        .related(f.file, *first, label.clone())
+                        .related(id, *first, label.clone())
                         .help("remove one of the two keys (merge their values if both are needed)")
                         .note("Argo CD decodes manifests leniently, so the earlier value is lost without a warning; kubectl rejects the same file")
                 }
                 None => Diagnostic::new(
                     INFO.id,
                     INFO.severity,
-                    f.file,
+                    id,
                     issue.span,
                     format!("invalid YAML: {}", issue.message),
                 )

@@ -1,7 +1,10 @@
-//! Helpers shared by the integration tests.
+//! Helpers and fixtures shared by the integration tests.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
+
+use synclint::config::Config;
+use synclint::{Options, Report};
 
 /// A fresh directory under cargo's per-target temp dir. It is a repository root of its own (an
 /// empty `.git`), so nothing of the enclosing checkout (its root, its remotes) leaks in.
@@ -23,14 +26,74 @@ pub fn tree(name: &str, files: &[(&str, &str)]) -> PathBuf {
     dir
 }
 
-/// (rule, file relative to `dir`, line) of every finding when linting `dir`.
-pub fn findings(dir: &Path) -> Vec<(String, String, usize)> {
-    let (loaded, diags, _) =
-        synclint::check_paths(&[dir.to_string_lossy().into_owned()], None).unwrap();
-    let mut out: Vec<(String, String, usize)> = diags
+/// Options as the CLI builds them from `config`, rendering on (without the user's cache).
+pub fn options(config: &Config) -> Options {
+    Options {
+        config: config.clone(),
+        settings: synclint::model::Settings {
+            argocd: synclint::model::instance::Declared {
+                version: config
+                    .argocd_version
+                    .as_deref()
+                    .and_then(synclint::model::instance::Version::parse),
+                health_checks: config.argocd_health_checks.clone(),
+            },
+            storage_classes: config.storage_classes.clone(),
+            limits: config.limits.clone(),
+            ..Default::default()
+        },
+        schema_files: synclint::load::schema_files(&config.schema_dirs).unwrap(),
+        render: Some(synclint::render::RenderOptions {
+            cache: None,
+            ..Default::default()
+        }),
+        plan: true,
+    }
+}
+
+/// Lint `paths` with `options`.
+pub fn run(paths: &[&Path], options: &Options) -> Report {
+    let inputs: Vec<String> = paths
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    let ws = synclint::load_with(
+        &inputs,
+        None,
+        &synclint::LoadOptions {
+            repo_urls: options.config.repo_urls.clone(),
+            limits: options.config.limits.clone(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    synclint::check(&ws, options)
+}
+
+/// The report for `dir` with default settings.
+pub fn report(dir: &Path) -> Report {
+    run(&[dir], &options(&Config::default()))
+}
+
+/// The report for `dir` with `config`.
+pub fn report_with(dir: &Path, config: &Config) -> Report {
+    run(&[dir], &options(config))
+}
+
+/// The report for `dir` without rendering.
+pub fn report_raw(dir: &Path) -> Report {
+    let mut o = options(&Config::default());
+    o.render = None;
+    run(&[dir], &o)
+}
+
+/// (rule, file relative to `dir`, line) of every finding of a report.
+pub fn rows(dir: &Path, r: &Report) -> Vec<(String, String, usize)> {
+    let mut out: Vec<(String, String, usize)> = r
+        .diagnostics
         .iter()
         .map(|d| {
-            let f = &loaded.files[d.file];
+            let f = &r.files[d.file];
             let rel = f
                 .path
                 .strip_prefix(dir)
@@ -40,4 +103,37 @@ pub fn findings(dir: &Path) -> Vec<(String, String, usize)> {
         .collect();
     out.sort();
     out
+}
+
+/// (rule, file relative to `dir`, line) of every finding when linting `dir`.
+pub fn findings(dir: &Path) -> Vec<(String, String, usize)> {
+    rows(dir, &report(dir))
+}
+
+/// The plan rows of one app of `dir`: (phase, wave, Kind/name).
+pub fn plan_rows(r: &Report, app: usize) -> Vec<(String, i64, String)> {
+    let view = r.plan.as_ref().expect("plan requested");
+    view.apps[app]
+        .steps
+        .iter()
+        .flat_map(|s| {
+            s.tasks
+                .iter()
+                .map(move |t| (s.phase.to_string(), s.wave, t.label.clone()))
+        })
+        .collect()
+}
+
+/// The text a finding's span covers.
+pub fn spanned<'r>(r: &'r Report, d: &synclint::diag::Diagnostic) -> &'r str {
+    &r.files[d.file].text()[d.span.range()]
+}
+
+/// Is a renderer installed? CI installs both (`.ci/run`); a developer may have neither.
+pub fn kustomize_installed() -> bool {
+    synclint::render::Tools::discover().kustomize.is_some()
+}
+
+pub fn helm_installed() -> bool {
+    synclint::render::Tools::discover().helm.is_some()
 }

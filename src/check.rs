@@ -1,0 +1,265 @@
+//! The pipeline, one entry point for every front end (CLI, pre-commit, the Action, the language
+//! server): a loaded [`Workspace`] and its rendered output in, a [`Report`] out. `analyze` is pure;
+//! `render` is the one step that runs processes (through the cache).
+
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::diag::{Diagnostic, Severity};
+use crate::load::{FileId, SourceFile, Workspace};
+use crate::model::jobs::{self, Job, Rendered};
+use crate::model::kustomize::Kustomizations;
+use crate::model::{Model, Settings};
+use crate::plan::{self, Plan};
+use crate::report::Summary;
+use crate::rules;
+use crate::schema::set::{SchemaFile, SchemaSet};
+
+/// Everything a run is asked to do, besides the files.
+#[derive(Clone, Default)]
+pub struct Options {
+    pub config: Config,
+    pub settings: Settings,
+    /// `--schema-dir` files, read at the edge.
+    pub schema_files: Vec<SchemaFile>,
+    /// Rendering (`None`: lint Kustomize and Helm sources as written).
+    pub render: Option<crate::render::RenderOptions>,
+    /// Build the sync plan view (`plan`, editors).
+    pub plan: bool,
+}
+
+/// What a run found.
+pub struct Report {
+    /// Every file findings may point at: the workspace's, then the rendered ones.
+    pub files: Vec<Arc<SourceFile>>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub summary: Summary,
+    /// The sync plans, when asked for.
+    pub plan: Option<plan::view::PlanView>,
+    /// `apiVersion kind` of objects no schema covers, with their count.
+    pub unvalidated: Vec<(String, usize)>,
+    /// Things worth telling the user that are not findings (a missing renderer).
+    pub notes: Vec<String>,
+    /// What `-v` lists: skipped files and why, apps that are only partly known.
+    pub verbose: Vec<String>,
+}
+
+/// What to render for this tree (pure).
+pub fn render_jobs(ws: &Workspace, opts: &Options) -> Vec<Job> {
+    jobs::plan(
+        ws,
+        &Kustomizations::read(ws),
+        opts.settings.limits.generated_apps,
+    )
+}
+
+/// Run the renderers (through the cache).
+pub fn render(ws: &Workspace, opts: &Options) -> Rendered {
+    match &opts.render {
+        Some(r) => crate::render::run(ws, &render_jobs(ws, opts), r),
+        None => Rendered::default(),
+    }
+}
+
+/// Render (if enabled), then analyze.
+pub fn check(ws: &Workspace, opts: &Options) -> Report {
+    let rendered = render(ws, opts);
+    analyze(ws, &rendered, opts)
+}
+
+fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
+    p.downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
+}
+
+/// A bug, reported as one finding instead of a dead process.
+pub fn internal_error(what: &str, file: FileId, panic: &(dyn std::any::Any + Send)) -> Diagnostic {
+    Diagnostic::new(
+        rules::INTERNAL_ERROR,
+        Severity::Error,
+        file,
+        Default::default(),
+        format!(
+            "internal error in {what}: {}; the rest of the run is complete — please report this at https://github.com/synclint/synclint/issues",
+            crate::report::escape::clip(&panic_message(panic), 200)
+        ),
+    )
+    .help("this is a bug in synclint, not in your manifests; `synclint.io/ignore: internal-error` silences it meanwhile")
+}
+
+/// Model, plan and lint: rules the config turns off are not run, severities are overridden,
+/// suppressions are applied, and each file's findings of one rule are capped.
+pub fn analyze(ws: &Workspace, rendered: &Rendered, opts: &Options) -> Report {
+    let files: Vec<Arc<SourceFile>> = ws.files.iter().chain(&rendered.files).cloned().collect();
+    let built = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        Model::build(ws, rendered, &opts.settings)
+    }));
+    let model = match built {
+        Ok(m) => m,
+        Err(p) => {
+            let mut summary = Summary {
+                files: files.len(),
+                ..Summary::default()
+            };
+            let diagnostics = vec![internal_error("the model", 0, &*p)];
+            summary.count(&diagnostics);
+            return Report {
+                files,
+                diagnostics,
+                summary,
+                plan: None,
+                unvalidated: Vec::new(),
+                notes: rendered.notes.clone(),
+                verbose: Vec::new(),
+            };
+        }
+    };
+    let mut diagnostics = Vec::new();
+    let plans: Vec<Plan<'_>> = plan::build_all(&model, &mut diagnostics);
+    let config = &opts.config;
+    let version = config
+        .kubernetes_version
+        .as_deref()
+        .unwrap_or(crate::schema::set::DEFAULT_KUBERNETES);
+    let mut schemas = SchemaSet::new(version, opts.settings.limits.depth);
+    let mut notes = rendered.notes.clone();
+    for r in model.resources.iter().filter(|r| r.is_crd()) {
+        schemas.add_crd(r);
+    }
+    for bad in schemas.add_files(&opts.schema_files) {
+        notes.push(format!("schema file not used: {bad}"));
+    }
+    let cx = rules::Cx {
+        model: &model,
+        plans: &plans,
+        kubernetes_minor: rules::deprecated_minor(version),
+        schemas: config.enabled("schema").then_some(&schemas),
+        strict_kinds: config.strict_kinds,
+        limits: &opts.settings.limits,
+    };
+    let enabled = |id: &str| config.enabled(id);
+    diagnostics.extend(rules::run(&cx, &enabled));
+    // Findings in rendered output point back to the source files.
+    if !rendered.files.is_empty() {
+        for d in &mut diagnostics {
+            (d.file, d.span) = model.origin(d.file, d.span);
+            for r in &mut d.related {
+                (r.file, r.span) = model.origin(r.file, r.span);
+            }
+        }
+    }
+    let suppressed = crate::suppress::apply(&model, &mut diagnostics, &enabled);
+    for d in &mut diagnostics {
+        if let Some(s) = config.severity(d.rule) {
+            d.severity = s;
+        }
+    }
+    rules::sort(&model.files, &mut diagnostics);
+    rules::cap(&mut diagnostics, opts.settings.limits.findings_per_file);
+    let mut unvalidated: Vec<(String, usize)> = Vec::new();
+    if config.enabled("schema") {
+        let mut kinds: Vec<String> = model
+            .resources
+            .iter()
+            .filter(|r| matches!(schemas.compiled(r), Ok(None)))
+            .map(|r| format!("{} {}", r.api_version, r.kind))
+            .collect();
+        kinds.sort();
+        for k in kinds {
+            match unvalidated.last_mut() {
+                Some((last, n)) if *last == k => *n += 1,
+                _ => unvalidated.push((k, 1)),
+            }
+        }
+    }
+    let mut summary = Summary {
+        unvalidated: unvalidated.iter().map(|(_, n)| n).sum(),
+        files: ws.files.len(),
+        documents: model.documents,
+        resources: model.resources.len(),
+        suppressed,
+        ..Summary::default()
+    };
+    summary.count(&diagnostics);
+    let verbose = verbose_lines(&model);
+    let plan = opts.plan.then(|| plan::view::build(&model, &plans));
+    Report {
+        files,
+        diagnostics,
+        summary,
+        plan,
+        unvalidated,
+        notes,
+        verbose,
+    }
+}
+
+/// What `-v` says about the tree: files left out and why, apps known only in part.
+fn verbose_lines(m: &Model<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    let name = |f: FileId| crate::report::escape::terminal(&m.files[f].name).into_owned();
+    for (i, f) in m.ws.files.iter().enumerate() {
+        if f.class == crate::load::FileClass::NotManifest {
+            out.push(format!(
+                "skipped {}: no apiVersion/kind (not a Kubernetes manifest)",
+                name(i)
+            ));
+        }
+    }
+    for &f in &m.fragments {
+        out.push(format!(
+            "skipped {}: a kustomize patch (a fragment, not a whole object)",
+            name(f)
+        ));
+    }
+    for &f in &m.left_out {
+        out.push(format!(
+            "skipped {}: in a kustomization's directory, but not in its resources (not applied)",
+            name(f)
+        ));
+    }
+    for app in &m.apps {
+        if let crate::model::app::Completeness::Partial(why) = &app.completeness {
+            out.push(format!(
+                "app {}: linted in part ({}); findings that need the whole app are not reported",
+                crate::report::escape::terminal(&app.name),
+                crate::report::escape::terminal(why)
+            ));
+        }
+        for src in app
+            .sources
+            .iter()
+            .filter(|s| s.local && !m.ws.is_dir(&s.dir))
+        {
+            out.push(format!(
+                "app {}: source path {} is not in this tree; its manifests are linted without it",
+                crate::report::escape::terminal(&app.name),
+                crate::report::escape::terminal(&src.dir.to_string_lossy())
+            ));
+        }
+    }
+    for (dir, helm, o) in &m.rendered.outcomes {
+        if let crate::model::jobs::Outcome::Skipped(why)
+        | crate::model::jobs::Outcome::Blocked(why) = o
+        {
+            out.push(format!(
+                "{}: not rendered{}: {}; linted as written",
+                crate::report::escape::terminal(&m.shown_dir(dir)),
+                if *helm { " (helm)" } else { "" },
+                crate::report::escape::terminal(why)
+            ));
+        }
+    }
+    out
+}
+
+/// The exit code for a set of findings: 1 if any is at or above `fail_on` (`None`: never).
+pub fn exit_code(diags: &[Diagnostic], fail_on: Option<Severity>) -> i32 {
+    match fail_on {
+        Some(level) if diags.iter().any(|d| d.severity >= level) => 1,
+        _ => 0,
+    }
+}

@@ -1,0 +1,334 @@
+//! The Argo CD instance that syncs this tree, as far as the tree and the user's config tell:
+//! its version, and whether Applications have a health check (the fact app-of-apps waves rest
+//! on). Sources, strongest first: `.synclint.yaml` (`argocd: {version, health-checks}`) and
+//! `--argocd-version`; the tree's `argocd-cm` (split keys and the legacy `resource.customizations`
+//! map); an `argoproj.io` `ArgoCD` operator resource (`spec.version`, `spec.resourceHealthChecks`,
+//! `spec.extraConfig`); the image tag of an Argo CD install in the tree; a remote install base's
+//! `?ref=`. When nothing tells, a fact is `Unknown` and rules say so as `info`.
+
+use crate::load::yaml::{Node, Span};
+use crate::load::{FileId, SourceFile, Workspace};
+
+use super::resource::Resource;
+
+/// An Argo CD release, `major.minor.patch`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Version {
+    pub major: u32,
+    pub minor: u32,
+    pub patch: u32,
+}
+
+impl Version {
+    pub const fn new(major: u32, minor: u32, patch: u32) -> Version {
+        Version {
+            major,
+            minor,
+            patch,
+        }
+    }
+
+    /// `3.1`, `v2.14.3`, `2.8.0-rc1` (the pre-release is ignored).
+    pub fn parse(s: &str) -> Option<Version> {
+        let s = s.trim().trim_start_matches('v');
+        let s = s.split(['-', '+', '@']).next()?;
+        let mut it = s.split('.');
+        let major = it.next()?.parse().ok()?;
+        let minor = it.next().map_or(Some(0), |m| m.parse().ok())?;
+        let patch = it.next().map_or(Some(0), |p| p.parse().ok())?;
+        if it.next().is_some() {
+            return None;
+        }
+        Some(Version::new(major, minor, patch))
+    }
+}
+
+impl std::fmt::Display for Version {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}.{}", self.major, self.minor, self.patch)
+    }
+}
+
+/// The newest release the rules know (the engine source they follow).
+pub const NEWEST: Version = Version::new(3, 6, 0);
+
+/// What the user declared about the instance.
+#[derive(Clone, Debug, Default)]
+pub struct Declared {
+    pub version: Option<Version>,
+    /// `group/kind` entries with a health check (`argoproj.io/Application`).
+    pub health_checks: Vec<String>,
+}
+
+/// Where the version came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VersionFrom {
+    Declared,
+    /// A file of the tree (install manifest, operator resource, remote base).
+    Tree(FileId, Span),
+    Default,
+}
+
+/// Is something configured? With the place that says so.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Fact {
+    Yes(Option<(FileId, Span)>),
+    /// The instance's configuration is in the tree, and does not have it.
+    No(FileId, Span),
+    /// The configuration is not in the tree (a remote base, an install elsewhere).
+    Unknown,
+}
+
+#[derive(Clone, Debug)]
+pub struct Instance {
+    pub version: Version,
+    pub version_from: VersionFrom,
+    /// An `argoproj.io/Application` health check (app-of-apps waves wait for children).
+    pub app_health: Fact,
+    /// `group/kind` keys whose health the instance overrides (argocd-cm, operator, config).
+    pub health_overrides: Vec<String>,
+}
+
+impl Instance {
+    /// The instance as the tree and the declaration describe it.
+    pub fn discover(
+        ws: &Workspace,
+        files: &[&SourceFile],
+        resources: &[Resource<'_>],
+        declared: &Declared,
+    ) -> Instance {
+        let mut overrides: Vec<String> = declared.health_checks.clone();
+        let mut app_health = if declared
+            .health_checks
+            .iter()
+            .any(|h| h == "argoproj.io/Application")
+        {
+            Fact::Yes(None)
+        } else {
+            Fact::Unknown
+        };
+        let mut found_versions: Vec<(Version, FileId, Span)> = Vec::new();
+        let mut config_seen: Option<(FileId, Span)> = None;
+        for r in resources {
+            if r.is("", "ConfigMap") && r.name == Some("argocd-cm") {
+                config_seen.get_or_insert((r.file, r.name_span));
+                if let Some(data) = r.root.get("data") {
+                    overrides.extend(cm_health_keys(data));
+                }
+            } else if r.is("argoproj.io", "ArgoCD") {
+                config_seen.get_or_insert((r.file, r.name_span));
+                if let Some(spec) = r.root.get("spec") {
+                    overrides.extend(operator_health_keys(spec));
+                    if let Some(v) = spec
+                        .get("version")
+                        .and_then(Node::str)
+                        .and_then(Version::parse)
+                    {
+                        found_versions.push((
+                            v,
+                            r.file,
+                            spec.get("version").map_or(r.name_span, |n| n.span),
+                        ));
+                    }
+                }
+            } else if let Some(ps) = r.pod_spec {
+                for c in ps.get("containers").map(Node::items).unwrap_or(&[]) {
+                    let Some(img) = c.get("image") else { continue };
+                    if let Some(v) = img.str().and_then(argocd_image_version) {
+                        found_versions.push((v, r.file, img.span));
+                    }
+                }
+            }
+        }
+        if overrides.iter().any(|k| k == "argoproj.io/Application") {
+            app_health = Fact::Yes(None);
+        }
+        // Argo CD's configuration also lives in Helm values (`configs.cm`), kustomize patches and
+        // generators: the split key anywhere in the tree means the check is configured.
+        if app_health == Fact::Unknown || matches!(app_health, Fact::Yes(None)) {
+            for (i, f) in files.iter().enumerate() {
+                let t = f.text();
+                if let Some(at) = t.find("health.argoproj.io_Application") {
+                    app_health = Fact::Yes(Some((i, Span::new(at, at + 31))));
+                    break;
+                }
+                if let Some(at) = legacy_app_health(t) {
+                    app_health = Fact::Yes(Some((i, Span::new(at, at + 23))));
+                    break;
+                }
+            }
+        }
+        if app_health == Fact::Unknown
+            && let Some((f, sp)) = config_seen
+        {
+            app_health = Fact::No(f, sp);
+        }
+        for (i, f) in ws.files.iter().enumerate() {
+            if crate::model::kustomize::NAMES
+                .iter()
+                .any(|n| f.path.ends_with(n))
+            {
+                for (at, v) in remote_base_versions(f.text()) {
+                    found_versions.push((v, i, Span::new(at, at)));
+                }
+            }
+        }
+        let (version, version_from) = match declared.version {
+            Some(v) => (v, VersionFrom::Declared),
+            None => match found_versions.iter().max_by_key(|(v, _, _)| *v) {
+                Some(&(v, f, sp)) => (v, VersionFrom::Tree(f, sp)),
+                None => (NEWEST, VersionFrom::Default),
+            },
+        };
+        overrides.sort();
+        overrides.dedup();
+        Instance {
+            version,
+            version_from,
+            app_health,
+            health_overrides: overrides,
+        }
+    }
+
+    /// Does the instance run at least this release?
+    pub fn at_least(&self, v: Version) -> bool {
+        self.version >= v
+    }
+
+    /// Does the instance override the health of this group/kind?
+    pub fn overrides_health(&self, group: &str, kind: &str) -> bool {
+        let key = if group.is_empty() {
+            kind.to_string()
+        } else {
+            format!("{group}/{kind}")
+        };
+        self.health_overrides.iter().any(|k| {
+            super::glob::matches(super::glob::Dialect::Gobwas(None), k, &key)
+                || (group.is_empty() && k == &format!("/{kind}"))
+        })
+    }
+}
+
+/// `resource.customizations.health.<group>_<kind>` keys and the legacy map's `group/kind` keys
+/// that carry `health.lua`.
+fn cm_health_keys(data: &Node<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in data.entries() {
+        let Some(k) = e.key.str() else { continue };
+        if let Some(gk) = k.strip_prefix("resource.customizations.health.") {
+            out.push(match gk.split_once('_') {
+                Some((g, kind)) => format!("{g}/{kind}"),
+                None => gk.to_string(),
+            });
+        } else if k == "resource.customizations"
+            && let Some(text) = e.value.str()
+        {
+            let parsed = crate::load::yaml::parse(text);
+            for d in &parsed.docs {
+                for ce in d.root.entries() {
+                    if ce.value.get("health.lua").is_some()
+                        && let Some(key) = ce.key.str()
+                    {
+                        out.push(key.to_string());
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The operator's `spec.resourceHealthChecks` (and `extraConfig` split keys).
+fn operator_health_keys(spec: &Node<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    for c in spec
+        .get("resourceHealthChecks")
+        .map(Node::items)
+        .unwrap_or(&[])
+    {
+        let g = c.get("group").and_then(Node::str).unwrap_or("");
+        if let Some(k) = c.get("kind").and_then(Node::str) {
+            out.push(if g.is_empty() {
+                k.to_string()
+            } else {
+                format!("{g}/{k}")
+            });
+        }
+    }
+    if let Some(extra) = spec.get("extraConfig") {
+        out.extend(cm_health_keys(extra));
+    }
+    out
+}
+
+/// The legacy `resource.customizations` form that keys `argoproj.io/Application` with a
+/// `health.lua` (offset of the key).
+fn legacy_app_health(text: &str) -> Option<usize> {
+    if !text.contains("resource.customizations") || !text.contains("health.lua") {
+        return None;
+    }
+    text.find("argoproj.io/Application:")
+}
+
+/// `quay.io/argoproj/argocd:v2.9.3` (also `argoproj/argocd:v1.8.7`, digests after `@`).
+pub fn argocd_image_version(image: &str) -> Option<Version> {
+    let (repo, tag) = image.split('@').next()?.rsplit_once(':')?;
+    let name = repo.rsplit('/').next()?;
+    (name == "argocd" && repo.contains("argoproj"))
+        .then(|| Version::parse(tag))
+        .flatten()
+}
+
+/// `github.com/argoproj/argo-cd/manifests/cluster-install?ref=v2.9.3` and
+/// `https://raw.githubusercontent.com/argoproj/argo-cd/v2.9.3/manifests/install.yaml` in a
+/// kustomization.
+fn remote_base_versions(text: &str) -> Vec<(usize, Version)> {
+    let mut out = Vec::new();
+    for (at, _) in text.match_indices("argoproj/argo-cd") {
+        let rest = &text[at..];
+        let line = rest.lines().next().unwrap_or("");
+        let v = line
+            .split_once("?ref=")
+            .map(|(_, r)| r)
+            .or_else(|| line.strip_prefix("argoproj/argo-cd/"))
+            .and_then(|r| r.split(['/', '"', '\'', ' ', '&']).next())
+            .and_then(|r| r.starts_with('v').then(|| Version::parse(r)).flatten());
+        if let Some(v) = v {
+            out.push((at, v));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions() {
+        assert_eq!(Version::parse("v2.14.3"), Some(Version::new(2, 14, 3)));
+        assert_eq!(Version::parse("3.1"), Some(Version::new(3, 1, 0)));
+        assert_eq!(Version::parse("2.8.0-rc1"), Some(Version::new(2, 8, 0)));
+        assert_eq!(Version::parse("latest"), None);
+        assert_eq!(
+            argocd_image_version("quay.io/argoproj/argocd:v2.9.3"),
+            Some(Version::new(2, 9, 3))
+        );
+        assert_eq!(argocd_image_version("quay.io/argoproj/argocd:latest"), None);
+        assert_eq!(argocd_image_version("ghcr.io/dexidp/dex:v2.37.0"), None);
+        assert_eq!(
+            remote_base_versions(
+                "resources:\n- github.com/argoproj/argo-cd/manifests/cluster-install?ref=v2.10.1\n"
+            )
+            .first()
+            .map(|x| x.1),
+            Some(Version::new(2, 10, 1))
+        );
+        assert_eq!(
+            remote_base_versions("- https://raw.githubusercontent.com/argoproj/argo-cd/v2.4.7/manifests/install.yaml\n")
+                .first()
+                .map(|x| x.1),
+            Some(Version::new(2, 4, 7))
+        );
+    }
+}

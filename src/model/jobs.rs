@@ -1,0 +1,349 @@
+//! What to render, decided from the tree alone: every Kustomize root (claimed by an Application
+//! or not: Argo CD would build it at that path) and every local Helm chart an Application syncs,
+//! with Argo CD's parameters, checked against Helm's and Kubernetes' grammars. The renderer
+//! (`crate::render`) runs these jobs; the results come back as [`Rendered`].
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::load::yaml::Node;
+use crate::load::{FileId, SourceFile, Workspace, normalize};
+
+use super::app::{self, HelmOptions, SourceContext, SourceType};
+use super::kustomize::Kustomizations;
+use super::resource::Resource;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum JobKind {
+    Kustomize,
+    Helm(HelmJob),
+}
+
+/// `helm template` of a local chart, as Argo CD runs it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct HelmJob {
+    pub release: String,
+    pub namespace: Option<String>,
+    /// Value files, absolute, inside the repository (checked).
+    pub value_files: Vec<PathBuf>,
+    pub values: Option<String>,
+    pub parameters: Vec<(String, String)>,
+    pub string_parameters: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Job {
+    /// The directory built (absolute).
+    pub dir: PathBuf,
+    /// As the user sees it (relative to the current directory).
+    pub shown: String,
+    pub kind: JobKind,
+    /// Every file of the workspace the build reads (the render cache key hashes them).
+    pub inputs: Vec<FileId>,
+    /// Other files it reads (generator inputs, chart helpers), hashed from disk by the renderer.
+    pub extra_inputs: Vec<PathBuf>,
+    /// Why the build cannot run offline or safely; the job is then not run.
+    pub blocker: Option<String>,
+    /// The repository root the build must stay inside.
+    pub root: PathBuf,
+}
+
+/// What came of one job.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// The output, as a file of its own (global id, after the workspace's files). Kustomize's
+    /// origin annotations are relative to `origin_base`.
+    Rendered { file: FileId, origin_base: PathBuf },
+    /// The build failed: Argo CD's would too.
+    Failed(String),
+    /// Not run: part of what it needs is not in the tree (a remote base, an unvendored chart
+    /// dependency) or may not be run (an invalid Helm argument). The app is known in part.
+    Blocked(String),
+    /// Not run here (no renderer installed, output too large): linted as written.
+    Skipped(String),
+}
+
+/// Rendered output of a run.
+#[derive(Debug, Default, Clone)]
+pub struct Rendered {
+    /// Rendered texts; file ids continue after the workspace's.
+    pub files: Vec<Arc<SourceFile>>,
+    /// Per job: its directory, kind and outcome.
+    pub outcomes: Vec<(PathBuf, bool, Outcome)>,
+    /// One-line notes for the user (a missing tool).
+    pub notes: Vec<String>,
+}
+
+impl Rendered {
+    /// The outcome for a directory (`helm` picks the Helm job).
+    pub fn outcome(&self, dir: &Path, helm: bool) -> Option<&Outcome> {
+        self.outcomes
+            .iter()
+            .find(|(d, h, _)| d == dir && *h == helm)
+            .map(|(_, _, o)| o)
+    }
+
+    pub fn rendered_file(&self, dir: &Path, helm: bool) -> Option<FileId> {
+        match self.outcome(dir, helm) {
+            Some(Outcome::Rendered { file, .. }) => Some(*file),
+            _ => None,
+        }
+    }
+}
+
+/// Helm's release-name grammar (`chartutil.ValidateReleaseName`): lower-case DNS-1123 labels
+/// joined by dots, at most 53 characters. Anything else (a `--flag`) is refused.
+pub fn valid_release_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 53
+        && s.split('.').all(|label| {
+            !label.is_empty()
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+        })
+}
+
+/// A Kubernetes namespace name: a DNS-1123 label.
+pub fn valid_namespace(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 63
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+}
+
+/// The root a path must stay inside: the repository (git root, else the input) holding `dir`.
+fn repo_root_of(ws: &Workspace, dir: &Path) -> PathBuf {
+    ws.roots
+        .iter()
+        .flat_map(|r| r.repo_roots.iter())
+        .filter(|r| dir.starts_with(r))
+        .min_by_key(|r| r.components().count())
+        .cloned()
+        .unwrap_or_else(|| dir.to_path_buf())
+}
+
+fn shown(ws: &Workspace, dir: &Path) -> String {
+    let f = super::kustomize::NAMES
+        .iter()
+        .chain(&["Chart.yaml"])
+        .find_map(|n| ws.file_at(&dir.join(n)));
+    f.and_then(|f| {
+        Path::new(&ws.files[f].name)
+            .parent()
+            .map(|p| p.display().to_string())
+    })
+    .filter(|s| !s.is_empty())
+    .unwrap_or_else(|| dir.display().to_string())
+}
+
+/// Check a Helm source against what Argo CD accepts, and resolve its value files.
+fn helm_job(
+    ws: &Workspace,
+    chart: &Path,
+    root: &Path,
+    release: &str,
+    namespace: Option<&str>,
+    opts: &HelmOptions,
+) -> Result<HelmJob, String> {
+    if !valid_release_name(release) {
+        return Err(format!(
+            "release name `{}` is not a valid Helm release name",
+            crate::report::escape::clip(release, 60)
+        ));
+    }
+    if let Some(ns) = namespace
+        && !valid_namespace(ns)
+    {
+        return Err(format!(
+            "namespace `{}` is not a valid namespace name",
+            crate::report::escape::clip(ns, 60)
+        ));
+    }
+    let mut value_files = Vec::new();
+    for f in &opts.value_files {
+        if f.starts_with('$') || f.contains("://") {
+            return Err(format!(
+                "value file `{}` comes from another source or repository",
+                crate::report::escape::clip(f, 80)
+            ));
+        }
+        // Argo CD resolves value files inside the repository and refuses paths that leave it.
+        let p = if Path::new(f).is_absolute() {
+            normalize(&root.join(f.trim_start_matches('/')))
+        } else {
+            normalize(&chart.join(f))
+        };
+        if !p.starts_with(root) {
+            return Err(format!(
+                "value file `{}` is outside the repository",
+                crate::report::escape::clip(f, 80)
+            ));
+        }
+        if ws.file_at(&p).is_none() {
+            if opts.ignore_missing_value_files {
+                continue;
+            }
+            return Err(format!(
+                "value file `{}` is not in this checkout",
+                crate::report::escape::clip(f, 80)
+            ));
+        }
+        value_files.push(p);
+    }
+    let bad_key = opts
+        .parameters
+        .iter()
+        .chain(&opts.string_parameters)
+        .find(|(k, _)| k.starts_with('-') || k.contains('\n'));
+    if let Some((k, _)) = bad_key {
+        return Err(format!(
+            "parameter name `{}` is not a Helm value path",
+            crate::report::escape::clip(k, 60)
+        ));
+    }
+    Ok(HelmJob {
+        release: release.to_string(),
+        namespace: namespace.map(str::to_string),
+        value_files,
+        values: opts.values.clone(),
+        parameters: opts.parameters.clone(),
+        string_parameters: opts.string_parameters.clone(),
+    })
+}
+
+/// Why a chart cannot be rendered offline from this checkout, if it cannot.
+fn chart_blocker(ws: &Workspace, chart: &Path) -> Option<String> {
+    let f = ws.file_at(&chart.join("Chart.yaml"))?;
+    let doc = ws.files[f].yaml().docs.first()?;
+    let deps = doc.root.get("dependencies").map(Node::items).unwrap_or(&[]);
+    // Argo CD runs `helm dependency build`, which needs the repositories; vendored charts work.
+    let vendored = ws.is_dir(&chart.join("charts"));
+    let missing = deps.iter().any(|d| {
+        let repo = d.get("repository").and_then(Node::str).unwrap_or("");
+        !repo.starts_with("file://") && !vendored
+    });
+    missing.then(|| {
+        "the chart has dependencies that are not vendored in charts/ (helm dependency build needs the network)"
+            .to_string()
+    })
+}
+
+/// Every render the tree asks for, in a stable order.
+pub fn plan(ws: &Workspace, kust: &Kustomizations, generated_limit: usize) -> Vec<Job> {
+    let mut jobs: BTreeMap<(PathBuf, bool), Job> = BTreeMap::new();
+    let kustomize_job = |dir: &Path| {
+        let (inputs, extra_inputs) = kust.inputs(ws, dir);
+        Job {
+            dir: dir.to_path_buf(),
+            shown: shown(ws, dir),
+            kind: JobKind::Kustomize,
+            inputs,
+            extra_inputs,
+            blocker: kust.blocker(dir),
+            root: repo_root_of(ws, dir),
+        }
+    };
+    for dir in kust.roots() {
+        jobs.insert((dir.to_path_buf(), false), kustomize_job(dir));
+    }
+    // Applications (and ApplicationSets) may point below a root, or at charts.
+    let mut seen_charts: HashSet<PathBuf> = HashSet::new();
+    for_each_app_spec(ws, generated_limit, |app| {
+        for src in app.sources.iter().filter(|s| s.local) {
+            match src.kind {
+                SourceType::Kustomize if kust.by_dir.contains_key(&src.dir) => {
+                    jobs.entry((src.dir.clone(), false))
+                        .or_insert_with(|| kustomize_job(&src.dir));
+                }
+                // One rendering per chart: the first app that uses it decides the values.
+                SourceType::Helm if seen_charts.insert(src.dir.clone()) => {
+                    let Some(chart_file) = ws.file_at(&src.dir.join("Chart.yaml")) else {
+                        continue;
+                    };
+                    let root = repo_root_of(ws, &src.dir);
+                    let release = src.helm.release.clone().unwrap_or_else(|| app.name.clone());
+                    let helm = helm_job(ws, &src.dir, &root, &release, app.dest_ns(), &src.helm);
+                    let mut inputs: Vec<FileId> = ws.files_under(&src.dir).collect();
+                    inputs.push(chart_file);
+                    if let Ok(h) = &helm {
+                        inputs.extend(h.value_files.iter().filter_map(|p| ws.file_at(p)));
+                    }
+                    inputs.sort_unstable();
+                    inputs.dedup();
+                    use std::ops::Bound;
+                    let extra_inputs: Vec<PathBuf> = ws
+                        .paths
+                        .range::<Path, _>((Bound::Excluded(src.dir.as_path()), Bound::Unbounded))
+                        .take_while(|p| p.starts_with(&src.dir))
+                        .filter(|p| ws.file_at(p).is_none())
+                        .cloned()
+                        .collect();
+                    let (kind, blocker) = match helm {
+                        Ok(h) => (JobKind::Helm(h), chart_blocker(ws, &src.dir)),
+                        Err(e) => (
+                            JobKind::Helm(HelmJob {
+                                release: String::new(),
+                                namespace: None,
+                                value_files: Vec::new(),
+                                values: None,
+                                parameters: Vec::new(),
+                                string_parameters: Vec::new(),
+                            }),
+                            Some(e),
+                        ),
+                    };
+                    jobs.insert(
+                        (src.dir.clone(), true),
+                        Job {
+                            dir: src.dir.clone(),
+                            shown: shown(ws, &src.dir),
+                            kind,
+                            inputs,
+                            extra_inputs,
+                            blocker,
+                            root,
+                        },
+                    );
+                }
+                _ => {}
+            }
+        }
+    });
+    jobs.into_values().collect()
+}
+
+/// Call `f` with every Application of the tree, and every Application an ApplicationSet
+/// generates (resources are not assigned yet).
+fn for_each_app_spec(ws: &Workspace, limit: usize, mut f: impl FnMut(&app::App<'_>)) {
+    for (fid, file) in ws.files.iter().enumerate() {
+        if file.class != crate::load::FileClass::Yaml {
+            continue;
+        }
+        let text = file.text();
+        if !text.contains("Application") {
+            continue;
+        }
+        let scx = SourceContext {
+            ws,
+            repo_roots: ws.repo_roots_of(fid),
+        };
+        for (di, doc) in file.yaml().docs.iter().enumerate() {
+            let Some(r) = Resource::from_node(0, fid, di, &doc.root, text) else {
+                continue;
+            };
+            if r.is("argoproj.io", "Application") {
+                f(&app::from_application(0, &r, &scx));
+            } else if r.is("argoproj.io", "ApplicationSet") {
+                for a in super::generated_apps(&r, &scx, limit).unwrap_or_default() {
+                    f(&a);
+                }
+            }
+        }
+    }
+}

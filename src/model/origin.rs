@@ -1,0 +1,191 @@
+//! Where a position in rendered output comes from, so findings point at the file and line a
+//! user edits: Kustomize's `config.kubernetes.io/origin` annotation names the source file (paths
+//! relative to the build's wrapper directory), `helm template` writes `# Source:` above each
+//! object. A key the build added (a patch, a transformer) maps to the nearest key of the source.
+
+use crate::load::FileId;
+use crate::load::yaml::{Node, Span};
+
+use super::Model;
+use super::jobs::Outcome;
+
+/// One step of a path through a YAML tree.
+#[derive(Debug, Clone, PartialEq)]
+enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+/// The path to the deepest node at `offset`, and whether `offset` is on a mapping key.
+fn path_to(root: &Node<'_>, offset: u32) -> (Vec<Seg>, bool) {
+    let mut path = Vec::new();
+    let mut cur = root;
+    'walk: loop {
+        for e in cur.entries() {
+            if e.key.span.start <= offset && offset < e.key.span.end.max(e.key.span.start + 1) {
+                path.push(Seg::Key(e.key.str().unwrap_or("").to_string()));
+                return (path, true);
+            }
+            if e.value.span.start <= offset && offset <= e.value.span.end {
+                path.push(Seg::Key(e.key.str().unwrap_or("").to_string()));
+                cur = &e.value;
+                continue 'walk;
+            }
+        }
+        for (i, item) in cur.items().iter().enumerate() {
+            if item.span.start <= offset && offset <= item.span.end {
+                path.push(Seg::Index(i));
+                cur = item;
+                continue 'walk;
+            }
+        }
+        return (path, false);
+    }
+}
+
+/// Follow `path` as far as it exists; the span of the node reached (its key when `key`).
+fn follow(root: &Node<'_>, path: &[Seg], key: bool) -> Span {
+    let mut cur = root;
+    let mut last_key: Option<Span> = None;
+    for (i, seg) in path.iter().enumerate() {
+        let next = match seg {
+            Seg::Key(k) => cur.entry(k).map(|e| (e.key.span, &e.value)),
+            Seg::Index(n) => cur.items().get(*n).map(|item| (item.span, item)),
+        };
+        match next {
+            Some((kspan, node)) => {
+                if i + 1 == path.len() && key {
+                    return kspan;
+                }
+                last_key = Some(kspan);
+                cur = node;
+            }
+            // Added by the build (a patch, a transformer): point at the deepest existing key.
+            None => return last_key.unwrap_or(cur.span),
+        }
+    }
+    cur.span
+}
+
+impl Model<'_> {
+    /// Where a position in rendered output comes from (the same position elsewhere).
+    pub fn origin(&self, file: FileId, span: Span) -> (FileId, Span) {
+        let Some((dir, helm, base)) = self.rendered.outcomes.iter().find_map(|(d, h, o)| match o {
+            Outcome::Rendered {
+                file: f,
+                origin_base,
+            } if *f == file => Some((d, *h, origin_base)),
+            _ => None,
+        }) else {
+            return (file, span);
+        };
+        let Some(doc) = self.files[file]
+            .yaml()
+            .docs
+            .iter()
+            .find(|d| d.root.span.start <= span.start && span.start <= d.root.span.end)
+        else {
+            return (file, span);
+        };
+        let root = &doc.root;
+        let target = if helm {
+            self.helm_source(file, root, dir)
+        } else {
+            self.kustomize_source(root, base)
+        };
+        let Some((of, target)) = target else {
+            return (file, span);
+        };
+        match target {
+            Some(t) => {
+                let (path, key) = path_to(root, span.start);
+                (of, follow(t, &path, key))
+            }
+            None => (of, self.helm_key_span(of, root, span)),
+        }
+    }
+
+    /// The source file of a Kustomize-rendered object, and the same object in it (`None` for a
+    /// generated object: the finding points at the file that configures it).
+    fn kustomize_source<'s>(
+        &'s self,
+        root: &Node<'_>,
+        base: &std::path::Path,
+    ) -> Option<(FileId, Option<&'s Node<'s>>)> {
+        let origin = root
+            .path(&["metadata", "annotations", "config.kubernetes.io/origin"])
+            .and_then(Node::str)
+            .unwrap_or("");
+        let field = |name: &str| {
+            origin
+                .lines()
+                .find_map(|l| l.trim().strip_prefix(name))
+                .map(|v| v.trim().trim_matches('"').to_string())
+        };
+        let rel = field("path:").or_else(|| field("configuredIn:"))?;
+        let abs = crate::load::normalize(&base.join(&rel));
+        let of = self.ws.file_at(&abs)?;
+        let kind = root.get("kind").and_then(Node::str);
+        let name = root
+            .path(&["metadata", "name"])
+            .and_then(Node::str)
+            .unwrap_or("");
+        let same_kind: Vec<&Node<'_>> = self.files[of]
+            .yaml()
+            .docs
+            .iter()
+            .map(|d| &d.root)
+            .filter(|r| r.get("kind").and_then(Node::str) == kind)
+            .collect();
+        let target = same_kind
+            .iter()
+            .find(|r| {
+                r.path(&["metadata", "name"])
+                    .and_then(Node::str)
+                    .is_some_and(|n| !n.is_empty() && name.contains(n))
+            })
+            .or(same_kind.first())
+            .copied();
+        Some((of, target))
+    }
+
+    /// `helm template` writes `# Source: <chart>/templates/<file>` above each object.
+    fn helm_source<'s>(
+        &'s self,
+        file: FileId,
+        root: &Node<'_>,
+        chart: &std::path::Path,
+    ) -> Option<(FileId, Option<&'s Node<'s>>)> {
+        let text = self.files[file].text();
+        let before = &text[..root.span.start as usize];
+        let src = before
+            .rfind("# Source: ")
+            .map(|i| before[i + 10..].lines().next().unwrap_or(""))?;
+        // The first segment is the chart's name, not its directory.
+        let rel = src.trim().split_once('/').map_or(src.trim(), |(_, r)| r);
+        let abs = crate::load::normalize(&chart.join(rel));
+        let of = self.ws.file_at(&abs)?;
+        Some((of, None))
+    }
+
+    /// In a template (not YAML): the first line that spells the key the finding is about.
+    fn helm_key_span(&self, of: FileId, root: &Node<'_>, span: Span) -> Span {
+        let (path, _) = path_to(root, span.start);
+        let key = path.iter().rev().find_map(|s| match s {
+            Seg::Key(k) => Some(k.clone()),
+            Seg::Index(_) => None,
+        });
+        let t = self.files[of].text();
+        key.and_then(|k| {
+            let needle = format!("{k}:");
+            t.match_indices(&needle)
+                .find(|(i, _)| {
+                    *i == 0
+                        || t.as_bytes()[i - 1].is_ascii_whitespace()
+                        || t.as_bytes()[i - 1] == b'-'
+                })
+                .map(|(i, _)| Span::new(i, i + k.len()))
+        })
+        .unwrap_or_default()
+    }
+}

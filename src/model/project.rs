@@ -1,0 +1,229 @@
+//! AppProjects: which project an app belongs to, and what the project permits
+//! (`app_project_types.go`: `IsGroupKindNamePermitted`, `IsDestinationPermitted`,
+//! `IsSourcePermitted`).
+
+use crate::load::yaml::{Node, NodeKind, Span};
+
+use super::app::{App, Cluster};
+use super::glob::{self, Dialect};
+use super::resource::{ResId, Resource};
+use super::{Model, repo};
+
+/// The Application spec of an Application (`spec`) or of an ApplicationSet's template
+/// (`spec.template.spec`).
+pub fn app_spec<'a>(r: &Resource<'a>) -> Option<&'a Node<'a>> {
+    if r.group != "argoproj.io" {
+        return None;
+    }
+    match r.kind {
+        "Application" => r.root.get("spec"),
+        "ApplicationSet" => r.root.path(&["spec", "template", "spec"]),
+        _ => None,
+    }
+}
+
+/// The object a finding about an Application spec names: `Application/web`, or "the template of
+/// ApplicationSet/envs".
+pub fn whose(r: &Resource<'_>) -> String {
+    if r.kind == "ApplicationSet" {
+        format!("the template of {}", r.display())
+    } else {
+        r.display()
+    }
+}
+
+/// A value an ApplicationSet fills in per generated Application (`{{.project}}`, `{{project}}`).
+pub fn templated(s: &str) -> bool {
+    s.contains("{{")
+}
+
+/// Which AppProject an app's `spec.project` resolves to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProjectRef {
+    Found(ResId),
+    /// Several AppProjects of that name (one per cluster profile), none closer than the others,
+    /// and they differ: which one applies is not known offline.
+    Ambiguous,
+    /// No AppProject of that name in the tree.
+    Missing,
+}
+
+impl<'a> Model<'a> {
+    /// The AppProjects of the tree.
+    pub fn projects(&self) -> impl Iterator<Item = &Resource<'a>> {
+        self.resources
+            .iter()
+            .filter(|r| r.is("argoproj.io", "AppProject") && r.name.is_some())
+    }
+
+    /// The AppProject named `name` that applies to an Application object: the one deployed by
+    /// the same app (or kustomization build) as the Application, else the only one.
+    pub fn project_for(&self, application: ResId, name: &str) -> ProjectRef {
+        let candidates: Vec<&Resource<'a>> =
+            self.projects().filter(|p| p.name == Some(name)).collect();
+        match candidates.as_slice() {
+            [] => return ProjectRef::Missing,
+            [one] => return ProjectRef::Found(one.id),
+            _ => {}
+        }
+        let apps = &self.apps_of[application];
+        let near: Vec<&&Resource<'a>> = candidates
+            .iter()
+            .filter(|p| self.apps_of[p.id].iter().any(|a| apps.contains(a)))
+            .collect();
+        if let [one] = near.as_slice() {
+            return ProjectRef::Found(one.id);
+        }
+        let pool: Vec<&Resource<'a>> = if near.is_empty() {
+            candidates
+        } else {
+            near.into_iter().copied().collect()
+        };
+        // Identical copies (the same project rendered for several overlays) are one answer.
+        let spec_text = |p: &Resource<'_>| {
+            p.root
+                .get("spec")
+                .map(|s| &self.text(p.file)[s.span.range()])
+        };
+        let first = spec_text(pool[0]);
+        if pool.iter().all(|p| spec_text(p) == first) {
+            ProjectRef::Found(pool[0].id)
+        } else {
+            ProjectRef::Ambiguous
+        }
+    }
+}
+
+/// gobwas `globMatch(pattern, val, allowNegation=true, seps…)` of `app_project_types.go`.
+fn glob_neg(pattern: &str, value: &str, sep: Option<char>) -> bool {
+    if let Some(p) = pattern.strip_prefix('!') {
+        return !glob::matches(Dialect::Gobwas(sep), p, value);
+    }
+    pattern == "*" || glob::matches(Dialect::Gobwas(sep), pattern, value)
+}
+
+/// A destination's cluster is only partly known offline: `None` is "could be either".
+type T = Option<bool>;
+
+fn or3(a: T, b: T) -> T {
+    match (a, b) {
+        (Some(true), _) | (_, Some(true)) => Some(true),
+        (Some(false), Some(false)) => Some(false),
+        _ => None,
+    }
+}
+fn and3(a: T, b: T) -> T {
+    match (a, b) {
+        (Some(false), _) | (_, Some(false)) => Some(false),
+        (Some(true), Some(true)) => Some(true),
+        _ => None,
+    }
+}
+fn not3(a: T) -> T {
+    a.map(|v| !v)
+}
+
+/// `isDestinationMatched`: `Some(false)` only when no cluster the manifests allow could match.
+pub fn destination_permitted(project: &Node<'_>, cluster: &Cluster, ns: &str) -> T {
+    let (server, name) = (cluster.server.as_deref(), cluster.name.as_deref());
+    let mut any: T = Some(false);
+    let mut no_deny: T = Some(true);
+    let deny_pattern = |p: &str| Some(p.starts_with('!'));
+    for item in project.get("destinations").map(Node::items).unwrap_or(&[]) {
+        let field = |k: &str| item.get(k).and_then(Node::str).unwrap_or("");
+        let (iname, iserver, ins) = (field("name"), field("server"), field("namespace"));
+        let name_m: T = name.map(|n| glob_neg(iname, n, None));
+        let server_m: T = server.map(|s| glob_neg(iserver, s, None));
+        let ns_m = glob_neg(ins, ns, None);
+        let matched = and3(or3(server_m, name_m), Some(ns_m));
+        let deny = or3(
+            or3(
+                and3(not3(name_m), deny_pattern(iname)),
+                and3(not3(server_m), deny_pattern(iserver)),
+            ),
+            Some(!ns_m && ins.starts_with('!')),
+        );
+        any = or3(any, matched);
+        no_deny = and3(no_deny, not3(and3(not3(matched), deny)));
+    }
+    and3(any, no_deny)
+}
+
+/// `IsSourcePermitted`.
+pub fn source_permitted(project: &Node<'_>, url: &str) -> bool {
+    let src = repo::argo_normalize(url);
+    let mut any = false;
+    for pat in project.get("sourceRepos").map(Node::items).unwrap_or(&[]) {
+        let Some(p) = pat.str() else { continue };
+        let normalized = match p.strip_prefix('!') {
+            Some(rest) => format!("!{}", repo::argo_normalize(rest)),
+            None => repo::argo_normalize(p),
+        };
+        if glob_neg(&normalized, &src, Some('/')) {
+            any = true;
+        } else if normalized.starts_with('!') {
+            return false;
+        }
+    }
+    any
+}
+
+/// Why a group/kind is refused.
+pub enum Refusal {
+    /// The whitelist is absent or empty (cluster kinds), or present but empty (namespaced kinds);
+    /// `true` when absent.
+    EmptyWhitelist(&'static str, bool),
+    NotWhitelisted(&'static str),
+    Blacklisted(&'static str, Span),
+}
+
+/// A list value: `None` when absent or null (Go's nil slice).
+fn list<'n, 'a>(project: &'n Node<'a>, key: &str) -> Option<&'n [Node<'a>]> {
+    project
+        .get(key)
+        .filter(|n| matches!(n.kind, NodeKind::Seq(_)))
+        .map(Node::items)
+}
+
+fn in_list<'n, 'a>(items: &'n [Node<'a>], r: &Resource<'_>, names: bool) -> Option<&'n Node<'a>> {
+    items.iter().find(|i| {
+        let f = |k: &str| i.get(k).and_then(Node::str).unwrap_or("");
+        glob::matches(Dialect::Filepath, f("kind"), r.kind)
+            && glob::matches(Dialect::Filepath, f("group"), r.group)
+            && (!names
+                || f("name").is_empty()
+                || glob::matches(Dialect::Filepath, f("name"), r.name.unwrap_or("")))
+    })
+}
+
+/// `IsGroupKindNamePermitted`.
+pub fn group_kind_refusal(
+    project: &Node<'_>,
+    r: &Resource<'_>,
+    namespaced: bool,
+) -> Option<Refusal> {
+    let (wl, bl, names) = if namespaced {
+        (
+            "namespaceResourceWhitelist",
+            "namespaceResourceBlacklist",
+            false,
+        )
+    } else {
+        ("clusterResourceWhitelist", "clusterResourceBlacklist", true)
+    };
+    match list(project, wl) {
+        None if !namespaced => return Some(Refusal::EmptyWhitelist(wl, true)),
+        Some([]) => return Some(Refusal::EmptyWhitelist(wl, false)),
+        Some(items) if in_list(items, r, names).is_none() => {
+            return Some(Refusal::NotWhitelisted(wl));
+        }
+        _ => {}
+    }
+    let hit = list(project, bl).and_then(|items| in_list(items, r, names))?;
+    Some(Refusal::Blacklisted(bl, hit.span))
+}
+
+/// The app's project name as written (`default` when absent).
+pub fn project_name<'a>(app: &App<'a>) -> &'a str {
+    app.project.unwrap_or("default")
+}

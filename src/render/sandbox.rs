@@ -1,0 +1,349 @@
+//! Running a renderer on a hostile tree. What the repository controls never reaches the command
+//! line as a flag: the kustomization is named through a wrapper written as JSON in a private
+//! temporary directory, Helm's release name is bound with `--name-template=` after a grammar
+//! check, every value is bound with `=`, and the chart comes after `--`. The environment is
+//! cleared and rebuilt: an empty `PATH` (no `git`, no plugins), a private `HOME`, Helm's caches
+//! and plugin directory in the temporary directory, no kubeconfig. The process gets a timeout and
+//! its output a size cap.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::{Raw, RenderOptions};
+use crate::model::jobs::HelmJob;
+
+/// A renderer binary and the subcommand that builds (`kustomize build`, `kubectl kustomize`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tool {
+    pub path: PathBuf,
+    pub subcommand: &'static str,
+}
+
+fn on_path(name: &str) -> Option<PathBuf> {
+    let paths = std::env::var_os("PATH")?;
+    std::env::split_paths(&paths)
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
+}
+
+/// `kustomize build` if installed, else `kubectl kustomize`. Google Cloud SDK's `kubectl` is a
+/// dispatcher that asks the current cluster for its version first; its versioned siblings
+/// (`kubectl.1.NN`) are plain kubectl, which never contacts a cluster to build.
+pub fn kustomize_tool() -> Option<Tool> {
+    if let Some(k) = on_path("kustomize") {
+        return Some(Tool {
+            path: k,
+            subcommand: "build",
+        });
+    }
+    let kubectl = on_path("kubectl")?;
+    let real = std::fs::canonicalize(&kubectl).unwrap_or(kubectl.clone());
+    let dispatched = real.parent().and_then(|dir| {
+        let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir(dir)
+            .ok()?
+            .flatten()
+            .filter_map(|e| {
+                let name = e.file_name().into_string().ok()?;
+                let minor = name.strip_prefix("kubectl.1.")?.parse().ok()?;
+                Some((minor, e.path()))
+            })
+            .collect();
+        versions.sort();
+        versions.pop().map(|(_, p)| p)
+    });
+    Some(Tool {
+        path: dispatched.unwrap_or(kubectl),
+        subcommand: "kustomize",
+    })
+}
+
+pub fn helm_tool() -> Option<Tool> {
+    on_path("helm").map(|p| Tool {
+        path: p,
+        subcommand: "template",
+    })
+}
+
+/// A private working area, removed when dropped.
+struct Scratch {
+    dir: tempfile::TempDir,
+}
+
+impl Scratch {
+    fn new() -> std::io::Result<Scratch> {
+        let dir = tempfile::Builder::new().prefix("synclint-").tempdir()?;
+        for sub in ["home", "cache", "config", "data", "plugins", "work"] {
+            std::fs::create_dir(dir.path().join(sub))?;
+        }
+        Ok(Scratch { dir })
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// A command with a cleared, rebuilt environment, run inside the scratch directory.
+    fn command(&self, tool: &Tool) -> Command {
+        let p = self.path();
+        let mut cmd = Command::new(&tool.path);
+        cmd.env_clear()
+            .current_dir(p.join("work"))
+            .env("PATH", "")
+            .env("HOME", p.join("home"))
+            .env("XDG_CACHE_HOME", p.join("cache"))
+            .env("XDG_CONFIG_HOME", p.join("config"))
+            .env("XDG_DATA_HOME", p.join("data"))
+            .env("LANG", "C.UTF-8")
+            // No kubeconfig: nothing to contact.
+            .env("KUBECONFIG", p.join("home").join("no-kubeconfig"))
+            // No KRM plugins, no alpha commands.
+            .env("KUSTOMIZE_PLUGIN_HOME", p.join("plugins"))
+            .env("KUSTOMIZE_ENABLE_ALPHA_COMMANDS", "false")
+            // git, should anything start it: no configuration, no prompts, no protocols.
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_TERMINAL_PROMPT", "0")
+            .env("GIT_ALLOW_PROTOCOL", "none")
+            // Helm: caches, config and plugins in the scratch area; no repositories.
+            .env("HELM_CACHE_HOME", p.join("cache"))
+            .env("HELM_CONFIG_HOME", p.join("config"))
+            .env("HELM_DATA_HOME", p.join("data"))
+            .env("HELM_PLUGINS", p.join("plugins"))
+            .env(
+                "HELM_REPOSITORY_CONFIG",
+                p.join("config").join("repositories.yaml"),
+            )
+            .env("HELM_REPOSITORY_CACHE", p.join("cache").join("repository"))
+            .env(
+                "HELM_REGISTRY_CONFIG",
+                p.join("config").join("registry.json"),
+            )
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        #[cfg(unix)]
+        {
+            use std::os::unix::process::CommandExt;
+            // Its own process group, so a timeout kills everything it started.
+            cmd.process_group(0);
+        }
+        cmd
+    }
+}
+
+/// Build an absolute kustomization directory.
+pub fn kustomize(tool: &Tool, dir: &Path, opts: &RenderOptions) -> Raw {
+    let scratch = match Scratch::new() {
+        Ok(s) => s,
+        Err(e) => return Raw::Skipped(format!("cannot create a temporary directory: {e}")),
+    };
+    let wrap = scratch.path().join("wrap");
+    if let Err(e) = std::fs::create_dir(&wrap) {
+        return Raw::Skipped(format!("cannot create a temporary directory: {e}"));
+    }
+    let wrap = std::fs::canonicalize(&wrap).unwrap_or(wrap);
+    let rel = super::relative(&wrap, dir);
+    // JSON is YAML: the path is a quoted string whatever its characters (`app #1`).
+    let text = serde_json::json!({
+        "apiVersion": "kustomize.config.k8s.io/v1beta1",
+        "kind": "Kustomization",
+        "resources": [rel.to_string_lossy()],
+        "buildMetadata": ["originAnnotations"],
+    })
+    .to_string();
+    if let Err(e) = std::fs::write(wrap.join("kustomization.yaml"), text) {
+        return Raw::Skipped(format!("cannot write the wrapper kustomization: {e}"));
+    }
+    let mut cmd = scratch.command(tool);
+    cmd.arg(tool.subcommand)
+        .arg("--load-restrictor=LoadRestrictionsRootOnly")
+        .arg(&wrap);
+    match run(&mut cmd, opts.timeout, opts.limits.file_bytes) {
+        Ok(out) => Raw::Output {
+            text: out,
+            origin_base: wrap,
+        },
+        Err(e) => e,
+    }
+}
+
+/// `helm template` of a local chart, the way Argo CD runs it.
+pub fn helm(tool: &Tool, chart: &Path, job: &HelmJob, opts: &RenderOptions) -> Raw {
+    let scratch = match Scratch::new() {
+        Ok(s) => s,
+        Err(e) => return Raw::Skipped(format!("cannot create a temporary directory: {e}")),
+    };
+    // Checked by the model already; checked again where the argument is built.
+    if !crate::model::jobs::valid_release_name(&job.release) {
+        return Raw::Skipped("invalid release name".into());
+    }
+    let mut cmd = scratch.command(tool);
+    cmd.arg("template")
+        .arg(format!("--name-template={}", job.release))
+        .arg("--include-crds");
+    if let Some(ns) = &job.namespace {
+        cmd.arg(format!("--namespace={ns}"));
+    }
+    if let Some(v) = &opts.kube_version {
+        cmd.arg(format!("--kube-version={v}"));
+    }
+    for (k, v) in &job.parameters {
+        cmd.arg(format!("--set={k}={v}"));
+    }
+    for (k, v) in &job.string_parameters {
+        cmd.arg(format!("--set-string={k}={v}"));
+    }
+    for f in &job.value_files {
+        cmd.arg(format!("--values={}", f.display()));
+    }
+    if let Some(v) = &job.values {
+        let p = scratch.path().join("values.yaml");
+        if std::fs::write(&p, v).is_err() {
+            return Raw::Skipped("cannot write the inline values".into());
+        }
+        cmd.arg(format!("--values={}", p.display()));
+    }
+    cmd.arg("--").arg(chart);
+    match run(&mut cmd, opts.timeout, opts.limits.file_bytes) {
+        Ok(out) => Raw::Output {
+            text: out,
+            origin_base: chart.to_path_buf(),
+        },
+        Err(e) => e,
+    }
+}
+
+/// Run to completion, within `timeout`, reading at most `cap` bytes of output.
+fn run(cmd: &mut Command, timeout: Duration, cap: u64) -> Result<String, Raw> {
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| Raw::Skipped(format!("cannot run the renderer: {e}")))?;
+    let stdout = child.stdout.take();
+    let stderr = child.stderr.take();
+    // Read both pipes on threads so a large output cannot block the child.
+    let out_t = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        if let Some(o) = stdout {
+            let _ = o.take(cap.saturating_add(1)).read_to_end(&mut s);
+        }
+        s
+    });
+    let err_t = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        if let Some(e) = stderr {
+            let _ = e.take(64 * 1024).read_to_end(&mut s);
+        }
+        s
+    });
+    let start = Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(s)) => break Some(s),
+            Ok(None) if start.elapsed() > timeout => {
+                kill(&mut child);
+                break None;
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(2)),
+            Err(_) => break None,
+        }
+    };
+    let out = out_t.join().unwrap_or_default();
+    let err = err_t.join().unwrap_or_default();
+    match status {
+        None => Err(Raw::Failed(format!(
+            "timed out after {} s",
+            timeout.as_secs()
+        ))),
+        Some(_) if out.len() as u64 > cap => Err(Raw::Skipped(format!(
+            "its output is larger than the {} MiB file limit",
+            cap / (1024 * 1024)
+        ))),
+        Some(s) if s.success() => {
+            String::from_utf8(out).map_err(|_| Raw::Failed("the output is not UTF-8".into()))
+        }
+        Some(_) => Err(Raw::Failed(clean_error(&String::from_utf8_lossy(&err)))),
+    }
+}
+
+fn kill(child: &mut std::process::Child) {
+    #[cfg(unix)]
+    {
+        // The whole process group: the renderer and anything it started.
+        let _ = Command::new("kill")
+            .arg("-KILL")
+            .arg(format!("-{}", child.id()))
+            .stderr(Stdio::null())
+            .status();
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// kubectl prefixes its errors with a log header, and the wrapper kustomization adds a layer of
+/// its own: keep what went wrong inside the user's tree.
+pub fn clean_error(stderr: &str) -> String {
+    let lines: Vec<&str> = stderr
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    // kubectl's klog line may put the message on the following lines (`err=<`).
+    let joined = lines.join(" ");
+    let line = lines
+        .iter()
+        .find(|l| (l.contains("err=") && !l.ends_with("err=<")) || l.starts_with("Error:"))
+        .copied()
+        .map(str::to_string)
+        .unwrap_or_else(|| {
+            joined.split_once("err=<").map_or(joined.clone(), |(_, r)| {
+                r.trim_end_matches('>').trim().to_string()
+            })
+        });
+    let line = line
+        .split_once("err=\"")
+        .map_or(line.as_str(), |(_, rest)| rest.trim_end_matches('"'))
+        .to_string();
+    let line = line.strip_prefix("Error: ").unwrap_or(&line);
+    let mut msg = line.replace("\\'", "'").replace("\\\"", "\"");
+    if let Some(i) = msg.find("' must resolve to a file': ") {
+        msg = msg[i + "' must resolve to a file': ".len()..].to_string();
+    }
+    for prefix in [
+        "recursed accumulation of path '",
+        "recursed merging from path '",
+    ] {
+        if let Some(rest) = msg.strip_prefix(prefix)
+            && let Some(j) = rest.find("': ")
+        {
+            msg = rest[j + 3..].to_string();
+        }
+    }
+    let msg = msg
+        .split("': must build at directory")
+        .next()
+        .unwrap_or(&msg);
+    crate::report::escape::clip(msg.trim_end_matches('\''), 400)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean_error;
+
+    #[test]
+    fn kubectl_errors_are_cleaned() {
+        let e = "E1122 07:17:31.121031     364 run.go:72] \"command failed\" err=\"accumulating resources: boom\"";
+        assert_eq!(clean_error(e), "accumulating resources: boom");
+        let wrapped = "# Warning: 'bases' is deprecated.\nE1 run.go:72] \"command failed\" err=\"accumulating resources: accumulation err='accumulating resources from '../../w/app': '/w/app' must resolve to a file': recursed accumulation of path '/w/app': loading KV pairs: file sources: [a.xml]: no such file\"";
+        assert_eq!(
+            clean_error(wrapped),
+            "loading KV pairs: file sources: [a.xml]: no such file"
+        );
+        let multiline = "E1201 10:00:00.000000 1 run.go:72] \"command failed\" err=<\n\taccumulating resources: missing thing\n >";
+        assert_eq!(
+            clean_error(multiline),
+            "accumulating resources: missing thing"
+        );
+    }
+}
