@@ -127,7 +127,7 @@ pub fn analyze(ws: &Workspace, rendered: &Rendered, opts: &Options) -> Report {
     let mut schemas = SchemaSet::new(version, opts.settings.limits.depth);
     let mut notes = rendered.notes.clone();
     for r in model.resources.iter().filter(|r| r.is_crd()) {
-        schemas.add_crd(r);
+        schemas.add_crd(r, model.text(r.file));
     }
     for bad in schemas.add_files(&opts.schema_files) {
         notes.push(format!("schema file not used: {bad}"));

@@ -624,6 +624,9 @@ fn main() -> ExitCode {
                 }
                 None => print(&text),
             }
+            // The process ends here: freeing every tree one by one would only cost time.
+            std::mem::forget(report);
+            std::mem::forget(ws);
             ExitCode::from(code as u8)
         }
     }

@@ -352,29 +352,32 @@ pub fn load_with(
             files: Vec::new(),
         });
         if meta.is_dir() {
-            let walked = walk::walk(path);
-            dirs.extend(walked.dirs.iter().map(|d| absolute(d)));
-            paths.extend(walked.paths.iter().map(|p| absolute(p)));
+            // Walked from the absolute path: every path it yields is absolute and normalised.
+            let walked = walk::walk(&abs);
+            dirs.extend(walked.dirs);
+            paths.extend(walked.paths);
+            let shown_root = Path::new(input.as_str());
+            // Names as the user sees them: below the path they gave.
+            let shown = |p: &str| {
+                Path::new(p)
+                    .strip_prefix(&abs)
+                    .map_or_else(|_| p.to_string(), |rel| display(&shown_root.join(rel)))
+            };
             for (name, msg) in walked.errors {
-                notes.push((name, FileClass::Unreadable(msg), ri));
+                notes.push((shown(&name), FileClass::Unreadable(msg), ri));
             }
             for (name, why) in walked.skipped {
-                notes.push((name, FileClass::Skipped(why), ri));
+                notes.push((shown(&name), FileClass::Skipped(why), ri));
             }
             let excluded = |p: &Path| {
                 opts.exclude.as_ref().is_some_and(|(base, set)| {
-                    absolute(p)
-                        .strip_prefix(base)
-                        .is_ok_and(|rel| set.is_match(rel))
+                    p.strip_prefix(base).is_ok_and(|rel| set.is_match(rel))
                 })
             };
-            pending.extend(
-                walked
-                    .files
-                    .into_iter()
-                    .filter(|p| !excluded(p))
-                    .map(|p| (display(&p), p, ri)),
-            );
+            pending.extend(walked.files.into_iter().filter(|p| !excluded(p)).map(|p| {
+                let rel = p.strip_prefix(&abs).unwrap_or(&p);
+                (display(&shown_root.join(rel)), p, ri)
+            }));
         } else {
             dirs.insert(dir);
             paths.insert(abs.clone());
@@ -403,7 +406,7 @@ pub fn load_with(
         files.push(file);
     }
     // Chart templates that are not rendered are not YAML: skipped with a note.
-    let chart_dirs: Vec<PathBuf> = files
+    let chart_dirs: std::collections::HashSet<PathBuf> = files
         .iter()
         .filter(|f| f.path.file_name().is_some_and(|n| n == "Chart.yaml"))
         .filter_map(|f| f.path.parent().map(Path::to_path_buf))
@@ -424,8 +427,8 @@ pub fn load_with(
             .any(|r| r.is_dir && r.repo_roots.last() == Some(top))
     {
         let walked = walk::walk(top);
-        dirs.extend(walked.dirs.iter().map(|d| absolute(d)));
-        paths.extend(walked.paths.iter().map(|p| absolute(p)));
+        dirs.extend(walked.dirs);
+        paths.extend(walked.paths);
     }
     let mut repo_urls: Vec<String> = repo_root.as_deref().map(git::remotes).unwrap_or_default();
     repo_urls.extend(
@@ -483,13 +486,13 @@ fn special(_: &std::fs::Metadata) -> &'static str {
     "a special file"
 }
 
-fn in_chart_templates(path: &Path, charts: &[PathBuf]) -> bool {
+fn in_chart_templates(path: &Path, charts: &std::collections::HashSet<PathBuf>) -> bool {
     if charts.is_empty() {
         return false;
     }
     path.ancestors().any(|a| {
         a.file_name().is_some_and(|n| n == "templates")
-            && a.parent().is_some_and(|p| charts.iter().any(|c| c == p))
+            && a.parent().is_some_and(|p| charts.contains(p))
     })
 }
 
@@ -530,7 +533,11 @@ fn read_file(
     bytes_left: &Budget,
     plimits: &ParseLimits<'_>,
 ) -> SourceFile {
-    let abs = absolute(path);
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        absolute(path)
+    };
     let unreadable = |e: std::io::Error| {
         SourceFile::placeholder(
             name.clone(),

@@ -51,6 +51,10 @@ pub enum Tag {
     None,
     Str,
     Other,
+    /// A CRD's `openAPIV3Schema`, not parsed with its file (it is most of the bytes of a
+    /// typical tree, and only needed when a custom resource of that kind is validated): the
+    /// node's span covers the text; [`parse_deferred`] parses it on demand.
+    Deferred,
 }
 
 #[derive(Clone, Debug)]
@@ -119,7 +123,9 @@ impl<'a> Node<'a> {
     /// The scalar's text, whatever its YAML type. `null`/`~`/empty plain scalars give `None`.
     pub fn str(&self) -> Option<&str> {
         let s = self.scalar()?;
-        if s.style == Style::Plain && s.tag == Tag::None && is_null(&s.value) {
+        if (s.style == Style::Plain && s.tag == Tag::None && is_null(&s.value))
+            || s.tag == Tag::Deferred
+        {
             return None;
         }
         Some(&s.value)
@@ -128,10 +134,18 @@ impl<'a> Node<'a> {
     pub fn non_empty_str(&self) -> Option<&str> {
         self.str().filter(|s| !s.is_empty())
     }
+    /// Is this a CRD schema left for [`parse_deferred`]?
+    pub fn is_deferred(&self) -> bool {
+        self.scalar().is_some_and(|s| s.tag == Tag::Deferred)
+    }
+
     /// A plain, untagged scalar typed the way Kubernetes reads YAML (1.1); `None` for quoted,
     /// block and `!!str` scalars, and for collections.
     pub fn resolved(&self) -> Option<Value> {
         let s = self.scalar()?;
+        if s.tag == Tag::Deferred {
+            return None;
+        }
         (s.style == Style::Plain && s.tag != Tag::Str).then(|| resolve_plain(&s.value))
     }
     /// A boolean read the way Kubernetes reads YAML (1.1: yes/no/on/off too).
@@ -690,8 +704,28 @@ pub fn parse(text: &str) -> ParsedYaml<'_> {
 }
 
 /// Parse every document of `text`. Never panics; a broken document is skipped and parsing resumes
-/// at the next `---`.
+/// at the next `---`. A CRD's block-style `openAPIV3Schema` is left unparsed (a `Deferred` node).
 pub fn parse_with<'a>(text: &'a str, limits: &ParseLimits<'_>) -> ParsedYaml<'a> {
+    match deferred::mask(text) {
+        None => parse_unmasked(text, limits),
+        Some(masked) => {
+            let p = parse_unmasked(&masked.text, limits);
+            deferred::rebase(p, &masked, text)
+        }
+    }
+}
+
+/// Parse a `Deferred` node's text (a CRD schema): its spans are positions in the whole file.
+pub fn parse_deferred<'a>(text: &'a str, at: Span, limits: &ParseLimits<'_>) -> ParsedYaml<'a> {
+    let Some(part) = text.get(at.range()) else {
+        return ParsedYaml::default();
+    };
+    let p = parse_unmasked(part, limits);
+    let shift = at.start;
+    p.shifted(shift)
+}
+
+fn parse_unmasked<'a>(text: &'a str, limits: &ParseLimits<'_>) -> ParsedYaml<'a> {
     let (out, lenient) = parse_strict(text, limits);
     if !lenient {
         return out;
@@ -710,6 +744,56 @@ pub fn parse_with<'a>(text: &'a str, limits: &ParseLimits<'_>) -> ParsedYaml<'a>
             }
         }
         None => out,
+    }
+}
+
+impl<'a> ParsedYaml<'a> {
+    /// The same tree with every span moved by `by` bytes (borrowed text stays borrowed).
+    fn shifted(self, by: u32) -> ParsedYaml<'a> {
+        fn node<'a>(mut n: Node<'a>, by: u32) -> Node<'a> {
+            n.span = Span {
+                start: n.span.start + by,
+                end: n.span.end + by,
+            };
+            n.kind = match n.kind {
+                NodeKind::Seq(items) => {
+                    NodeKind::Seq(items.into_iter().map(|i| node(i, by)).collect())
+                }
+                NodeKind::Map(entries) => NodeKind::Map(
+                    entries
+                        .into_iter()
+                        .map(|e| Entry {
+                            key: node(e.key, by),
+                            value: node(e.value, by),
+                        })
+                        .collect(),
+                ),
+                k => k,
+            };
+            n
+        }
+        let sp = |s: Span| Span {
+            start: s.start + by,
+            end: s.end + by,
+        };
+        ParsedYaml {
+            docs: self
+                .docs
+                .into_iter()
+                .map(|d| Document {
+                    root: node(d.root, by),
+                })
+                .collect(),
+            issues: self
+                .issues
+                .into_iter()
+                .map(|i| YamlIssue {
+                    span: sp(i.span),
+                    message: i.message,
+                    related: i.related.map(|(s, m)| (sp(s), m)),
+                })
+                .collect(),
+        }
     }
 }
 
@@ -870,6 +954,155 @@ fn parse_strict<'a>(text: &'a str, limits: &ParseLimits<'_>) -> (ParsedYaml<'a>,
     }
     out.issues.extend(b.issues);
     (out, lenient)
+}
+
+/// CRD schemas left unparsed: the text's block-style `openAPIV3Schema:` values are blanked
+/// (same length, newlines kept) before parsing, then the tree is re-pointed at the real text and
+/// the schema's node marked `Deferred`, spanning its text.
+mod deferred {
+    use std::borrow::Cow;
+
+    use super::{Document, Entry, Node, NodeKind, ParsedYaml, Scalar, Span, Style, Tag};
+
+    const KEY: &str = "openAPIV3Schema:";
+
+    pub struct Masked {
+        pub text: String,
+        /// (key offset, blanked range) in file order.
+        pub ranges: Vec<(usize, std::ops::Range<usize>)>,
+    }
+
+    fn indent(line: &str) -> usize {
+        line.bytes().take_while(|&b| b == b' ').count()
+    }
+
+    /// Blank the block values of `openAPIV3Schema:` keys, or `None` when there are none.
+    pub fn mask(text: &str) -> Option<Masked> {
+        memchr::memmem::find(text.as_bytes(), KEY.as_bytes())?;
+        let mut ranges = Vec::new();
+        let mut lines = text.split_inclusive('\n').scan(0usize, |off, l| {
+            let at = *off;
+            *off += l.len();
+            Some((at, l))
+        });
+        while let Some((at, line)) = lines.next() {
+            let body = line.trim_end_matches(['\n', '\r']);
+            let ind = indent(body);
+            let rest = body[ind..]
+                .strip_prefix("- ")
+                .map_or(&body[ind..], str::trim_start);
+            let col = body.len() - rest.len();
+            let Some(after) = rest.strip_prefix(KEY) else {
+                continue;
+            };
+            let after = after.trim();
+            if !after.is_empty() && !after.starts_with('#') {
+                continue; // a flow or inline value: parsed as usual
+            }
+            // The block: every following line indented past the key (blank and comment-only
+            // lines included), up to the first line that is not.
+            let start = at + line.len();
+            let mut end = start;
+            let mut peek = lines.clone();
+            while let Some((lat, l)) = peek.next() {
+                let b = l.trim_end_matches(['\n', '\r']);
+                let t = b.trim_start();
+                if t.is_empty() || t.starts_with('#') {
+                    continue;
+                }
+                if indent(b) <= col || b.starts_with("---") || b.starts_with("...") {
+                    break;
+                }
+                end = lat + l.len();
+                lines = peek.clone();
+            }
+            if end > start {
+                ranges.push((at + col, start..end));
+            }
+        }
+        if ranges.is_empty() {
+            return None;
+        }
+        let mut bytes = text.as_bytes().to_vec();
+        for (_, r) in &ranges {
+            for b in &mut bytes[r.clone()] {
+                if *b != b'\n' {
+                    *b = b' ';
+                }
+            }
+        }
+        // Only ASCII spaces replaced whole characters' bytes: still UTF-8.
+        let text = String::from_utf8(bytes).ok()?;
+        Some(Masked { text, ranges })
+    }
+
+    /// Point every borrowed string at `original` (same offsets), and mark the blanked values.
+    pub fn rebase<'o>(p: ParsedYaml<'_>, m: &Masked, original: &'o str) -> ParsedYaml<'o> {
+        let base = m.text.as_ptr() as usize;
+        let cow = |c: Cow<'_, str>| -> Cow<'o, str> {
+            match c {
+                Cow::Borrowed(s) => {
+                    let off = (s.as_ptr() as usize).wrapping_sub(base);
+                    match original.get(off..off + s.len()) {
+                        Some(o) if off <= m.text.len() => Cow::Borrowed(o),
+                        _ => Cow::Owned(s.to_string()),
+                    }
+                }
+                Cow::Owned(s) => Cow::Owned(s),
+            }
+        };
+        fn node<'o>(
+            n: Node<'_>,
+            cow: &dyn Fn(Cow<'_, str>) -> Cow<'o, str>,
+            m: &Masked,
+        ) -> Node<'o> {
+            let kind = match n.kind {
+                NodeKind::Scalar(s) => NodeKind::Scalar(Scalar {
+                    value: cow(s.value),
+                    style: s.style,
+                    tag: s.tag,
+                }),
+                NodeKind::Seq(items) => {
+                    NodeKind::Seq(items.into_iter().map(|i| node(i, cow, m)).collect())
+                }
+                NodeKind::Map(entries) => NodeKind::Map(
+                    entries
+                        .into_iter()
+                        .map(|e| {
+                            let key = node(e.key, cow, m);
+                            let mut value = node(e.value, cow, m);
+                            if let Some((_, r)) =
+                                m.ranges.iter().find(|(k, _)| *k == key.span.start as usize)
+                                && value.str().is_none()
+                                && value.scalar().is_some()
+                            {
+                                value = Node {
+                                    span: Span::new(r.start, r.end),
+                                    kind: NodeKind::Scalar(Scalar {
+                                        value: Cow::Borrowed(""),
+                                        style: Style::Plain,
+                                        tag: Tag::Deferred,
+                                    }),
+                                };
+                            }
+                            Entry { key, value }
+                        })
+                        .collect(),
+                ),
+            };
+            Node { span: n.span, kind }
+        }
+        ParsedYaml {
+            docs: p
+                .docs
+                .into_iter()
+                .map(|d| Document {
+                    root: node(d.root, &cow, m),
+                })
+                .collect(),
+            issues: p.issues,
+        }
+    }
 }
 
 /// The one-pass repair of under-indented quoted-scalar continuation lines.
@@ -1117,5 +1350,39 @@ mod lenient_tests {
         let p = parse("a: b\t\nc: d\n");
         assert!(p.issues.is_empty(), "{:?}", p.issues);
         assert_eq!(p.docs[0].root.get("a").and_then(Node::str), Some("b"));
+    }
+}
+
+#[cfg(test)]
+mod deferred_tests {
+    use super::*;
+
+    const CRD: &str = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nspec:\n  versions:\n  - name: v1\n    schema:\n      openAPIV3Schema:\n        type: object\n\n        # a comment at any indent\n# here too\n        properties:\n          size: {type: string}\n    served: true\n";
+
+    #[test]
+    fn crd_schemas_are_parsed_on_demand_with_file_positions() {
+        let p = parse(CRD);
+        assert!(p.issues.is_empty(), "{:?}", p.issues);
+        let v = &p.docs[0].root.path(&["spec", "versions"]).unwrap().items()[0];
+        let s = v.path(&["schema", "openAPIV3Schema"]).unwrap();
+        assert!(s.is_deferred());
+        assert_eq!(s.str(), None);
+        // The rest of the document is parsed as usual.
+        assert_eq!(v.get("served").and_then(Node::as_bool), Some(true));
+        let d = parse_deferred(CRD, s.span, &ParseLimits::default());
+        assert!(d.issues.is_empty(), "{:?}", d.issues);
+        let size = d.docs[0]
+            .root
+            .path(&["properties", "size", "type"])
+            .unwrap();
+        assert_eq!(&CRD[size.span.range()], "string");
+    }
+
+    #[test]
+    fn inline_schemas_are_parsed_at_once() {
+        let t = "spec:\n  openAPIV3Schema: {type: object}\n";
+        let p = parse(t);
+        let s = p.docs[0].root.path(&["spec", "openAPIV3Schema"]).unwrap();
+        assert!(!s.is_deferred() && s.is_map());
     }
 }

@@ -228,7 +228,14 @@ fn git(body: &Node<'_>, cx: &SourceContext<'_>) -> Result<Vec<Params>, String> {
             let Some(glob) = f.get("path").and_then(Node::str) else {
                 continue;
             };
-            for sf in &cx.ws.files {
+            // Only files below the pattern's literal directory can match.
+            let literal: Vec<&str> = glob
+                .trim_start_matches("./")
+                .split('/')
+                .take_while(|seg| !seg.contains(['*', '?', '[', '{', '\\']))
+                .collect();
+            let prefix = root.join(literal[..literal.len().saturating_sub(1)].join("/"));
+            for sf in cx.ws.files_under(&prefix).map(|i| &cx.ws.files[i]) {
                 let Some(r) = rel(&sf.path) else { continue };
                 if !path_match(glob, &r) {
                     continue;

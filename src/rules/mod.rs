@@ -96,7 +96,7 @@ pub struct Cx<'m, 'a> {
     /// Target Kubernetes minor version (1.N).
     pub kubernetes_minor: u32,
     /// Schemas to validate against (`None`: schema validation is off).
-    pub schemas: Option<&'m crate::schema::set::SchemaSet>,
+    pub schemas: Option<&'m crate::schema::set::SchemaSet<'a>>,
     /// Kinds without a schema are errors (`--strict-kinds`).
     pub strict_kinds: bool,
     pub limits: &'m crate::limits::Limits,

@@ -506,7 +506,8 @@ impl<'c, 'n> Run<'c, 'n> {
     }
 
     fn check(&mut self, id: SId, node: &'n Node<'n>) {
-        if self.full() {
+        // A CRD's schema, left unparsed: not validated against JSONSchemaProps.
+        if self.full() || node.is_deferred() {
             return;
         }
         let mut ids = Vec::new();
