@@ -119,9 +119,8 @@ pub fn walk(root: &Path) -> Walked {
             }
         }
     }
-    files.sort();
-    paths.sort();
-    dirs.sort();
+    // The workspace keeps `paths` and `dirs` in sorted sets; only the files' order matters here.
+    files.sort_unstable();
     errors.sort();
     let mut skipped = skipped.lock().map(|s| s.clone()).unwrap_or_default();
     skipped.sort();

@@ -972,68 +972,75 @@ mod deferred {
         pub ranges: Vec<(usize, std::ops::Range<usize>)>,
     }
 
-    fn indent(line: &str) -> usize {
-        line.bytes().take_while(|&b| b == b' ').count()
-    }
-
     /// Blank the block values of `openAPIV3Schema:` keys, or `None` when there are none.
     pub fn mask(text: &str) -> Option<Masked> {
-        memchr::memmem::find(text.as_bytes(), KEY.as_bytes())?;
-        let mut ranges = Vec::new();
-        let mut lines = text.split_inclusive('\n').scan(0usize, |off, l| {
-            let at = *off;
-            *off += l.len();
-            Some((at, l))
-        });
-        while let Some((at, line)) = lines.next() {
-            let body = line.trim_end_matches(['\n', '\r']);
-            let ind = indent(body);
-            let rest = body[ind..]
-                .strip_prefix("- ")
-                .map_or(&body[ind..], str::trim_start);
-            let col = body.len() - rest.len();
-            let Some(after) = rest.strip_prefix(KEY) else {
+        let bytes = text.as_bytes();
+        let indent = |line: &[u8]| line.iter().take_while(|&&b| b == b' ').count();
+        let line_end =
+            |from: usize| memchr::memchr(b'\n', &bytes[from..]).map_or(bytes.len(), |i| from + i);
+        let mut ranges: Vec<(usize, std::ops::Range<usize>)> = Vec::new();
+        let mut from = 0;
+        while let Some(i) = memchr::memmem::find(&bytes[from..], KEY.as_bytes()) {
+            let at = from + i;
+            from = at + KEY.len();
+            let ls = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+            let le = line_end(at);
+            let line = &bytes[ls..le];
+            // The key starts its line, after indentation and perhaps `- `.
+            let mut col = indent(line);
+            if line[col..].starts_with(b"- ") {
+                col += 2;
+                col += indent(&line[col..]);
+            }
+            if ls + col != at {
                 continue;
-            };
-            let after = after.trim();
-            if !after.is_empty() && !after.starts_with('#') {
+            }
+            let after = &line[col + KEY.len()..];
+            let after = &after[after.iter().take_while(|b| b.is_ascii_whitespace()).count()..];
+            if !after.is_empty() && after[0] != b'#' {
                 continue; // a flow or inline value: parsed as usual
             }
             // The block: every following line indented past the key (blank and comment-only
             // lines included), up to the first line that is not.
-            let start = at + line.len();
+            let start = (le + 1).min(bytes.len());
             let mut end = start;
-            let mut peek = lines.clone();
-            while let Some((lat, l)) = peek.next() {
-                let b = l.trim_end_matches(['\n', '\r']);
-                let t = b.trim_start();
-                if t.is_empty() || t.starts_with('#') {
-                    continue;
+            let mut pos = start;
+            while pos < bytes.len() {
+                let lend = line_end(pos);
+                let l = &bytes[pos..lend];
+                let ind = l.iter().take_while(|b| matches!(b, b' ' | b'\t')).count();
+                let t = &l[ind..];
+                let next = (lend + 1).min(bytes.len());
+                let blank = t.iter().all(|b| b.is_ascii_whitespace()) || t[0] == b'#';
+                if !blank {
+                    if indent(l) <= col || l.starts_with(b"---") || l.starts_with(b"...") {
+                        break;
+                    }
+                    end = next;
                 }
-                if indent(b) <= col || b.starts_with("---") || b.starts_with("...") {
-                    break;
-                }
-                end = lat + l.len();
-                lines = peek.clone();
+                pos = next;
             }
             if end > start {
-                ranges.push((at + col, start..end));
+                ranges.push((at, start..end));
+                from = from.max(end);
             }
         }
         if ranges.is_empty() {
             return None;
         }
-        let mut bytes = text.as_bytes().to_vec();
+        // The same text with each blanked line's characters as spaces (same byte length).
+        let mut out = bytes.to_vec();
         for (_, r) in &ranges {
-            for b in &mut bytes[r.clone()] {
-                if *b != b'\n' {
-                    *b = b' ';
-                }
+            let mut seg = r.start;
+            for nl in memchr::memchr_iter(b'\n', &bytes[r.clone()]) {
+                out[seg..r.start + nl].fill(b' ');
+                seg = r.start + nl + 1;
             }
+            out[seg..r.end].fill(b' ');
         }
-        // Only ASCII spaces replaced whole characters' bytes: still UTF-8.
-        let text = String::from_utf8(bytes).ok()?;
-        Some(Masked { text, ranges })
+        // Whole lines were replaced by ASCII: still UTF-8.
+        let out = String::from_utf8(out).ok()?;
+        Some(Masked { text: out, ranges })
     }
 
     /// Point every borrowed string at `original` (same offsets), and mark the blanked values.

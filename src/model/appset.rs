@@ -208,7 +208,29 @@ fn git(body: &Node<'_>, cx: &SourceContext<'_>) -> Result<Vec<Params>, String> {
                 include.push(p.to_string());
             }
         }
-        for dir in cx.ws.dirs_under(root) {
+        // Only directories below the include patterns' literal prefixes can match.
+        let mut prefixes: Vec<std::path::PathBuf> = include
+            .iter()
+            .map(|g| {
+                let lit: Vec<&str> = g
+                    .trim_start_matches("./")
+                    .split('/')
+                    .take_while(|seg| !seg.contains(['*', '?', '[', '{', '\\']))
+                    .collect();
+                root.join(lit[..lit.len().saturating_sub(1)].join("/"))
+            })
+            .collect();
+        prefixes.sort();
+        prefixes.dedup_by(|b, a| b.starts_with(a));
+        let candidates = prefixes.iter().flat_map(|p| {
+            std::iter::once(p)
+                .filter(|p| *p != root)
+                .chain(cx.ws.dirs_under(p))
+        });
+        for dir in candidates {
+            if !cx.ws.is_dir(dir) {
+                continue;
+            }
             let Some(r) = rel(dir) else { continue };
             // Hidden directories are not generated (the generator skips them too).
             if r.split('/').any(|seg| seg.starts_with('.')) {
