@@ -132,6 +132,9 @@ pub fn analyze(ws: &Workspace, rendered: &Rendered, opts: &Options) -> Report {
     for bad in schemas.add_files(&opts.schema_files) {
         notes.push(format!("schema file not used: {bad}"));
     }
+    if config.enabled("schema") {
+        schemas.prepare(&model.resources);
+    }
     let cx = rules::Cx {
         model: &model,
         plans: &plans,

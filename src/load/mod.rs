@@ -45,7 +45,9 @@ pub struct Workspace {
     pub repo_urls: Vec<String>,
     /// The git work tree root of the first input, if any.
     pub repo_root: Option<PathBuf>,
-    by_path: HashMap<PathBuf, FileId>,
+    /// Keyed by the path's bytes: hashing a `Path` walks its components, an `OsStr` does not
+    /// (every path here is absolute and normalised, so the bytes identify it).
+    by_path: HashMap<std::ffi::OsString, FileId>,
     /// (path, id) sorted by path: the files below a directory are one range.
     sorted: Vec<(PathBuf, FileId)>,
     /// The root (command-line input) each file belongs to.
@@ -58,7 +60,7 @@ impl Workspace {
     }
 
     pub fn file_at(&self, path: &Path) -> Option<FileId> {
-        self.by_path.get(path).copied()
+        self.by_path.get(path.as_os_str()).copied()
     }
 
     pub fn is_dir(&self, path: &Path) -> bool {
@@ -99,12 +101,12 @@ impl Workspace {
             class,
             &parse_limits(limits, None),
         ));
-        match self.by_path.get(&abs) {
+        match self.by_path.get(abs.as_os_str()) {
             Some(&i) => self.files[i] = file,
             None => {
                 let id = self.files.len();
                 self.files.push(file);
-                self.by_path.insert(abs.clone(), id);
+                self.by_path.insert(abs.clone().into_os_string(), id);
                 let ri = self
                     .roots
                     .iter()
@@ -148,7 +150,7 @@ impl Workspace {
             .files
             .iter()
             .enumerate()
-            .map(|(i, f)| (f.path.clone(), i))
+            .map(|(i, f)| (f.path.clone().into_os_string(), i))
             .collect();
         self.sorted = self
             .files

@@ -213,41 +213,70 @@ fn is_null(v: &str) -> bool {
     matches!(v, "" | "~" | "null" | "Null" | "NULL")
 }
 
+/// What a plain scalar is to the API server, without allocating.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Plain {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str,
+}
+
 /// A plain scalar typed the way Kubernetes reads YAML: sigs.k8s.io/yaml decodes with go-yaml v2,
 /// whose `resolve` follows YAML 1.1 for booleans and nulls and Go's `strconv` for numbers.
-pub fn resolve_plain(s: &str) -> Value {
+pub fn classify_plain(s: &str) -> Plain {
     match s {
-        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "" | "~" | "null" | "Null" | "NULL" => return Plain::Null,
         "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
-            return Value::Bool(true);
+            return Plain::Bool(true);
         }
         "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => {
-            return Value::Bool(false);
+            return Plain::Bool(false);
         }
         _ => {}
     }
     // go-yaml only tries numbers for scalars that start with a sign, a digit or a dot.
     if !matches!(s.as_bytes()[0], b'+' | b'-' | b'.' | b'0'..=b'9') {
-        return Value::String(s.to_string());
+        return Plain::Str;
     }
     if let Some(i) = go_int(s) {
-        return Value::Number(i.into());
+        return Plain::Int(i);
     }
-    if let Some(n) = go_float(s).and_then(Number::from_f64) {
-        return Value::Number(n);
+    match go_float(s) {
+        Some(f) => Plain::Float(f),
+        None => Plain::Str,
     }
-    Value::String(s.to_string())
+}
+
+/// [`classify_plain`] as a JSON value.
+pub fn resolve_plain(s: &str) -> Value {
+    match classify_plain(s) {
+        Plain::Null => Value::Null,
+        Plain::Bool(b) => Value::Bool(b),
+        Plain::Int(i) => Value::Number(i.into()),
+        Plain::Float(f) => {
+            Number::from_f64(f).map_or_else(|| Value::String(s.to_string()), Value::Number)
+        }
+        Plain::Str => Value::String(s.to_string()),
+    }
 }
 
 /// go-yaml v2: underscores removed, then `strconv.ParseInt(s, 0, 64)`: optional sign, then
 /// `0x`/`0X` hex, `0o`/`0O` or a leading `0` octal, `0b`/`0B` binary, else decimal. Values that
 /// only fit `ParseUint` are integers too; they are clamped here (no schema cares).
 pub fn go_int(s: &str) -> Option<i64> {
-    let plain: String = s.chars().filter(|&c| c != '_').collect();
+    let owned;
+    let plain: &str = if s.contains('_') {
+        owned = s.replace('_', "");
+        &owned
+    } else {
+        s
+    };
     let (neg, body) = match plain.as_bytes().first()? {
         b'-' => (true, &plain[1..]),
         b'+' => (false, &plain[1..]),
-        _ => (false, plain.as_str()),
+        _ => (false, plain),
     };
     let (digits, radix) = if let Some(h) = body.strip_prefix("0x").or(body.strip_prefix("0X")) {
         (h, 16)
@@ -275,7 +304,13 @@ pub fn go_int(s: &str) -> Option<i64> {
 /// go-yaml v2's float test: `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$` (so `1e3`
 /// and `1.` are floats), and `.5`-style scalars through `ParseFloat`. `.inf`/`.nan` are not JSON.
 pub fn go_float(s: &str) -> Option<f64> {
-    let plain: String = s.chars().filter(|&c| c != '_').collect();
+    let owned;
+    let plain: &str = if s.contains('_') {
+        owned = s.replace('_', "");
+        &owned
+    } else {
+        s
+    };
     let b = plain.as_bytes();
     let mut i = usize::from(matches!(b.first(), Some(b'+' | b'-')));
     let digits = |i: &mut usize| {
@@ -956,23 +991,36 @@ fn parse_strict<'a>(text: &'a str, limits: &ParseLimits<'_>) -> (ParsedYaml<'a>,
     (out, lenient)
 }
 
-/// CRD schemas left unparsed: the text's block-style `openAPIV3Schema:` values are blanked
-/// (same length, newlines kept) before parsing, then the tree is re-pointed at the real text and
-/// the schema's node marked `Deferred`, spanning its text.
+/// CRD schemas left unparsed: the block values of `openAPIV3Schema:` keys (whole lines, most of
+/// a typical tree's bytes) are cut out of the text before parsing, so the parser never scans them;
+/// then every span and borrowed string of the tree is moved back to its place in the real text,
+/// and the schema's node is marked `Deferred`, spanning its text.
 mod deferred {
     use std::borrow::Cow;
 
-    use super::{Document, Entry, Node, NodeKind, ParsedYaml, Scalar, Span, Style, Tag};
+    use super::{Document, Entry, Node, NodeKind, ParsedYaml, Scalar, Span, Style, Tag, YamlIssue};
 
     const KEY: &str = "openAPIV3Schema:";
 
     pub struct Masked {
+        /// The text without the cut ranges.
         pub text: String,
-        /// (key offset, blanked range) in file order.
+        /// (key offset, cut range) in the original text, in order.
         pub ranges: Vec<(usize, std::ops::Range<usize>)>,
+        /// For each cut: its offset in `text`, and the bytes cut up to and including it.
+        cuts: Vec<(usize, usize)>,
     }
 
-    /// Blank the block values of `openAPIV3Schema:` keys, or `None` when there are none.
+    impl Masked {
+        /// An offset in `text` as an offset in the original.
+        pub fn to_original(&self, m: usize) -> usize {
+            // The cuts at or before `m` shift it right.
+            let k = self.cuts.partition_point(|&(at, _)| at <= m);
+            m + if k == 0 { 0 } else { self.cuts[k - 1].1 }
+        }
+    }
+
+    /// Cut the block values of `openAPIV3Schema:` keys, or `None` when there are none.
     pub fn mask(text: &str) -> Option<Masked> {
         let bytes = text.as_bytes();
         let indent = |line: &[u8]| line.iter().take_while(|&&b| b == b' ').count();
@@ -1028,58 +1076,70 @@ mod deferred {
         if ranges.is_empty() {
             return None;
         }
-        // The same text with each blanked line's characters as spaces (same byte length).
-        let mut out = bytes.to_vec();
+        let mut out =
+            String::with_capacity(text.len() - ranges.iter().map(|(_, r)| r.len()).sum::<usize>());
+        let mut cuts = Vec::with_capacity(ranges.len());
+        let mut last = 0;
+        let mut total = 0;
         for (_, r) in &ranges {
-            let mut seg = r.start;
-            for nl in memchr::memchr_iter(b'\n', &bytes[r.clone()]) {
-                out[seg..r.start + nl].fill(b' ');
-                seg = r.start + nl + 1;
-            }
-            out[seg..r.end].fill(b' ');
+            out.push_str(&text[last..r.start]);
+            total += r.len();
+            cuts.push((out.len(), total));
+            last = r.end;
         }
-        // Whole lines were replaced by ASCII: still UTF-8.
-        let out = String::from_utf8(out).ok()?;
-        Some(Masked { text: out, ranges })
+        out.push_str(&text[last..]);
+        Some(Masked {
+            text: out,
+            ranges,
+            cuts,
+        })
     }
 
-    /// Point every borrowed string at `original` (same offsets), and mark the blanked values.
+    /// Point every span and borrowed string at `original`, and mark the cut values.
     pub fn rebase<'o>(p: ParsedYaml<'_>, m: &Masked, original: &'o str) -> ParsedYaml<'o> {
         let base = m.text.as_ptr() as usize;
+        let span = |s: Span| Span {
+            start: m.to_original(s.start as usize) as u32,
+            end: m.to_original(s.end as usize) as u32,
+        };
         let cow = |c: Cow<'_, str>| -> Cow<'o, str> {
             match c {
                 Cow::Borrowed(s) => {
                     let off = (s.as_ptr() as usize).wrapping_sub(base);
-                    match original.get(off..off + s.len()) {
-                        Some(o) if off <= m.text.len() => Cow::Borrowed(o),
+                    let o = m.to_original(off);
+                    match original.get(o..o + s.len()) {
+                        Some(x) if off <= m.text.len() && x == s => Cow::Borrowed(x),
                         _ => Cow::Owned(s.to_string()),
                     }
                 }
                 Cow::Owned(s) => Cow::Owned(s),
             }
         };
-        fn node<'o>(
-            n: Node<'_>,
-            cow: &dyn Fn(Cow<'_, str>) -> Cow<'o, str>,
-            m: &Masked,
-        ) -> Node<'o> {
+        struct Cx<'c, 'o> {
+            cow: &'c dyn Fn(Cow<'_, str>) -> Cow<'o, str>,
+            span: &'c dyn Fn(Span) -> Span,
+            m: &'c Masked,
+        }
+        fn node<'o>(n: Node<'_>, cx: &Cx<'_, 'o>) -> Node<'o> {
             let kind = match n.kind {
                 NodeKind::Scalar(s) => NodeKind::Scalar(Scalar {
-                    value: cow(s.value),
+                    value: (cx.cow)(s.value),
                     style: s.style,
                     tag: s.tag,
                 }),
                 NodeKind::Seq(items) => {
-                    NodeKind::Seq(items.into_iter().map(|i| node(i, cow, m)).collect())
+                    NodeKind::Seq(items.into_iter().map(|i| node(i, cx)).collect())
                 }
                 NodeKind::Map(entries) => NodeKind::Map(
                     entries
                         .into_iter()
                         .map(|e| {
-                            let key = node(e.key, cow, m);
-                            let mut value = node(e.value, cow, m);
+                            let key = node(e.key, cx);
+                            let mut value = node(e.value, cx);
                             if let Some((_, r)) =
-                                m.ranges.iter().find(|(k, _)| *k == key.span.start as usize)
+                                cx.m.ranges
+                                    .iter()
+                                    .find(|(k, _)| *k == key.span.start as usize)
                                 && value.str().is_none()
                                 && value.scalar().is_some()
                             {
@@ -1097,17 +1157,33 @@ mod deferred {
                         .collect(),
                 ),
             };
-            Node { span: n.span, kind }
+            Node {
+                span: (cx.span)(n.span),
+                kind,
+            }
         }
+        let cx = Cx {
+            cow: &cow,
+            span: &span,
+            m,
+        };
         ParsedYaml {
             docs: p
                 .docs
                 .into_iter()
                 .map(|d| Document {
-                    root: node(d.root, &cow, m),
+                    root: node(d.root, &cx),
                 })
                 .collect(),
-            issues: p.issues,
+            issues: p
+                .issues
+                .into_iter()
+                .map(|i| YamlIssue {
+                    span: span(i.span),
+                    message: i.message,
+                    related: i.related.map(|(s, msg)| (span(s), msg)),
+                })
+                .collect(),
         }
     }
 }

@@ -35,7 +35,7 @@ pub struct Kustomizations {
     /// Directory → its kustomization.
     pub by_dir: HashMap<PathBuf, Kustomization>,
     /// Files named as patches, transformers, generators… (fragments, not whole objects).
-    pub fragments: HashSet<PathBuf>,
+    pub fragments: HashSet<std::ffi::OsString>,
 }
 
 /// A reference kustomize would fetch over the network rather than read from disk.
@@ -216,14 +216,14 @@ impl Kustomizations {
                     }
                     "configMapGenerator" | "secretGenerator" | "openapi" => {}
                     _ => {
-                        out.fragments.insert(join(s));
+                        out.fragments.insert(join(s).into_os_string());
                     }
                 }
             }
             out.by_dir.insert(dir.to_path_buf(), k);
         }
         // A file listed as a whole resource somewhere is not a fragment.
-        out.fragments.retain(|p| !whole.contains(p));
+        out.fragments.retain(|p| !whole.contains(Path::new(p)));
         out
     }
 

@@ -182,7 +182,7 @@ impl<'a> Model<'a> {
             if f.class != FileClass::Yaml || covered.contains(&id) {
                 continue;
             }
-            if kust.fragments.contains(&f.path) {
+            if kust.fragments.contains(f.path.as_os_str()) {
                 fragments.push(id);
                 continue;
             }
@@ -312,10 +312,10 @@ impl<'a> Model<'a> {
                 .collect()
         };
         // Files directly in each directory (the workspace's own files).
-        let mut files_in_dir: HashMap<&Path, Vec<FileId>> = HashMap::new();
+        let mut files_in_dir: HashMap<&std::ffi::OsStr, Vec<FileId>> = HashMap::new();
         for (i, f) in ws.files.iter().enumerate() {
             if let Some(d) = f.path.parent() {
-                files_in_dir.entry(d).or_default().push(i);
+                files_in_dir.entry(d.as_os_str()).or_default().push(i);
             }
         }
         let mut claimed: HashSet<ResId> = HashSet::new();
@@ -372,7 +372,7 @@ impl<'a> Model<'a> {
                             ws.files_under(&src.dir).collect()
                         } else {
                             files_in_dir
-                                .get(src.dir.as_path())
+                                .get(src.dir.as_os_str())
                                 .cloned()
                                 .unwrap_or_default()
                         };

@@ -203,6 +203,64 @@ impl<'a> SchemaSet<'a> {
         self.crds.get(&gvk).map(|c| Source::Crd(*c))
     }
 
+    /// Compile, once and before validation starts, the schema of every kind among
+    /// `resources`: the bundle's kinds together (their shared definitions once), CRDs in parallel.
+    pub fn prepare(&self, resources: &[Resource<'_>]) {
+        use rayon::prelude::*;
+        let mut bundle: Vec<(String, &'static Bundle, String)> = Vec::new();
+        let mut others: Vec<(String, &Resource<'_>)> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for r in resources {
+            let key = format!("{}/{}/{}", r.group, r.version, r.kind);
+            if !seen.insert(key.clone()) {
+                continue;
+            }
+            match self.source(r) {
+                Some(Source::Bundle(b, k)) => bundle.push((key, b, k)),
+                Some(_) => others.push((key, r)),
+                None => {
+                    if let Ok(mut c) = self.cache.lock() {
+                        c.insert(key, Ok(None));
+                    }
+                }
+            }
+        }
+        // One arena per bundle.
+        let mut bundles: Vec<&'static Bundle> = Vec::new();
+        for (_, b, _) in &bundle {
+            if !bundles.iter().any(|x| std::ptr::eq(*x, *b)) {
+                bundles.push(b);
+            }
+        }
+        for b in bundles {
+            let mut arena = validate::Arena::new(&b.root, self.max_depth);
+            let mut keys = Vec::new();
+            let mut roots = Vec::new();
+            for (key, _, k) in bundle.iter().filter(|(_, x, _)| std::ptr::eq(*x, b)) {
+                match arena.add(&b.root["kinds"][k]) {
+                    Ok(root) => {
+                        keys.push(key.clone());
+                        roots.push(root);
+                    }
+                    Err(e) => {
+                        if let Ok(mut c) = self.cache.lock() {
+                            c.insert(key.clone(), Err(e));
+                        }
+                    }
+                }
+            }
+            let compiled = arena.finish(&roots);
+            if let Ok(mut c) = self.cache.lock() {
+                for (key, comp) in keys.into_iter().zip(compiled) {
+                    c.insert(key, Ok(Some(Arc::new(comp))));
+                }
+            }
+        }
+        others.par_iter().for_each(|(_, r)| {
+            let _ = self.compiled(r);
+        });
+    }
+
     /// The compiled schema of a resource's kind: `Ok(None)` when no schema is known, `Err`
     /// when the schema does not compile.
     pub fn compiled(&self, r: &Resource<'_>) -> Result<Option<Arc<Compiled>>, CompileError> {

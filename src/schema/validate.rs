@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use crate::load::yaml::{Node, NodeKind, Span, Style, Tag, resolve_plain};
+use crate::load::yaml::{Node, NodeKind, Plain, Span, Style, Tag, classify_plain, resolve_plain};
 
 type SId = usize;
 
@@ -65,7 +65,8 @@ struct S {
 /// A schema compiled for one kind.
 #[derive(Debug)]
 pub struct Compiled {
-    nodes: Vec<S>,
+    nodes: std::sync::Arc<Vec<S>>,
+    root: SId,
 }
 
 /// Why a schema could not be compiled.
@@ -263,16 +264,50 @@ impl<'v> Compiler<'v> {
 
 /// Compile `schema` (a root, or a kind's entry inside `root` whose `$ref`s resolve in `root`).
 pub fn compile(root: &Value, schema: &Value, max_depth: usize) -> Result<Compiled, CompileError> {
-    let mut c = Compiler {
-        root,
-        nodes: Vec::new(),
-        refs: HashMap::new(),
-        depth: 0,
-        max_depth,
-    };
-    let top = c.compile(schema)?;
-    debug_assert_eq!(top, 0);
-    Ok(Compiled { nodes: c.nodes })
+    let mut a = Arena::new(root, max_depth);
+    let top = a.add(schema)?;
+    Ok(a.finish(&[top]).pop().unwrap_or(Compiled {
+        nodes: Default::default(),
+        root: 0,
+    }))
+}
+
+/// Several schemas of one bundle compiled together: the definitions they share (a PodSpec for
+/// every workload kind) are compiled once.
+pub struct Arena<'v> {
+    c: Compiler<'v>,
+}
+
+impl<'v> Arena<'v> {
+    pub fn new(root: &'v Value, max_depth: usize) -> Arena<'v> {
+        Arena {
+            c: Compiler {
+                root,
+                nodes: Vec::new(),
+                refs: HashMap::new(),
+                depth: 0,
+                max_depth,
+            },
+        }
+    }
+
+    /// Compile one schema (whose `$ref`s resolve in the arena's root); its root id.
+    pub fn add(&mut self, schema: &'v Value) -> Result<usize, CompileError> {
+        self.c.depth = 0;
+        self.c.compile(schema)
+    }
+
+    /// The compiled schemas of `roots`, sharing one node table.
+    pub fn finish(self, roots: &[usize]) -> Vec<Compiled> {
+        let nodes = std::sync::Arc::new(self.c.nodes);
+        roots
+            .iter()
+            .map(|&root| Compiled {
+                nodes: nodes.clone(),
+                root,
+            })
+            .collect()
+    }
 }
 
 /// One problem, ready for a diagnostic.
@@ -291,30 +326,68 @@ enum Seg<'n> {
     Index(usize),
 }
 
-/// The JSON type and value of a scalar as the API server reads it.
-fn scalar_value(n: &Node<'_>) -> Value {
-    match n.scalar() {
-        Some(s) if s.style == Style::Plain && s.tag != Tag::Str => resolve_plain(&s.value),
-        Some(s) => Value::String(s.value.to_string()),
-        None => n.to_json(),
-    }
+/// A node's JSON value as the API server reads it, without copying it.
+#[derive(Clone, Copy)]
+enum Val<'n> {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(&'n str),
+    Arr,
+    Obj,
 }
 
-fn type_bit(v: &Value) -> u8 {
-    match v {
-        Value::Null => T_NULL,
-        Value::Bool(_) => T_BOOL,
-        Value::Number(n) if n.is_i64() || n.is_u64() => T_INT,
-        Value::Number(n) => {
-            if n.as_f64().is_some_and(|f| f.fract() == 0.0) {
-                T_INT
-            } else {
-                T_NUM
+impl<'n> Val<'n> {
+    fn of(n: &'n Node<'n>) -> Val<'n> {
+        match &n.kind {
+            NodeKind::Seq(_) => Val::Arr,
+            NodeKind::Map(_) => Val::Obj,
+            NodeKind::Scalar(s) if s.style == Style::Plain && s.tag != Tag::Str => {
+                match classify_plain(&s.value) {
+                    Plain::Null => Val::Null,
+                    Plain::Bool(b) => Val::Bool(b),
+                    Plain::Int(i) => Val::Int(i),
+                    Plain::Float(f) => Val::Float(f),
+                    Plain::Str => Val::Str(&s.value),
+                }
             }
+            NodeKind::Scalar(s) => Val::Str(&s.value),
         }
-        Value::String(_) => T_STR,
-        Value::Array(_) => T_ARR,
-        Value::Object(_) => T_OBJ,
+    }
+
+    fn bit(self) -> u8 {
+        match self {
+            Val::Null => T_NULL,
+            Val::Bool(_) => T_BOOL,
+            Val::Int(_) => T_INT,
+            Val::Float(f) if f.fract() == 0.0 => T_INT,
+            Val::Float(_) => T_NUM,
+            Val::Str(_) => T_STR,
+            Val::Arr => T_ARR,
+            Val::Obj => T_OBJ,
+        }
+    }
+
+    fn as_f64(self) -> Option<f64> {
+        match self {
+            Val::Int(i) => Some(i as f64),
+            Val::Float(f) => Some(f),
+            _ => None,
+        }
+    }
+
+    /// The JSON value (collections as empty placeholders).
+    fn json(self) -> Value {
+        match self {
+            Val::Null => Value::Null,
+            Val::Bool(b) => Value::Bool(b),
+            Val::Int(i) => Value::Number(i.into()),
+            Val::Float(f) => serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number),
+            Val::Str(s) => Value::String(s.to_string()),
+            Val::Arr => Value::Array(Vec::new()),
+            Val::Obj => Value::Object(Default::default()),
+        }
     }
 }
 
@@ -335,14 +408,14 @@ fn type_names(bits: u8) -> String {
     out.join(" or ")
 }
 
-pub fn found_type(v: &Value) -> String {
+fn found_type(v: Val<'_>) -> String {
     match v {
-        Value::Null => "null".into(),
-        Value::Bool(b) => format!("boolean {b}"),
-        Value::Number(n) => format!("number {n}"),
-        Value::String(s) => format!("string {:?}", crate::report::escape::clip(s, 60)),
-        Value::Array(_) => "a list".into(),
-        Value::Object(_) => "a mapping".into(),
+        Val::Null => "null".into(),
+        Val::Bool(b) => format!("boolean {b}"),
+        Val::Str(s) => format!("string {:?}", crate::report::escape::clip(s, 60)),
+        Val::Arr => "a list".into(),
+        Val::Obj => "a mapping".into(),
+        n => format!("number {}", n.json()),
     }
 }
 
@@ -370,10 +443,10 @@ pub fn yaml11_surprise(n: &Node<'_>) -> Option<String> {
 /// The key of a mapping entry as JSON reads it (`on:` is `"true"` in Kubernetes).
 pub fn json_key<'k>(k: &'k Node<'_>) -> std::borrow::Cow<'k, str> {
     match k.scalar() {
-        Some(s) if s.style == Style::Plain && s.tag != Tag::Str => match resolve_plain(&s.value) {
-            Value::String(_) => std::borrow::Cow::Borrowed(&s.value),
-            Value::Null => "null".into(),
-            other => other.to_string().into(),
+        Some(s) if s.style == Style::Plain && s.tag != Tag::Str => match classify_plain(&s.value) {
+            Plain::Str => std::borrow::Cow::Borrowed(&s.value),
+            Plain::Null => "null".into(),
+            _ => resolve_plain(&s.value).to_string().into(),
         },
         Some(s) => std::borrow::Cow::Borrowed(&s.value),
         None => "".into(),
@@ -477,7 +550,7 @@ impl<'c, 'n> Run<'c, 'n> {
         }
     }
 
-    fn type_problem(&mut self, node: &'n Node<'n>, expected: u8, v: &Value) {
+    fn type_problem(&mut self, node: &'n Node<'n>, expected: u8, v: Val<'_>) {
         let here = self.here();
         let expected_s = type_names(expected);
         let message = if expected_s.is_empty() {
@@ -512,12 +585,8 @@ impl<'c, 'n> Run<'c, 'n> {
         }
         let mut ids = Vec::new();
         self.applicable(id, &mut ids);
-        let value = match &node.kind {
-            NodeKind::Scalar(_) => scalar_value(node),
-            NodeKind::Seq(_) => Value::Array(Vec::new()),
-            NodeKind::Map(_) => Value::Object(Default::default()),
-        };
-        let bit = type_bit(&value);
+        let value = Val::of(node);
+        let bit = value.bit();
         // Types first: a value of the wrong type is one problem, not a cascade.
         let allowed = ids
             .iter()
@@ -525,23 +594,23 @@ impl<'c, 'n> Run<'c, 'n> {
             .fold(0xffu8, |acc, t| acc & t);
         if ids.iter().any(|&i| self.c.nodes[i].never) || allowed & bit == 0 {
             let expected = if allowed == 0xff { 0 } else { allowed };
-            self.type_problem(node, expected, &value);
+            self.type_problem(node, expected, value);
             return;
         }
         for &i in &ids {
-            self.keywords(i, node, &value);
+            self.keywords(i, node, value);
             if self.full() {
                 return;
             }
         }
     }
 
-    fn keywords(&mut self, id: SId, node: &'n Node<'n>, value: &Value) {
+    fn keywords(&mut self, id: SId, node: &'n Node<'n>, value: Val<'n>) {
         let c = self.c;
         let s = &c.nodes[id];
         if let Some(options) = &s.enumeration {
             let v = if matches!(node.kind, NodeKind::Scalar(_)) {
-                value.clone()
+                value.json()
             } else {
                 node.to_json()
             };
@@ -599,7 +668,7 @@ impl<'c, 'n> Run<'c, 'n> {
                 continue;
             }
             // The branches whose type fits explain best; else a type problem.
-            let bit = type_bit(value);
+            let bit = value.bit();
             let fitting: Vec<SId> = branches
                 .iter()
                 .copied()
@@ -662,31 +731,37 @@ impl<'c, 'n> Run<'c, 'n> {
                 format!("{} has more than {m} properties", self.here()),
             );
         }
-        // Go's decoder (and the API server) keeps the last of repeated keys.
-        let mut last: HashMap<std::borrow::Cow<'n, str>, usize> =
-            HashMap::with_capacity(entries.len());
-        for (i, e) in entries.iter().enumerate() {
-            if e.key.scalar().is_some() {
-                last.insert(json_key(&e.key), i);
-            }
-        }
+        // Go's decoder (and the API server) keeps the last of repeated keys. Repeats are rare:
+        // small mappings compare in place, large ones through a map.
+        let keys: Vec<std::borrow::Cow<'n, str>> =
+            entries.iter().map(|e| json_key(&e.key)).collect();
+        let last: Option<HashMap<&str, usize>> = (keys.len() > 16).then(|| {
+            keys.iter()
+                .enumerate()
+                .map(|(i, k)| (k.as_ref(), i))
+                .collect()
+        });
+        let is_last = |i: usize| match &last {
+            Some(m) => m.get(keys[i].as_ref()) == Some(&i),
+            None => !keys[i + 1..].contains(&keys[i]),
+        };
         for (i, e) in entries.iter().enumerate() {
             if self.full() {
                 return;
             }
-            let key = json_key(&e.key);
-            if last.get(&key) != Some(&i) {
+            let key = &keys[i];
+            if e.key.scalar().is_none() || !is_last(i) {
                 continue;
             }
             // Shown as written (`on`, which JSON reads as "true").
             let k: &'n str = e.key.scalar().map_or("", |s| &s.value);
             let mut matched = false;
-            if let Some((_, sub)) = s.properties.iter().find(|(p, _)| *p == key) {
+            if let Some((_, sub)) = s.properties.iter().find(|(p, _)| *p == **key) {
                 matched = true;
                 self.descend(Seg::Key(k), Some(e.key.span), *sub, &e.value);
             }
             for (re, sub) in &s.pattern_properties {
-                if re.is_match(&key) {
+                if re.is_match(key) {
                     matched = true;
                     self.descend(Seg::Key(k), Some(e.key.span), *sub, &e.value);
                 }
@@ -703,10 +778,10 @@ impl<'c, 'n> Run<'c, 'n> {
                     let mut allowed = Vec::new();
                     self.property_names(id, &mut allowed);
                     let c: Vec<&str> = allowed.iter().map(String::as_str).collect();
-                    let dym = crate::rules::did_you_mean(&key, &c);
+                    let dym = crate::rules::did_you_mean(key, &c);
                     let message = format!(
                         "unknown field `{}` in {}{dym}",
-                        crate::report::escape::clip(&key, 60),
+                        crate::report::escape::clip(key, 60),
                         self.here()
                     );
                     self.push(Problem {
@@ -748,8 +823,8 @@ impl<'c, 'n> Run<'c, 'n> {
         }
     }
 
-    fn scalar(&mut self, s: &S, node: &'n Node<'n>, value: &Value) {
-        if let Value::String(text) = value {
+    fn scalar(&mut self, s: &S, node: &'n Node<'n>, value: Val<'n>) {
+        if let Val::Str(text) = value {
             let len = text.chars().count() as u64;
             if let Some(m) = s.min_length.filter(|&m| len < m) {
                 self.bound(
@@ -860,7 +935,7 @@ impl Compiled {
             limit,
             key_span: None,
         };
-        run.check(0, obj);
+        run.check(self.root, obj);
         run.out
     }
 }
