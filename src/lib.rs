@@ -11,6 +11,7 @@ pub mod baseline;
 pub mod check;
 pub mod config;
 pub mod diag;
+pub mod fix;
 pub mod limits;
 pub mod load;
 pub mod model;
