@@ -255,6 +255,19 @@ fn operator_health_keys(spec: &Node<'_>) -> Vec<String> {
             });
         }
     }
+    // The operator's legacy map, same format as argocd-cm's `resource.customizations`.
+    if let Some(text) = spec.get("resourceCustomizations").and_then(Node::str) {
+        let parsed = crate::load::yaml::parse(text);
+        for d in &parsed.docs {
+            for ce in d.root.entries() {
+                if ce.value.get("health.lua").is_some()
+                    && let Some(key) = ce.key.str()
+                {
+                    out.push(key.to_string());
+                }
+            }
+        }
+    }
     if let Some(extra) = spec.get("extraConfig") {
         out.extend(cm_health_keys(extra));
     }

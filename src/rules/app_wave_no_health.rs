@@ -1,41 +1,47 @@
 //! `app-wave-no-health`: app-of-apps waves that do not wait. See `rules/app-wave-no-health.md`.
+//!
+//! Whether Applications have a health check is a fact about the Argo CD instance, often kept
+//! outside the tree (a remote install base, an operator, Helm values). The rule speaks with the
+//! strength of what it knows: a warning per parent app when the instance's configuration is in the
+//! tree and lacks the check; one `info` for the whole run when the configuration is not in the tree.
 
-use crate::diag::Diagnostic;
-use crate::load::yaml::Node;
-use crate::model::Model;
+use crate::diag::{Diagnostic, Severity};
 use crate::model::argo::ANN_WAVE;
+use crate::model::instance::{Fact, Version};
+use crate::model::{Model, Resource};
 
 use super::{Cx, Rule, declare_rule, step_words};
 
 declare_rule! {
     AppWaveNoHealth, "app-wave-no-health", Warning,
-    "child Applications carry sync waves, but no argocd-cm gives Applications a health check"
+    "child Applications carry sync waves, but the Argo CD instance has no health check for Applications"
 }
 
-/// Does any `argocd-cm` in the tree define a health check for `argoproj.io/Application`?
+/// Argo CD 1.8 removed the built-in Application health check; older releases wait on children.
+const REMOVED_IN: Version = Version::new(1, 8, 0);
+
+/// Does the Argo CD instance give Applications a health check (as far as the tree and config tell)?
 pub fn application_health_defined(m: &Model<'_>) -> bool {
-    m.resources.iter().any(|r| {
-        r.is("", "ConfigMap")
-            && r.name == Some("argocd-cm")
-            && r.root.get("data").is_some_and(|d| {
-                d.get("resource.customizations.health.argoproj.io_Application")
-                    .is_some()
-                    || d.get("resource.customizations")
-                        .and_then(Node::str)
-                        .is_some_and(|s| {
-                            s.contains("argoproj.io/Application") && s.contains("health.lua")
-                        })
-            })
-    })
+    matches!(m.instance.app_health, Fact::Yes(_))
+}
+
+/// A child Application with a wave that a later step of its parent is meant to wait for.
+struct Child<'r> {
+    r: &'r Resource<'r>,
+    wave_span: crate::load::yaml::Span,
+    next: String,
 }
 
 impl Rule for AppWaveNoHealth {
     fn check_model(&self, cx: &Cx<'_, '_>, out: &mut Vec<Diagnostic>) {
         let m = cx.model;
-        if application_health_defined(m) {
+        if application_health_defined(m) || !m.instance.at_least(REMOVED_IN) {
             return;
         }
+        // Per parent app: its waved children that something later waits for.
+        let mut parents: Vec<Vec<Child<'_>>> = Vec::new();
         for plan in cx.plans {
+            let mut children = Vec::new();
             for (i, t) in plan.tasks.iter().enumerate() {
                 let Some(id) = t.res else { continue };
                 let r = &m.resources[id];
@@ -46,26 +52,82 @@ impl Rule for AppWaveNoHealth {
                     continue;
                 };
                 let step = plan.step_of[i];
-                if step + 1 >= plan.steps.len() {
+                let Some(next) = plan.steps.get(step + 1) else {
                     continue;
-                }
-                let next = &plan.steps[step + 1];
-                out.push(
-                    cx.finding(
-                        &INFO,
-                        r,
-                        wave.value.span,
-                        format!(
-                            "{} has a sync-wave, but the parent app does not wait for it: {} starts as soon as it is created",
-                            r.display(),
-                            step_words(next.phase, next.wave)
-                        ),
-                    )
-                    .label("does not order child apps")
-                    .help("add the Application health check (resource.customizations.health.argoproj.io_Application) to argocd-cm, as in the Argo CD docs")
-                    .note("Argo CD 1.8 removed the built-in health check for Applications; without it a child Application has no health, counts as synced at once, and later waves do not wait for it"),
-                );
+                };
+                children.push(Child {
+                    r,
+                    wave_span: wave.value.span,
+                    next: step_words(next.phase, next.wave),
+                });
+            }
+            if !children.is_empty() {
+                parents.push(children);
             }
         }
+        match m.instance.app_health {
+            Fact::Yes(_) => {}
+            Fact::No(cm_file, cm_span) => {
+                for children in &parents {
+                    let first = &children[0];
+                    let mut d = cx
+                        .finding(
+                            &INFO,
+                            first.r,
+                            first.wave_span,
+                            format!(
+                                "{} has a sync-wave, but the parent app does not wait for it: {} starts as soon as it is created{}",
+                                first.r.display(),
+                                first.next,
+                                others(children.len())
+                            ),
+                        )
+                        .label("does not order child apps")
+                        .related(cm_file, cm_span, "Argo CD's configuration, without an Application health check")
+                        .help("add the Application health check (resource.customizations.health.argoproj.io_Application) to argocd-cm, as in the Argo CD docs")
+                        .note("Argo CD 1.8 removed the built-in health check for Applications; without it a child Application has no health, counts as synced at once, and later waves do not wait for it");
+                    for c in children.iter().skip(1).take(4) {
+                        d = d.related(
+                            c.r.file,
+                            c.wave_span,
+                            format!("{} also has a wave", c.r.display()),
+                        );
+                    }
+                    out.push(d);
+                }
+            }
+            Fact::Unknown => {
+                // Once per run: the configuration is elsewhere, so this is a question, not a finding.
+                let Some(first) = parents.first().map(|c| &c[0]) else {
+                    return;
+                };
+                let total: usize = parents.iter().map(Vec::len).sum();
+                let mut d = cx
+                    .finding(
+                        &INFO,
+                        first.r,
+                        first.wave_span,
+                        format!(
+                            "{total} child Application(s) carry sync-waves; their parent apps wait for them only if your Argo CD instance has an Application health check, and its configuration is not in this tree"
+                        ),
+                    )
+                    .label("ordered only with an Application health check")
+                    .help("if your instance has the check, say so in .synclint.yaml (`argocd: {health-checks: [argoproj.io/Application]}`); if not, add it to argocd-cm (resource.customizations.health.argoproj.io_Application)")
+                    .note("Argo CD 1.8 removed the built-in health check for Applications; without it later waves do not wait for earlier child apps");
+                d.severity = Severity::Info;
+                out.push(d);
+            }
+        }
+    }
+}
+
+fn others(n: usize) -> String {
+    match n {
+        1 => String::new(),
+        2 => " (and 1 other child Application of the same parent)".into(),
+        n => format!(
+            " (and {} other child Applications of the same parent)",
+            n - 1
+        ),
     }
 }

@@ -5,7 +5,8 @@ use std::collections::HashMap;
 
 use crate::diag::{Diagnostic, Severity};
 use crate::model::argo::{ANN_WAVE, Phase};
-use crate::model::{Model, Resource};
+use crate::model::instance::Fact;
+use crate::model::{AppId, Model, Resource};
 
 use super::{Cx, Rule, declare_rule};
 
@@ -105,14 +106,33 @@ impl Rule for CrdOrder {
             if skip_dry_run(m, r) {
                 continue;
             }
-            let crd_app = m.apps_of[crd.id]
-                .iter()
-                .map(|&a| &m.apps[a])
-                .find(|a| !a.is_implicit())
-                .map_or("?", |a| a.name.as_str());
-            let cr_app = m.apps[apps[0]].name.as_str();
-            out.push(
-                cx.finding(
+            let (Some(crd_app), Some(cr_app)) = (
+                m.apps_of[crd.id]
+                    .iter()
+                    .copied()
+                    .find(|&a| !m.apps[a].is_implicit()),
+                apps.iter().copied().find(|&a| !m.apps[a].is_implicit()),
+            ) else {
+                continue;
+            };
+            // Only apps that one Argo CD syncs into one cluster can provide each other's CRDs.
+            if !same_instance_and_cluster(m, crd_app, cr_app) {
+                continue;
+            }
+            let mut severity = Severity::Warning;
+            if let Some((cw, rw)) = sibling_waves(m, crd_app, cr_app)
+                && cw < rw
+            {
+                // The parent's waves order the two apps if it waits on child health.
+                match m.instance.app_health {
+                    Fact::Yes(_) => continue,
+                    Fact::Unknown => severity = Severity::Info,
+                    Fact::No(..) => {}
+                }
+            }
+            let crd_app = m.apps[crd_app].name.as_str();
+            let mut d = cx
+                .finding(
                     &INFO,
                     r,
                     r.kind_span,
@@ -125,8 +145,50 @@ impl Rule for CrdOrder {
                 .label(format!("{}/{} is defined by another app", r.group, r.kind))
                 .related(crd.file, crd.name_span, format!("CRD shipped by app `{crd_app}`"))
                 .help("annotate the custom resource with `argocd.argoproj.io/sync-options: SkipDryRunOnMissingResource=true` (or set it in the app's syncOptions), or ship the CRD in the same app")
-                .note("while the CRD is missing the dry-run cannot find the kind, and the whole sync fails before anything is applied; app-of-apps waves only order apps if argocd-cm has an Application health check"),
-            );
+                .note("while the CRD is missing the dry-run cannot find the kind, and the whole sync fails before anything is applied; app-of-apps waves only order apps if argocd-cm has an Application health check");
+            d.severity = severity;
+            out.push(d);
         }
     }
+}
+
+/// The app at the top of `a`'s app-of-apps chain (itself when nothing in the tree creates it).
+fn root(m: &Model<'_>, mut a: AppId) -> AppId {
+    // Bounded: a cycle of parents (a misconfigured tree) must not loop.
+    for _ in 0..m.apps.len() {
+        match m.apps[a].parent {
+            Some(p) if p != a => a = p,
+            _ => break,
+        }
+    }
+    a
+}
+
+/// Do both apps belong to one Argo CD (one app-of-apps tree, or top-level Application files side
+/// by side) and deploy into what may be one cluster? Repos that hold several clusters keep one
+/// tree each, so two different roots are two instances as far as synclint can prove.
+fn same_instance_and_cluster(m: &Model<'_>, a: AppId, b: AppId) -> bool {
+    let (ra, rb) = (root(m, a), root(m, b));
+    let same_tree = ra == rb || {
+        let dir = |x: AppId| {
+            m.apps[x].application.map(|id| {
+                m.files[m.resources[id].file]
+                    .path
+                    .parent()
+                    .map(std::path::Path::to_path_buf)
+            })
+        };
+        a == ra && b == rb && dir(a).is_some() && dir(a) == dir(b)
+    };
+    same_tree && m.apps[a].cluster.may_equal(&m.apps[b].cluster)
+}
+
+/// The waves of two child Applications of one parent.
+fn sibling_waves(m: &Model<'_>, a: AppId, b: AppId) -> Option<(i64, i64)> {
+    let (pa, pb) = (m.apps[a].parent?, m.apps[b].parent?);
+    if pa != pb {
+        return None;
+    }
+    let wave = |x: AppId| m.apps[x].application.map(|id| m.resources[id].argo.wave);
+    Some((wave(a)?, wave(b)?))
 }

@@ -1,0 +1,386 @@
+//! False-positive classes seen on real repositories (issue 8), each as a small tree of our own:
+//! the rule must say what it can prove, with the strength of what it knows.
+
+mod common;
+
+use common::{report_with, rows, tree};
+use synclint::config::Config;
+use synclint::diag::Severity;
+
+fn config(version: Option<&str>) -> Config {
+    Config {
+        argocd_version: version.map(str::to_string),
+        ..Config::default()
+    }
+}
+
+/// (rule, file, line, severity) of the findings of one rule.
+fn of_rule(dir: &std::path::Path, cfg: &Config, rule: &str) -> Vec<(String, usize, Severity)> {
+    let r = report_with(dir, cfg);
+    let mut out: Vec<_> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == rule)
+        .map(|d| {
+            let f = &r.files[d.file];
+            let rel = f
+                .path
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (rel, f.line_col(d.span.start).line, d.severity)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+const TTL_JOB: &str = "apiVersion: batch/v1
+kind: Job
+metadata:
+  name: migrate
+  annotations:
+    argocd.argoproj.io/hook: PreSync
+spec:
+  activeDeadlineSeconds: 600
+  backoffLimit: 1
+  ttlSecondsAfterFinished: 30
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - name: m
+          image: example/m:1
+";
+
+#[test]
+fn hook_ttl_follows_the_argocd_version() {
+    let dir = tree("precision-ttl", &[("job.yaml", TTL_JOB)]);
+    let at = |v| of_rule(&dir, &config(v), "hook-ttl");
+    assert_eq!(
+        at(Some("2.13.2")),
+        vec![("job.yaml".into(), 10, Severity::Warning)]
+    );
+    assert_eq!(
+        at(Some("2.14.2")),
+        vec![("job.yaml".into(), 10, Severity::Warning)]
+    );
+    // The hook finalizer: 2.14.3 and 3.0 hold the hook until its result is recorded.
+    assert_eq!(at(Some("2.14.3")), vec![]);
+    assert_eq!(at(Some("3.0.0")), vec![]);
+    // Unknown release: one info that says how to tell synclint.
+    assert_eq!(at(None), vec![("job.yaml".into(), 10, Severity::Info)]);
+}
+
+#[test]
+fn hook_ttl_ignores_long_ttls() {
+    let dir = tree(
+        "precision-ttl-long",
+        &[(
+            "job.yaml",
+            &TTL_JOB.replace(
+                "ttlSecondsAfterFinished: 30",
+                "ttlSecondsAfterFinished: 3600",
+            ),
+        )],
+    );
+    assert_eq!(of_rule(&dir, &config(Some("2.9.0")), "hook-ttl"), vec![]);
+}
+
+#[test]
+fn hook_ttl_version_from_an_install_in_the_tree() {
+    let install = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: argocd-server
+spec:
+  selector:
+    matchLabels: {app: s}
+  template:
+    metadata:
+      labels: {app: s}
+    spec:
+      containers:
+        - name: s
+          image: quay.io/argoproj/argocd:v2.10.4
+";
+    let dir = tree(
+        "precision-ttl-install",
+        &[("job.yaml", TTL_JOB), ("argocd/server.yaml", install)],
+    );
+    assert_eq!(
+        of_rule(&dir, &config(None), "hook-ttl"),
+        vec![("job.yaml".into(), 10, Severity::Warning)]
+    );
+}
+
+fn child(name: &str, wave: i64) -> String {
+    format!(
+        "apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: {name}
+  namespace: argocd
+  annotations:
+    argocd.argoproj.io/sync-wave: \"{wave}\"
+spec:
+  project: default
+  source:
+    repoURL: https://charts.example.com
+    chart: {name}
+    targetRevision: 1.0.0
+  destination:
+    server: https://kubernetes.default.svc
+    namespace: {name}
+"
+    )
+}
+
+const ROOT: &str = "apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: root
+  namespace: argocd
+spec:
+  project: default
+  source:
+    repoURL: https://github.com/example/platform.git
+    targetRevision: main
+    path: apps
+  destination:
+    server: https://kubernetes.default.svc
+    namespace: argocd
+";
+
+fn app_of_apps(name: &str, extra: &[(&str, &str)]) -> std::path::PathBuf {
+    let (a, b, c) = (child("a", 1), child("b", 2), child("c", 3));
+    let mut files: Vec<(&str, &str)> = vec![
+        ("root.yaml", ROOT),
+        ("apps/a.yaml", &a),
+        ("apps/b.yaml", &b),
+        ("apps/c.yaml", &c),
+    ];
+    files.extend_from_slice(extra);
+    let dir = tree(name, &files);
+    std::fs::write(
+        dir.join(".git/config"),
+        "[remote \"origin\"]\n\turl = https://github.com/example/platform.git\n",
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn app_wave_no_health_once_per_run_when_the_config_is_elsewhere() {
+    let dir = app_of_apps("precision-appwave-unknown", &[]);
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "app-wave-no-health"),
+        vec![("apps/a.yaml".into(), 7, Severity::Info)]
+    );
+}
+
+#[test]
+fn app_wave_no_health_once_per_parent_when_argocd_cm_lacks_it() {
+    let cm = "apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: argocd-cm
+  namespace: argocd
+data:
+  timeout.reconciliation: 180s
+";
+    let dir = app_of_apps("precision-appwave-no", &[("argocd/argocd-cm.yaml", cm)]);
+    let r = report_with(&dir, &Config::default());
+    let d: Vec<_> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "app-wave-no-health")
+        .collect();
+    assert_eq!(d.len(), 1, "{:?}", rows(&dir, &r));
+    assert_eq!(d[0].severity, Severity::Warning);
+    assert!(
+        d[0].message.contains("and 1 other child Application"),
+        "{}",
+        d[0].message
+    );
+}
+
+#[test]
+fn app_wave_no_health_sees_the_operator_and_helm_values() {
+    let operator = "apiVersion: argoproj.io/v1beta1
+kind: ArgoCD
+metadata:
+  name: argocd
+spec:
+  resourceHealthChecks:
+    - group: argoproj.io
+      kind: Application
+      check: |
+        hs = {status = \"Progressing\"}
+        return hs
+";
+    let dir = app_of_apps(
+        "precision-appwave-operator",
+        &[("argocd/argocd.yaml", operator)],
+    );
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "app-wave-no-health"),
+        vec![]
+    );
+
+    let legacy = "apiVersion: argoproj.io/v1beta1
+kind: ArgoCD
+metadata:
+  name: argocd
+spec:
+  resourceCustomizations: |
+    argoproj.io/Application:
+      health.lua: |
+        hs = {status = \"Progressing\"}
+        return hs
+";
+    let dir = app_of_apps(
+        "precision-appwave-operator-legacy",
+        &[("argocd/argocd.yaml", legacy)],
+    );
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "app-wave-no-health"),
+        vec![]
+    );
+
+    let values = "configs:
+  cm:
+    resource.customizations.health.argoproj.io_Application: |
+      hs = {status = \"Progressing\"}
+      return hs
+";
+    let dir = app_of_apps(
+        "precision-appwave-values",
+        &[("argocd/values.yaml", values)],
+    );
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "app-wave-no-health"),
+        vec![]
+    );
+}
+
+#[test]
+fn app_wave_no_health_silent_before_1_8() {
+    let dir = app_of_apps("precision-appwave-old", &[]);
+    assert_eq!(
+        of_rule(&dir, &config(Some("1.7.14")), "app-wave-no-health"),
+        vec![]
+    );
+}
+
+fn app(name: &str, path: &str, wave: Option<i64>) -> String {
+    let ann = wave.map_or(String::new(), |w| {
+        format!("  annotations:\n    argocd.argoproj.io/sync-wave: \"{w}\"\n")
+    });
+    format!(
+        "apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: {name}
+  namespace: argocd
+{ann}spec:
+  project: default
+  source:
+    repoURL: https://github.com/example/platform.git
+    targetRevision: main
+    path: {path}
+  destination:
+    server: https://kubernetes.default.svc
+    namespace: {name}
+"
+    )
+}
+
+const CRD: &str = "apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.com
+spec:
+  group: example.com
+  names: {kind: Widget, plural: widgets, singular: widget, listKind: WidgetList}
+  scope: Namespaced
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
+";
+
+const WIDGET: &str = "apiVersion: example.com/v1
+kind: Widget
+metadata:
+  name: w
+";
+
+/// Two clusters' app-of-apps trees in one repository; `crd_wave`/`cr_wave` are the child apps'
+/// waves in the first tree.
+fn clusters(name: &str, crd_wave: Option<i64>, cr_wave: Option<i64>) -> std::path::PathBuf {
+    let files: Vec<(String, String)> = vec![
+        (
+            "clusters/prod/root.yaml".into(),
+            app("root-prod", "clusters/prod/apps", None),
+        ),
+        (
+            "clusters/prod/apps/crds.yaml".into(),
+            app("crds", "crds", crd_wave),
+        ),
+        (
+            "clusters/prod/apps/widgets.yaml".into(),
+            app("widgets", "widgets", cr_wave),
+        ),
+        (
+            "clusters/staging/root.yaml".into(),
+            app("root-staging", "clusters/staging/apps", None),
+        ),
+        (
+            "clusters/staging/apps/widgets.yaml".into(),
+            app("widgets-staging", "widgets-staging", None),
+        ),
+        ("crds/widget.yaml".into(), CRD.into()),
+        ("widgets/w.yaml".into(), WIDGET.into()),
+        ("widgets-staging/w.yaml".into(), WIDGET.into()),
+    ];
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let dir = tree(name, &refs);
+    std::fs::write(
+        dir.join(".git/config"),
+        "[remote \"origin\"]\n\turl = https://github.com/example/platform.git\n",
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn crd_order_only_within_one_instance_and_cluster() {
+    // Unordered in the prod tree: a warning there; the staging tree's Widget is another cluster's.
+    let dir = clusters("precision-crd-unordered", None, None);
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "crd-order"),
+        vec![("widgets/w.yaml".into(), 2, Severity::Warning)]
+    );
+}
+
+#[test]
+fn crd_order_follows_parent_waves_and_app_health() {
+    let dir = clusters("precision-crd-waves", Some(1), Some(2));
+    // Ordered by waves, but whether the parent waits depends on config not in the tree.
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "crd-order"),
+        vec![("widgets/w.yaml".into(), 2, Severity::Info)]
+    );
+    let declared = Config {
+        argocd_health_checks: vec!["argoproj.io/Application".into()],
+        ..Config::default()
+    };
+    assert_eq!(of_rule(&dir, &declared, "crd-order"), vec![]);
+}
