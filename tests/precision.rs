@@ -384,3 +384,177 @@ fn crd_order_follows_parent_waves_and_app_health() {
     };
     assert_eq!(of_rule(&dir, &declared, "crd-order"), vec![]);
 }
+
+#[test]
+fn sync_options_newer_than_the_instance() {
+    let cm = "apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+  annotations:
+    argocd.argoproj.io/sync-options: ServerSideApply=true,Prune=confirm
+data: {}
+";
+    let dir = tree("precision-option-versions", &[("cm.yaml", cm)]);
+    let at = |v| of_rule(&dir, &config(v), "unknown-sync-option");
+    // Both read by 2.14; 2.13 ignores `Prune=confirm`; 2.4 ignores both.
+    assert_eq!(at(Some("2.14.0")), vec![]);
+    assert_eq!(
+        at(Some("2.13.5")),
+        vec![("cm.yaml".into(), 6, Severity::Error)]
+    );
+    assert_eq!(
+        at(Some("2.4.0")),
+        vec![
+            ("cm.yaml".into(), 6, Severity::Error),
+            ("cm.yaml".into(), 6, Severity::Error)
+        ]
+    );
+    // Unknown release: the newest is assumed, nothing to say.
+    assert_eq!(at(None), vec![]);
+}
+
+const CM: &str = "apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+data: {}
+";
+
+#[test]
+fn duplicates_only_where_an_app_applies_them() {
+    // Alternatives side by side in a directory no Application syncs: nothing to prove.
+    let app = app("web", "web", None);
+    let dir = tree(
+        "precision-dup-unclaimed",
+        &[
+            ("apps/web.yaml", &app),
+            ("web/cm.yaml", CM),
+            ("alternatives/a.yaml", CM),
+            ("alternatives/b.yaml", CM),
+        ],
+    );
+    std::fs::write(
+        dir.join(".git/config"),
+        "[remote \"origin\"]\n\turl = https://github.com/example/platform.git\n",
+    )
+    .unwrap();
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "duplicate-resource"),
+        vec![]
+    );
+    // Without any Application, the directory is the unit the user lints.
+    let dir = tree(
+        "precision-dup-plain",
+        &[("alternatives/a.yaml", CM), ("alternatives/b.yaml", CM)],
+    );
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "duplicate-resource"),
+        vec![("alternatives/b.yaml".into(), 4, Severity::Warning)]
+    );
+}
+
+#[test]
+fn fill_in_templates_are_skipped_not_syntax_errors() {
+    let freemarker = "apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: issuers
+data:
+<#if letsencrypt>
+  issuer: ${issuer}
+</#if>
+";
+    let placeholder = "apiVersion: v1
+kind: Secret
+metadata:
+  name: repo
+stringData:
+  url: <REPO_URL>
+  - <TOKEN>
+";
+    let dir = tree(
+        "precision-fill-in",
+        &[
+            ("issuers.ftl.yaml", freemarker),
+            ("secret.yaml", placeholder),
+        ],
+    );
+    let r = report_with(&dir, &Config::default());
+    let got = rows(&dir, &r);
+    assert!(
+        !got.iter().any(|(rule, _, _)| rule == "yaml-syntax"),
+        "{got:?}"
+    );
+}
+
+fn kustomized(name: &str, extra: &[(&str, &str)]) -> std::path::PathBuf {
+    let app = app("web", "web", None);
+    let mut files: Vec<(&str, &str)> = vec![
+        ("apps/web.yaml", &app),
+        (
+            "web/kustomization.yaml",
+            "resources:\n  - cm.yaml\n  # - broken.yaml\npatches:\n  - path: patches/cm-patch.yaml\n",
+        ),
+        ("web/cm.yaml", CM),
+        (
+            "web/patches/cm-patch.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: b\n",
+        ),
+    ];
+    files.extend_from_slice(extra);
+    let dir = tree(name, &files);
+    std::fs::write(
+        dir.join(".git/config"),
+        "[remote \"origin\"]\n\turl = https://github.com/example/platform.git\n",
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn files_a_kustomization_leaves_out_are_not_linted() {
+    assert!(
+        common::kustomize_installed(),
+        "kubectl (kustomize) is required: .ci/run installs it"
+    );
+    let dir = kustomized(
+        "precision-left-out",
+        &[
+            // Commented out of `resources:`, and broken.
+            (
+                "web/broken.yaml",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata: [\n",
+            ),
+            // An unreferenced file in the patch folder: not a whole object, never read.
+            (
+                "web/patches/unused.yaml",
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n",
+            ),
+        ],
+    );
+    let r = report_with(&dir, &Config::default());
+    let got: Vec<_> = rows(&dir, &r)
+        .into_iter()
+        .filter(|(rule, _, _)| rule != "orphan-manifest")
+        .collect();
+    assert_eq!(got, vec![], "{:?}", rows(&dir, &r));
+}
+
+#[test]
+fn duplicate_keys_in_a_built_file_are_kustomizes_business() {
+    assert!(
+        common::kustomize_installed(),
+        "kubectl (kustomize) is required: .ci/run installs it"
+    );
+    // kustomize (kyaml) builds a second block mapping under a repeated key; the build's output
+    // is what Argo CD applies, and it is linted instead.
+    let dup = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  annotations:\n    a: b\n  annotations:\n    c: d\ndata: {}\n";
+    let dir = kustomized("precision-dup-keys-built", &[("web/cm.yaml", dup)]);
+    let r = report_with(&dir, &Config::default());
+    let got: Vec<_> = rows(&dir, &r)
+        .into_iter()
+        .filter(|(rule, _, _)| rule == "yaml-syntax")
+        .collect();
+    assert_eq!(got, vec![]);
+}

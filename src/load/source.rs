@@ -130,11 +130,26 @@ impl SourceFile {
         let text = self.text();
         let go = text.contains("{{");
         let other = text.contains("{%") || text.contains("<%") || text.contains("{#");
-        if !go && !other {
+        let fill_in = text.contains('<') || text.contains("${");
+        if !go && !other && !fill_in {
             return;
         }
         let y = self.yaml();
         let broken = y.issues.iter().any(|i| i.related.is_none());
+        if !go && !other {
+            // A documentation template (`<CLUSTER_NAME>`, `${DOMAIN}`) that is not YAML until
+            // someone fills it in.
+            if broken && (text.contains("<#") || self.name.contains(".ftl.")) {
+                self.class =
+                    FileClass::Skipped("FreeMarker template (`<#…>`, `${…}`), not YAML".into());
+            } else if broken && (has_placeholder(text) || text.contains("${")) {
+                self.class = FileClass::Skipped(
+                    "template with placeholders (`<NAME>`, `${VAR}`) that does not parse as YAML"
+                        .into(),
+                );
+            }
+            return;
+        }
         let statement_lines = other
             && text.lines().any(|l| {
                 let t = l.trim_start();
@@ -259,6 +274,21 @@ pub fn classify(name: &str, bytes: &[u8]) -> (FileClass, Option<Span>) {
     }
 }
 
+/// A `<placeholder>`: `<`, a letter, then letters, digits, `_`, `-` or `.`, then `>`.
+fn has_placeholder(text: &str) -> bool {
+    let b = text.as_bytes();
+    memchr::memchr_iter(b'<', b).any(|i| {
+        let rest = &b[i + 1..];
+        rest.first().is_some_and(u8::is_ascii_alphabetic) && {
+            let n = rest
+                .iter()
+                .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.'))
+                .count();
+            rest.get(n) == Some(&b'>')
+        }
+    })
+}
+
 /// An unquoted Go template expression: a flow mapping whose source starts with `{{`.
 fn has_template_mapping(n: &super::yaml::Node<'_>, text: &str) -> bool {
     use super::yaml::NodeKind;
@@ -315,6 +345,12 @@ mod tests {
         let go = file("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Values.x }}\n");
         assert!(matches!(go.class, FileClass::Skipped(ref r) if r.starts_with("Go/Helm")));
         let fine = file("apiVersion: v1\nkind: ConfigMap\ndata:\n  t: \"{{ not a template }}\"\n");
+        let fill_in = file(
+            "apiVersion: v1\nkind: Secret\nmetadata:\n  name: x\nstringData:\n  url: <REPO_URL>\n  - <TOKEN>\n",
+        );
+        assert!(matches!(fill_in.class, FileClass::Skipped(ref r) if r.contains("placeholders")));
+        let parses = file("apiVersion: v1\nkind: Secret\nmetadata:\n  name: <NAME>\n");
+        assert_eq!(parses.class, FileClass::Yaml);
         assert_eq!(fine.class, FileClass::Yaml);
     }
 }

@@ -363,6 +363,41 @@ pub fn all_sync_options() -> Vec<&'static str> {
     .concat()
 }
 
+/// The first Argo CD release that reads an option (sync or compare); older releases ignore it
+/// without a word. Options older than 1.7 are not listed.
+pub fn option_since(opt: &str) -> Option<crate::model::instance::Version> {
+    use crate::model::instance::Version as V;
+    Some(match opt {
+        "CreateNamespace=true" => V::new(1, 7, 0),
+        "PruneLast=true" | "Replace=true" | "ApplyOutOfSyncOnly=true" => V::new(2, 0, 0),
+        o if o.starts_with("PrunePropagationPolicy=") => V::new(2, 0, 0),
+        "FailOnSharedResource=true" => V::new(2, 2, 0),
+        "RespectIgnoreDifferences=true" => V::new(2, 3, 0),
+        "ServerSideApply=true" => V::new(2, 5, 0),
+        "Delete=false" => V::new(2, 7, 0),
+        "ServerSideDiff=true" | "ServerSideDiff=false" | "IncludeMutationWebhook=true" => {
+            V::new(2, 10, 0)
+        }
+        // Backported to 2.10.10; 2.11 has it from 2.11.1.
+        "Force=true" => V::new(2, 10, 10),
+        "ServerSideApply=false" | "Prune=confirm" | "Delete=confirm" => V::new(2, 14, 0),
+        "ClientSideApplyMigration=false" => V::new(3, 1, 0),
+        _ => return None,
+    })
+}
+
+/// Does Argo CD `v` read option `opt`?
+pub fn option_supported(opt: &str, v: crate::model::instance::Version) -> bool {
+    match option_since(opt) {
+        None => true,
+        Some(since) if opt == "Force=true" => {
+            v >= crate::model::instance::Version::new(2, 11, 1)
+                || (v.major == 2 && v.minor == 10 && v >= since)
+        }
+        Some(since) => v >= since,
+    }
+}
+
 /// `spec.syncPolicy.syncOptions` of an Application, or of an ApplicationSet's template.
 pub fn app_sync_options<'a>(r: &crate::model::Resource<'a>) -> Option<&'a Node<'a>> {
     match (r.group, r.kind) {

@@ -55,6 +55,10 @@ pub struct Model<'a> {
     pub fragments: Vec<FileId>,
     /// Manifest files in a kustomization's directory that its build does not include.
     pub left_out: Vec<FileId>,
+    /// Files Argo CD does not read as manifests: a successful Kustomize build consumed them (its
+    /// output is what Argo CD applies), or a kustomization leaves them out or patches with them.
+    /// Their own syntax findings say nothing about the sync.
+    pub unread: HashSet<FileId>,
     /// Documents read (all files).
     pub documents: usize,
     /// Files that a kustomization with patches includes, not rendered: they change when built.
@@ -172,6 +176,28 @@ impl<'a> Model<'a> {
             .values()
             .flat_map(|k| k.includes.iter().map(PathBuf::as_path))
             .collect();
+        // Plain folders below a kustomization that it takes files from (patches, included
+        // manifests). Folders elsewhere may be other apps' directories: not these.
+        let below_a_kustomization = |d: &Path| {
+            !kust.by_dir.contains_key(d)
+                && d.ancestors()
+                    .skip(1)
+                    .take(3)
+                    .any(|a| kust.by_dir.contains_key(a))
+        };
+        let managed_dirs: HashSet<&Path> = kust
+            .by_dir
+            .iter()
+            .flat_map(|(dir, k)| {
+                k.includes
+                    .iter()
+                    .filter(move |p| p.starts_with(dir))
+                    .map(PathBuf::as_path)
+            })
+            .chain(kust.fragments.iter().map(|p| Path::new(p.as_os_str())))
+            .filter_map(Path::parent)
+            .filter(|d| below_a_kustomization(d))
+            .collect();
         let mut left_out = Vec::new();
         let mut fragments = Vec::new();
         let mut resources = Vec::new();
@@ -186,13 +212,16 @@ impl<'a> Model<'a> {
                 fragments.push(id);
                 continue;
             }
+            // In a kustomization's directory, or in a plain folder below one that the
+            // kustomization takes other files from (a patch folder): kustomize reads only what
+            // the kustomization names.
             let in_kustomize_dir = id < ws.files.len()
-                && f.path.parent().is_some_and(|d| kust.by_dir.contains_key(d))
-                && !kustomize::NAMES.iter().any(|n| f.path.ends_with(n));
+                && !kustomize::NAMES.iter().any(|n| f.path.ends_with(n))
+                && f.path
+                    .parent()
+                    .is_some_and(|d| kust.by_dir.contains_key(d) || managed_dirs.contains(d));
             if in_kustomize_dir && !included.contains(f.path.as_path()) {
-                if !y.docs.is_empty() {
-                    left_out.push(id);
-                }
+                left_out.push(id);
                 continue;
             }
             for (di, doc) in y.docs.iter().enumerate() {
@@ -207,6 +236,11 @@ impl<'a> Model<'a> {
             }
         }
         let instance = instance::Instance::discover(ws, &files, &resources, &settings.argocd);
+        let unread: HashSet<FileId> = covered
+            .into_iter()
+            .chain(left_out.iter().copied())
+            .chain(fragments.iter().copied())
+            .collect();
         let mut model = Model {
             ws,
             rendered,
@@ -216,6 +250,7 @@ impl<'a> Model<'a> {
             apps_of: Vec::new(),
             fragments,
             left_out,
+            unread,
             documents,
             patched_files: HashSet::new(),
             unresolved: Vec::new(),

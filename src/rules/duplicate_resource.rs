@@ -27,6 +27,11 @@ impl Rule for DuplicateResource {
         if app.renamed || !app.is_complete() {
             return;
         }
+        // In a tree that has Applications, a directory none of them syncs is not applied as one
+        // unit (alternatives side by side, examples, bootstrap leftovers): nothing to prove.
+        if app.is_implicit() && cx.model.apps.iter().any(|a| !a.is_implicit()) {
+            return;
+        }
         let res = &cx.model.resources;
         let app_words = if app.is_implicit() {
             "this app".to_string()

@@ -12,6 +12,9 @@ declare_rule! {
     "a hook Job retries up to 6 times (the Kubernetes default) before the sync can fail"
 }
 
+/// Kubernetes' default `backoffLimit`.
+const DEFAULT_LIMIT: i64 = 6;
+
 impl Rule for HookBackoffLimit {
     fn check_resource(&self, cx: &Cx<'_, '_>, r: &Resource<'_>, out: &mut Vec<Diagnostic>) {
         if !runs_as_hook(r) || !r.is("batch", "Job") {
@@ -32,7 +35,10 @@ impl Rule for HookBackoffLimit {
                 .note(note),
             ),
             Some(n) => {
-                if let Some(v) = n.as_i64().filter(|v| *v > 3) {
+                // An explicit limit is the author's retry budget; it is worth a word only when it
+                // is above the default and no activeDeadlineSeconds bounds the retries.
+                let bounded = r.root.path(&["spec", "activeDeadlineSeconds"]).is_some();
+                if let Some(v) = n.as_i64().filter(|v| *v > DEFAULT_LIMIT && !bounded) {
                     out.push(
                         cx.finding(
                             &INFO,

@@ -6,8 +6,9 @@ use crate::load::yaml::Span;
 use crate::model::Resource;
 use crate::model::argo::{
     ANN_COMPARE_OPTIONS, COMPARE_OPTIONS, all_sync_options, app_sync_options, csv,
-    is_known_sync_option,
+    is_known_sync_option, option_since, option_supported,
 };
+use crate::model::instance::VersionFrom;
 
 use super::{Cx, Rule, declare_rule, did_you_mean};
 
@@ -65,27 +66,61 @@ fn report(
     );
 }
 
+/// A valid option that the instance's release predates: ignored just the same.
+fn too_new(cx: &Cx<'_, '_>, r: &Resource<'_>, span: Span, opt: &str, out: &mut Vec<Diagnostic>) {
+    let instance = &cx.model.instance;
+    // Only a release the tree or the user names; the default is the newest.
+    if instance.version_from == VersionFrom::Default || option_supported(opt, instance.version) {
+        return;
+    }
+    let since = option_since(opt).map_or_else(String::new, |v| format!("{}.{}", v.major, v.minor));
+    let mut d = cx.finding(
+            &INFO,
+            r,
+            span,
+            format!(
+                "`{opt}` needs Argo CD {since} or newer: Argo CD {} ignores it{}",
+                instance.version,
+                consequence(opt)
+            ),
+        )
+        .label(format!("not read before Argo CD {since}"))
+        .help(format!("upgrade Argo CD to {since} or newer, or drop the option (set `argocd.version` in .synclint.yaml if synclint guessed the release wrong)"))
+        .note("Argo CD never validates option strings: an option its release does not know is dropped without a warning");
+    if instance.version_from != VersionFrom::Declared {
+        // Read off an install in the tree: likely, not certain, the release that syncs it.
+        d.severity = crate::diag::Severity::Warning;
+    }
+    out.push(d);
+}
+
 impl Rule for UnknownSyncOption {
     fn check_resource(&self, cx: &Cx<'_, '_>, r: &Resource<'_>, out: &mut Vec<Diagnostic>) {
         let text = cx.text(r.file);
         for t in &r.argo.sync_options {
             if !is_known_sync_option(t.text) {
                 report(cx, r, t.span, t.text, false, out);
+            } else {
+                too_new(cx, r, t.span, t.text, out);
             }
         }
         if let Some(e) = r.annotation(ANN_COMPARE_OPTIONS) {
             for t in csv(&e.value, text) {
                 if !COMPARE_OPTIONS.contains(&t.text) {
                     report(cx, r, t.span, t.text, true, out);
+                } else {
+                    too_new(cx, r, t.span, t.text, out);
                 }
             }
         }
         if let Some(list) = app_sync_options(r) {
             for item in list.items() {
-                if let Some(opt) = item.str()
-                    && !is_known_sync_option(opt)
-                {
-                    report(cx, r, item.span, opt, false, out);
+                if let Some(opt) = item.str() {
+                    if is_known_sync_option(opt) {
+                        too_new(cx, r, item.span, opt, out);
+                    } else {
+                        report(cx, r, item.span, opt, false, out);
+                    }
                 }
             }
         }

@@ -13,8 +13,13 @@ declare_rule! {
 const NOTE: &str = "Argo CD fails manifest generation for the whole app when a file that looks like a manifest does not parse";
 
 impl Rule for YamlSyntax {
-    fn check_file(&self, _cx: &Cx<'_, '_>, id: FileId, f: &SourceFile, out: &mut Vec<Diagnostic>) {
+    fn check_file(&self, cx: &Cx<'_, '_>, id: FileId, f: &SourceFile, out: &mut Vec<Diagnostic>) {
         if f.class != FileClass::Yaml {
+            return;
+        }
+        // Argo CD never reads these files itself: a successful Kustomize build consumed them (its
+        // output is linted), or a kustomization leaves them out or uses them as patches.
+        if cx.model.unread.contains(&id) {
             return;
         }
         if let Some(span) = f.bad_utf8 {
