@@ -129,16 +129,17 @@ pub fn append_to_map(file: usize, t: &str, map: &Node<'_>, lines: &[String]) -> 
     Some(insert_lines(file, t, at, &lines))
 }
 
-/// Delete an entry written on whole lines of its own (`key: value`, one line).
+/// Delete a block mapping entry written on whole lines of its own (its key first on its line,
+/// nothing but a comment after its value).
 pub fn remove_entry(file: usize, t: &str, e: &Entry<'_>) -> Option<Edit> {
-    let (k, v) = (e.key.span.start as usize, e.value.span.end as usize);
-    if !first_on_line(t, k) || t[k..v].contains('\n') || !rest_is_blank(t, v) {
+    let k = e.key.span.start as usize;
+    if !first_on_line(t, k) {
         return None;
     }
     Some(Edit {
         file,
         start: line_start(t, k) as u32,
-        end: next_line(t, v) as u32,
+        end: after_line(t, e.value.span.end.max(e.key.span.end) as usize)? as u32,
         replacement: String::new(),
     })
 }
