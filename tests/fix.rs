@@ -604,3 +604,116 @@ fn stdin_cannot_be_fixed() {
     let out = synclint(&["check", "--fix", "-"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// The yaml blocks under a rule page's `## Example` heading, as (file, text).
+fn page_example(page: &str) -> Vec<(String, String)> {
+    let section = page
+        .split("\n## ")
+        .find(|s| s.starts_with("Example"))
+        .unwrap_or("");
+    let mut out = Vec::new();
+    let mut lines = section.lines();
+    while let Some(line) = lines.next() {
+        let Some(fence) = line.trim_start().strip_prefix("```") else {
+            continue;
+        };
+        let file = fence
+            .split_whitespace()
+            .find_map(|w| w.strip_prefix("file="))
+            .unwrap_or("example.yaml");
+        let body: Vec<&str> = lines
+            .by_ref()
+            .take_while(|l| !l.trim_start().starts_with("```"))
+            .collect();
+        if fence.starts_with("yaml") {
+            out.push((file.to_string(), body.join("\n") + "\n"));
+        }
+    }
+    out
+}
+
+/// Every fix offered for a finding of `dir`, safe or not, applied alone: the files still parse,
+/// and that finding is gone (one fewer of its rule in its file). Returns how many were tried.
+fn every_fix_works(dir: &Path) -> usize {
+    let mut opts = common::options(&synclint::config::Config::default());
+    opts.render = None;
+    let ws = synclint::load_with(
+        &[dir.to_string_lossy().into_owned()],
+        None,
+        &Default::default(),
+    )
+    .unwrap();
+    let report = synclint::check(&ws, &opts);
+    let count = |r: &synclint::Report, rule: &str, path: &Path| {
+        r.diagnostics
+            .iter()
+            .filter(|d| d.rule == rule && r.files[d.file].path == path)
+            .count()
+    };
+    let syntax = |r: &synclint::Report| {
+        r.diagnostics
+            .iter()
+            .filter(|d| d.rule == "yaml-syntax")
+            .count()
+    };
+    let mut tried = 0;
+    for d in &report.diagnostics {
+        for f in fix::fixes(d, &report.files) {
+            let mut ws = ws.clone();
+            let mut ids: Vec<usize> = f.edits.iter().map(|e| e.file).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            for id in ids {
+                let file = &report.files[id];
+                let edits: Vec<_> = f.edits.iter().filter(|e| e.file == id).cloned().collect();
+                let new = fix::apply(file.text(), &edits).unwrap();
+                ws.set_overlay(&file.path, file.name.clone(), new, &opts.settings.limits);
+            }
+            let after = synclint::check(&ws, &opts);
+            let path = &report.files[d.file].path;
+            let what = format!("{} in {}: `{}`", d.rule, report.files[d.file].name, f.title);
+            assert!(syntax(&after) <= syntax(&report), "{what} broke the YAML");
+            assert!(
+                count(&after, d.rule, path) < count(&report, d.rule, path),
+                "{what} left the finding"
+            );
+            tried += 1;
+        }
+    }
+    tried
+}
+
+#[test]
+fn every_offered_fix_parses_and_removes_its_finding() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut tried = 0;
+    for tree in ["examples/shop", "tests/fixtures/platform"] {
+        let dir = common::scratch(&format!("fix-all-{}", tree.replace('/', "-")));
+        copy_dir(&root.join(tree), &dir);
+        tried += every_fix_works(&dir);
+    }
+    for page in std::fs::read_dir(root.join("rules")).unwrap() {
+        let page = page.unwrap().path();
+        let stem = page.file_stem().unwrap().to_string_lossy().into_owned();
+        let files = page_example(&std::fs::read_to_string(&page).unwrap());
+        let files: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(f, t)| (f.as_str(), t.as_str()))
+            .collect();
+        tried += every_fix_works(&common::tree(&format!("fix-page-{stem}"), &files));
+    }
+    assert!(tried > 50, "only {tried} fixes tried");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dest = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+            copy_dir(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), dest).unwrap();
+        }
+    }
+}

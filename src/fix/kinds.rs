@@ -408,7 +408,9 @@ const NOT_SUPPRESSIBLE: &[&str] = &[
 /// `# synclint: ignore RULE -- reason` on its own line above the finding's line (exact, but it
 /// changes intent: never applied by `--fix`).
 pub fn suppress(d: &Diagnostic, f: &SourceFile) -> Option<Fix> {
-    if NOT_SUPPRESSIBLE.contains(&d.rule) || d.span.end as usize > f.text().len() {
+    // An empty span at the start is about the whole file (orphan-manifest): no line to mark.
+    let whole_file = d.span == Span::default();
+    if NOT_SUPPRESSIBLE.contains(&d.rule) || whole_file || d.span.end as usize > f.text().len() {
         return None;
     }
     let t = f.text();
