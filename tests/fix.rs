@@ -717,3 +717,19 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+#[test]
+fn a_suppression_comment_goes_after_a_byte_order_mark() {
+    let before = format!("\u{feff}{}", job("    argocd.argoproj.io/hook: Presync"))
+        .replace("# Seeds the database after every sync.\n", "");
+    let dir = common::tree("fix-suppress-bom", &[("seed.yaml", &before)]);
+    let report = common::report(&dir);
+    // A finding on the first line (`apiVersion`, after the mark).
+    let mut d = report.diagnostics.first().cloned().expect("a finding");
+    d.span = synclint::load::yaml::Span::new(3, 13);
+    let sup = fix::fixes(&d, &report.files)
+        .into_iter()
+        .find(|f| f.title.starts_with("Suppress"))
+        .unwrap();
+    assert_eq!(sup.edits[0].start, 3);
+}

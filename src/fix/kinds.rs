@@ -414,7 +414,11 @@ pub fn suppress(d: &Diagnostic, f: &SourceFile) -> Option<Fix> {
         return None;
     }
     let t = f.text();
-    let start = text::line_start(t, d.span.start as usize);
+    let mut start = text::line_start(t, d.span.start as usize);
+    if start == 0 && t.starts_with('\u{feff}') {
+        // The byte order mark stays first.
+        start = '\u{feff}'.len_utf8();
+    }
     let first = start + (t[start..].len() - t[start..].trim_start_matches(' ').len());
     let rest = &t[first..text::line_end(t, first)];
     if rest.trim().is_empty() || rest.starts_with('#') || text::inside_scalar(f, first as u32) {
