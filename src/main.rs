@@ -160,6 +160,12 @@ enum Command {
         /// of the current directory) and report findings in or about these files (pre-commit)
         #[arg(long)]
         report_only: bool,
+        /// Apply the safe fixes, then report the findings that remain
+        #[arg(long, conflicts_with = "write_baseline")]
+        fix: bool,
+        /// Print what --fix would change as a unified diff, and write nothing (exit 1 if any)
+        #[arg(long, conflicts_with = "write_baseline")]
+        diff: bool,
     },
     /// Print the sync plan Argo CD will execute for each app
     Plan {
@@ -485,6 +491,8 @@ fn main() -> ExitCode {
             baseline: baseline_file,
             write_baseline,
             report_only,
+            fix,
+            diff,
         } => {
             let mut cfg = match read_config(&input) {
                 Ok(c) => c,
@@ -520,12 +528,33 @@ fn main() -> ExitCode {
                 }
                 _ => only,
             };
-            let (ws, opts) = match prepare(&input, &cfg, paths, false) {
+            if (fix || diff) && input.paths.iter().any(|p| p == "-") {
+                return usage_error("--fix and --diff edit files, not stdin");
+            }
+            let (mut ws, opts) = match prepare(&input, &cfg, paths.clone(), false) {
                 Ok(x) => x,
                 Err(e) => return usage_error(e),
             };
             let progress = Progress::start(format == Format::Human && output_file.is_none());
-            let report = synclint::check(&ws, &opts);
+            let report = if fix || diff {
+                match fix_files(&mut ws, &opts, &only, diff) {
+                    Fixing::Done(code) => return code,
+                    Fixing::Report(r, written) => {
+                        if written {
+                            // Rendered output comes from disk: lint what was written.
+                            match prepare(&input, &cfg, paths, false) {
+                                Ok((fresh, _)) => ws = fresh,
+                                Err(e) => return usage_error(e),
+                            }
+                            synclint::check(&ws, &opts)
+                        } else {
+                            *r
+                        }
+                    }
+                }
+            } else {
+                synclint::check(&ws, &opts)
+            };
             drop(progress);
             for n in &report.notes {
                 eprintln!("note: {}", terminal(n));
@@ -630,6 +659,61 @@ fn main() -> ExitCode {
             ExitCode::from(code as u8)
         }
     }
+}
+
+enum Fixing {
+    /// `--diff`: printed, with this exit code.
+    Done(ExitCode),
+    /// `--fix`: the report on the fixed files; `true` when it must be redone from disk.
+    Report(Box<synclint::Report>, bool),
+}
+
+/// `--fix` and `--diff`: fix in memory, then write the changed files (each only if it is
+/// unchanged on disk) or print their diff. Files outside `only` (when set) are left alone.
+fn fix_files(
+    ws: &mut synclint::Workspace,
+    opts: &synclint::Options,
+    only: &[PathBuf],
+    diff: bool,
+) -> Fixing {
+    let wanted = |f: &load::SourceFile| only.is_empty() || only.contains(&f.path);
+    let fixed = synclint::fix::run(ws, opts, &wanted);
+    let n = fixed.files.len();
+    if diff {
+        for f in &fixed.files {
+            print(&synclint::fix::unified(&f.name, &f.before, &f.after));
+        }
+        eprintln!(
+            "{} fix(es) in {n} file(s) would be applied by --fix",
+            fixed.applied
+        );
+        return Fixing::Done(ExitCode::from(u8::from(n > 0)));
+    }
+    let mut failed = 0;
+    // Internal, for tests only: stop before writing until the file this names exists.
+    if let Some(gate) = std::env::var_os("SYNCLINT_INTERNAL_FIX_GATE") {
+        let gate = PathBuf::from(gate);
+        let _ = std::fs::write(gate.with_extension("ready"), "");
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while !gate.exists() && std::time::Instant::now() < until {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+    for f in &fixed.files {
+        if let Err(e) = synclint::fix::write_if_unchanged(&f.path, &f.before, &f.after) {
+            eprintln!("error: {}: {e}", terminal(&f.name));
+            failed += 1;
+        }
+    }
+    if failed > 0 {
+        eprintln!("fixed {} of {n} file(s); run again", n - failed);
+        return Fixing::Done(ExitCode::from(2));
+    }
+    if fixed.applied > 0 {
+        eprintln!("fixed {} finding(s) in {n} file(s)", fixed.applied);
+    }
+    let rendered = fixed.rendered && n > 0;
+    Fixing::Report(Box::new(fixed.report), rendered)
 }
 
 /// `NO_COLOR` turns colour off, `CLICOLOR_FORCE` on; otherwise colour when writing to a terminal.

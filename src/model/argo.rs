@@ -105,6 +105,9 @@ pub enum DeletePolicy {
 }
 
 pub const DELETE_POLICIES: &[&str] = &["HookSucceeded", "HookFailed", "BeforeHookCreation"];
+/// The Helm delete policies Argo CD maps to its own (anything else is ignored).
+pub const HELM_DELETE_POLICIES: &[&str] =
+    &["before-hook-creation", "hook-succeeded", "hook-failed"];
 
 pub fn delete_policy(s: &str) -> Option<DeletePolicy> {
     Some(match s {

@@ -22,6 +22,17 @@ use sandbox::Tool;
 
 pub const TIMEOUT: Duration = Duration::from_secs(60);
 
+/// The virtual file names of rendered output (in the rendered directory): never edited by fixes.
+pub const RENDERED_HELM: &str = ".synclint-helm-template.yaml";
+pub const RENDERED_KUSTOMIZE: &str = ".synclint-kustomize-build.yaml";
+
+/// Is this file rendered output (as opposed to a file of the tree)?
+pub fn is_rendered(f: &SourceFile) -> bool {
+    f.path
+        .file_name()
+        .is_some_and(|n| n == RENDERED_HELM || n == RENDERED_KUSTOMIZE)
+}
+
 /// The renderers found on this machine.
 #[derive(Debug, Clone, Default)]
 pub struct Tools {
@@ -123,9 +134,9 @@ pub fn run(ws: &Workspace, jobs: &[Job], opts: &RenderOptions) -> Rendered {
                 rendered.files.push(Arc::new(SourceFile::new(
                     format!("{} ({what})", job.shown),
                     job.dir.join(if helm {
-                        ".synclint-helm-template.yaml"
+                        RENDERED_HELM
                     } else {
-                        ".synclint-kustomize-build.yaml"
+                        RENDERED_KUSTOMIZE
                     }),
                     text,
                     FileClass::Yaml,

@@ -363,6 +363,22 @@ pub fn suggest<'c>(input: &str, candidates: &[&'c str]) -> Option<&'c str> {
     (dist <= limit).then_some(best)
 }
 
+/// [`suggest`], but only when no other candidate is as close: what a fix may apply on its own.
+pub fn suggest_unique<'c>(input: &str, candidates: &[&'c str]) -> Option<&'c str> {
+    let best = suggest(input, candidates)?;
+    let same_case = candidates
+        .iter()
+        .filter(|c| c.eq_ignore_ascii_case(input))
+        .count();
+    if same_case > 0 {
+        return (same_case == 1).then_some(best);
+    }
+    let lower = input.to_ascii_lowercase();
+    let dist = |c: &str| levenshtein(&lower, &c.to_ascii_lowercase());
+    let d = dist(best);
+    (candidates.iter().filter(|c| dist(c) == d).count() == 1).then_some(best)
+}
+
 /// Edit distance where swapping two neighbours counts once (optimal string alignment): `cuont`
 /// is one edit from `count`.
 pub fn edit_distance(a: &str, b: &str) -> usize {
@@ -422,6 +438,11 @@ mod tests {
             suggest("HookSucceed", crate::model::argo::DELETE_POLICIES),
             Some("HookSucceeded")
         );
+        // A swap of neighbours is one edit; two candidates equally close are no fix.
+        let all = crate::model::argo::all_sync_options();
+        assert_eq!(suggest_unique("Prune=False", &all), Some("Prune=false"));
+        assert_eq!(suggest_unique("Prune=flase", &all), Some("Prune=false"));
+        assert_eq!(suggest_unique("ab", &["ax", "ay"]), None);
     }
 
     #[test]

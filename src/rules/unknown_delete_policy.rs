@@ -3,7 +3,10 @@
 
 use crate::diag::Diagnostic;
 use crate::model::Resource;
-use crate::model::argo::{ANN_DELETE_POLICY, DELETE_POLICIES, HELM_DELETE_POLICY, csv};
+use crate::model::argo::{
+    ANN_DELETE_POLICY, DELETE_POLICIES, HELM_DELETE_POLICIES as HELM_POLICIES, HELM_DELETE_POLICY,
+    csv,
+};
 
 use super::{Cx, Rule, declare_rule, did_you_mean};
 
@@ -11,8 +14,6 @@ declare_rule! {
     UnknownDeletePolicy, "unknown-delete-policy", Warning,
     "a hook-delete-policy value Argo CD does not recognise and silently ignores"
 }
-
-const HELM_POLICIES: &[&str] = &["before-hook-creation", "hook-succeeded", "hook-failed"];
 
 impl Rule for UnknownDeletePolicy {
     fn check_resource(&self, cx: &Cx<'_, '_>, r: &Resource<'_>, out: &mut Vec<Diagnostic>) {
