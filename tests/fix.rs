@@ -370,23 +370,6 @@ fn unsafe_suggestions_are_offered_but_never_applied_by_fix() {
         &[("seed.yaml", &before)],
         &[("seed.yaml", before.clone())],
     );
-    let (report, fixes) = offered(&dir, "hook-deadline");
-    let deadline = fixes
-        .iter()
-        .find(|f| f.title.contains("activeDeadlineSeconds"))
-        .unwrap();
-    assert!(!deadline.safe);
-    apply_on_disk(&report, deadline);
-    assert_eq!(
-        read(&dir, "seed.yaml"),
-        with(
-            &before,
-            "          image: ghcr.io/example/seed:1.0.0\n",
-            "          image: ghcr.io/example/seed:1.0.0\n  activeDeadlineSeconds: 600\n"
-        )
-    );
-    assert!(!rules_left(&dir).contains(&"hook-deadline"));
-
     let (report, fixes) = offered(&dir, "hook-backoff-limit");
     let limit = fixes
         .iter()
@@ -400,6 +383,24 @@ fn unsafe_suggestions_are_offered_but_never_applied_by_fix() {
         with(&now, "backoffLimit: 10", "backoffLimit: 3")
     );
     assert!(!rules_left(&dir).contains(&"hook-backoff-limit"));
+
+    let (report, fixes) = offered(&dir, "hook-deadline");
+    let deadline = fixes
+        .iter()
+        .find(|f| f.title.contains("activeDeadlineSeconds"))
+        .unwrap();
+    assert!(!deadline.safe);
+    let now = read(&dir, "seed.yaml");
+    apply_on_disk(&report, deadline);
+    assert_eq!(
+        read(&dir, "seed.yaml"),
+        with(
+            &now,
+            "          image: ghcr.io/example/seed:1.0.0\n",
+            "          image: ghcr.io/example/seed:1.0.0\n  activeDeadlineSeconds: 600\n"
+        )
+    );
+    assert!(!rules_left(&dir).contains(&"hook-deadline"));
 }
 
 #[test]
