@@ -558,3 +558,87 @@ fn duplicate_keys_in_a_built_file_are_kustomizes_business() {
         .collect();
     assert_eq!(got, vec![]);
 }
+
+#[test]
+fn kustomizations_no_application_builds() {
+    assert!(
+        common::kustomize_installed(),
+        "kubectl (kustomize) is required: .ci/run installs it"
+    );
+    // A broken build that only a bootstrap script runs: an info, not an error.
+    let dir = kustomized(
+        "precision-unclaimed-build",
+        &[
+            (
+                "bootstrap/kustomization.yaml",
+                "resources:\n  - missing.yaml\n",
+            ),
+            // A template of a kustomization: not built at all.
+            (
+                "boilerplate/kustomization.yaml",
+                "resources:\n  - {{ .Values.name }}.yaml\n",
+            ),
+        ],
+    );
+    let r = report_with(&dir, &Config::default());
+    let got: Vec<_> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "render-failed")
+        .map(|d| {
+            (
+                r.files[d.file]
+                    .path
+                    .strip_prefix(&dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+                d.severity,
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![("bootstrap/kustomization.yaml".to_string(), Severity::Info)]
+    );
+}
+
+#[test]
+fn hpa_in_a_directory_no_application_syncs() {
+    let deploy = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 3
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: example/web:1
+";
+    let hpa = "apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: web
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+  minReplicas: 2
+  maxReplicas: 5
+";
+    let dir = kustomized(
+        "precision-hpa-unsynced",
+        &[
+            ("manifests/deploy.yaml", deploy),
+            ("manifests/hpa.yaml", hpa),
+        ],
+    );
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "hpa-replicas-fight"),
+        vec![]
+    );
+}

@@ -204,6 +204,11 @@ impl Kustomizations {
                 component: root.get("kind").and_then(Node::str) == Some("Component"),
                 ..Kustomization::default()
             };
+            // A template of a kustomization (filled in by a generator or a script) is not
+            // what Argo CD builds.
+            if let crate::load::FileClass::Skipped(why) = &f.class {
+                k.blocker = Some(format!("the kustomization file is a {why}"));
+            }
             for (key, s) in loads(root) {
                 if remote(ws, dir, s) {
                     continue;

@@ -49,6 +49,9 @@ pub struct Model<'a> {
     pub files: Vec<&'a SourceFile>,
     pub resources: Vec<Resource<'a>>,
     pub apps: Vec<App<'a>>,
+    /// The tree defines Applications: a directory none of them syncs is not applied by Argo CD
+    /// as far as synclint can tell (alternatives, examples, bootstrap leftovers).
+    pub has_applications: bool,
     /// Apps each resource belongs to.
     pub apps_of: Vec<Vec<AppId>>,
     /// Files skipped as kustomize patch fragments.
@@ -154,6 +157,12 @@ enum Build {
 }
 
 impl<'a> Model<'a> {
+    /// An implicit app in a tree whose Applications do not sync it: findings that need to know
+    /// what one sync applies together cannot be proved there.
+    pub fn unsynced(&self, app: &App<'_>) -> bool {
+        app.is_implicit() && self.has_applications
+    }
+
     pub fn build(ws: &'a Workspace, rendered: &'a Rendered, settings: &Settings) -> Model<'a> {
         let files: Vec<&'a SourceFile> = ws
             .files
@@ -247,6 +256,7 @@ impl<'a> Model<'a> {
             files,
             resources,
             apps: Vec::new(),
+            has_applications: false,
             apps_of: Vec::new(),
             fragments,
             left_out,
@@ -551,6 +561,7 @@ impl<'a> Model<'a> {
                 a.parent = apps_of[owner].first().copied();
             }
         }
+        self.has_applications = apps.iter().any(|a| !a.is_implicit());
         self.apps = apps;
         self.apps_of = apps_of;
     }

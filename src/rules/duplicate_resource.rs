@@ -29,7 +29,7 @@ impl Rule for DuplicateResource {
         }
         // In a tree that has Applications, a directory none of them syncs is not applied as one
         // unit (alternatives side by side, examples, bootstrap leftovers): nothing to prove.
-        if app.is_implicit() && cx.model.apps.iter().any(|a| !a.is_implicit()) {
+        if cx.model.unsynced(app) {
             return;
         }
         let res = &cx.model.resources;

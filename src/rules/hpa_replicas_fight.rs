@@ -42,6 +42,10 @@ impl Rule for HpaReplicasFight {
         _plan: &Plan<'_>,
         out: &mut Vec<Diagnostic>,
     ) {
+        // Self-heal is a property of the Application that syncs the directory; none does.
+        if cx.model.unsynced(app) {
+            return;
+        }
         let res = &cx.model.resources;
         let dest = app.dest_ns();
         fn ns<'x>(r: &Resource<'x>, dest: Option<&'x str>) -> Option<&'x str> {

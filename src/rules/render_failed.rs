@@ -63,12 +63,17 @@ impl Rule for RenderFailed {
                 reported = true;
             }
             if !reported && let Some(f) = kfile {
-                out.push(
-                    Diagnostic::new(INFO.id, INFO.severity, f, Span::default(), message)
-                        .label("does not build")
-                        .help(help)
-                        .note(note),
-                );
+                let mut d = Diagnostic::new(INFO.id, INFO.severity, f, Span::default(), message)
+                    .label("does not build")
+                    .help(help)
+                    .note(note);
+                if m.has_applications {
+                    // No Application of the tree builds it (a bootstrap script may, with inputs
+                    // synclint does not see): worth knowing, not a proven sync failure.
+                    d.severity = crate::diag::Severity::Info;
+                    d.message = format!("no Application in this tree builds it, and {}", d.message);
+                }
+                out.push(d);
             }
         }
     }
