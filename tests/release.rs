@@ -300,7 +300,7 @@ fn package_checksums_docker_context_and_wheels() {
         .arg(&ctx));
     for arch in ["amd64", "arm64"] {
         let b = ctx.join(format!("linux-{arch}/synclint"));
-        let v = run(&mut Command::new(&b).arg("--version"));
+        let v = run(Command::new(&b).arg("--version"));
         assert_eq!(
             String::from_utf8_lossy(&v.stdout).trim(),
             format!("synclint {version}")
