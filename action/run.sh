@@ -9,13 +9,16 @@
 #   INPUT_CONFIG      when set, `--config FILE`; otherwise .synclint.yaml is found as usual
 #   INPUT_BASELINE    when set, `--baseline FILE`
 #   SYNCLINT_BIN      the synclint binary (default: `synclint` on PATH)
+#   SYNCLINT_MAX_ANNOTATIONS  annotations per severity (default 10: GitHub shows at most 10 error
+#                     and 10 warning annotations per step, and drops the rest)
 #   GITHUB_OUTPUT, GITHUB_STEP_SUMMARY  set by the runner; ignored when unset
 #
-# 1. `synclint check --format github`: one annotation per finding on stdout, which GitHub shows on
-#    the diff. Its exit code (0, 1, or 2) is this script's exit code.
-# 2. `--format sarif` into INPUT_SARIF_FILE, when set.
-# 3. `--format json` and `synclint plan --format mermaid` for the job summary: counts, a table of
-#    findings, and the sync plan.
+# 1. One lint: `synclint check --format github --json-file … [--sarif-file …]`. Its exit code
+#    (0, 1, or 2) is this script's exit code.
+# 2. The annotations, errors first, then by rule, at most SYNCLINT_MAX_ANNOTATIONS per severity;
+#    the rest are printed as plain log lines, and the job summary says how many.
+# 3. `synclint plan --format mermaid` and the JSON report make the job summary: every error, the
+#    warnings and infos folded, each rule linked to its page, and the sync plan.
 # Outputs: findings, errors, warnings, exit-code.
 set -euo pipefail
 
@@ -68,11 +71,16 @@ fi
 tmp="$(mktemp -d)"
 trap 'rm -rf -- "$tmp"' EXIT
 
-# --- 1. annotations and the exit code ----------------------------------------------------------
+# --- 1. one lint ------------------------------------------------------------------------------
+sarif_args=()
+if [[ -n "${INPUT_SARIF_FILE:-}" ]]; then
+  mkdir -p -- "$(dirname -- "$INPUT_SARIF_FILE")"
+  sarif_args+=(--sarif-file "$INPUT_SARIF_FILE")
+fi
 code=0
-"$bin" check --format github ${check_args[@]+"${check_args[@]}"} ${gate_args[@]+"${gate_args[@]}"} \
+"$bin" check --format github --json-file "$tmp/check.json" ${sarif_args[@]+"${sarif_args[@]}"} \
+  ${check_args[@]+"${check_args[@]}"} ${gate_args[@]+"${gate_args[@]}"} \
   -- "${paths[@]}" >"$tmp/annotations" || code=$?
-cat "$tmp/annotations"
 
 errors=$(grep -c '^::error ' "$tmp/annotations" || true)
 warnings=$(grep -c '^::warning ' "$tmp/annotations" || true)
@@ -93,31 +101,56 @@ if [[ $code -ne 0 && $code -ne 1 ]]; then
   } >>"$summary_file"
   exit "$code"
 fi
-
-# --- 2. SARIF ----------------------------------------------------------------------------------
 if [[ -n "${INPUT_SARIF_FILE:-}" ]]; then
-  mkdir -p -- "$(dirname -- "$INPUT_SARIF_FILE")"
-  "$bin" check --format sarif --fail-on never ${check_args[@]+"${check_args[@]}"} \
-    -- "${paths[@]}" >"$INPUT_SARIF_FILE"
   echo "synclint: wrote SARIF to $INPUT_SARIF_FILE" >&2
 fi
 
+# --- 2. annotations: errors first, then by rule, capped per severity ---------------------------
+# One workflow command per line (messages are %-escaped). A stable sort keeps file order within a
+# rule. Past the cap a finding is printed without the `::` prefix: in the log, not annotated.
+max="${SYNCLINT_MAX_ANNOTATIONS:-10}"
+[[ "$max" =~ ^[0-9]+$ ]] || max=10
+awk '
+  function rank(l) { return l ~ /^::error / ? 0 : (l ~ /^::warning / ? 1 : 2) }
+  function rule(l) { return match(l, /,title=[^,:]*/) ? substr(l, RSTART + 7, RLENGTH - 7) : "" }
+  /^::(error|warning|notice) / { printf "%d\t%s\t%d\t%s\n", rank($0), rule($0), NR, $0 }
+' "$tmp/annotations" | LC_ALL=C sort -t $'\t' -k1,1n -k2,2 -k3,3n | cut -f4- >"$tmp/sorted"
+awk -v max="$max" -v counts="$tmp/unannotated" '
+  { sev = $0; sub(/^::/, "", sev); sub(/ .*/, "", sev); n[sev]++ }
+  n[sev] <= max { print; next }
+  {
+    line = $0; sub(/^::/, "", line)
+    gsub(/%0D/, " ", line); gsub(/%0A/, " ", line); gsub(/%3A/, ":", line); gsub(/%2C/, ",", line)
+    gsub(/%25/, "%", line)
+    rest[++nrest] = "  " line
+    left[sev]++
+  }
+  END {
+    if (nrest) print "synclint: GitHub shows at most " max " annotations per severity; the other findings:"
+    for (i = 1; i <= nrest; i++) print rest[i]
+    printf "error=%d\nwarning=%d\nnotice=%d\n", left["error"], left["warning"], left["notice"] >counts
+  }
+' "$tmp/sorted"
+not_annotated() { sed -n "s/^$1=//p" "$tmp/unannotated"; }
+
 # --- 3. job summary ----------------------------------------------------------------------------
-json_ok=1
-"$bin" check --format json --fail-on never ${check_args[@]+"${check_args[@]}"} \
-  -- "${paths[@]}" >"$tmp/check.json" || json_ok=0
 if ! "$bin" plan --format mermaid ${config_args[@]+"${config_args[@]}"} \
   -- "${paths[@]}" >"$tmp/plan.mmd"; then
   : >"$tmp/plan.mmd"
 fi
 
-if [[ $json_ok -eq 1 ]] && command -v python3 >/dev/null 2>&1; then
-  python3 "$here/summary.py" "$tmp/check.json" "$tmp/plan.mmd" "${fail_on:-default}" "$code" \
+if command -v python3 >/dev/null 2>&1; then
+  SYNCLINT_NOT_ANNOTATED="$(not_annotated error),$(not_annotated warning),$(not_annotated notice)" \
+    SYNCLINT_MAX_ANNOTATIONS="$max" \
+    python3 "$here/summary.py" "$tmp/check.json" "$tmp/plan.mmd" "${fail_on:-default}" "$code" \
     >>"$summary_file"
 else
-  # No python3 (or no JSON): counts and the plan only.
+  # No python3: counts and the plan only.
   {
     echo "## synclint: $errors error(s), $warnings warning(s), $findings finding(s) in all"
+    echo
+    echo "$(not_annotated error) error(s) and $(not_annotated warning) warning(s) were not annotated" \
+      "(GitHub shows at most $max per severity): the step log lists them."
     echo
     if [[ -s "$tmp/plan.mmd" ]]; then
       echo '### Sync plan'

@@ -3,20 +3,27 @@
 
 Usage: summary.py CHECK_JSON PLAN_MERMAID FAIL_ON EXIT_CODE
 
-CHECK_JSON is the output of `synclint check --format json` (the JSON contract in the README's
+CHECK_JSON is the output of `synclint check --json-file` (the JSON contract in the README's
 "Editor integration"), PLAN_MERMAID the output of `synclint plan --format mermaid` (may be empty).
-Prints the summary on stdout. Everything that comes from the linted repository (messages, paths,
-resource names) is escaped: it is untrusted text from a pull request.
+SYNCLINT_NOT_ANNOTATED is "errors,warnings,notices" that run.sh could not annotate (GitHub's cap
+is SYNCLINT_MAX_ANNOTATIONS per severity).
+
+Prints the summary on stdout: every error (by rule, then file order), warnings and infos folded in
+<details>, each rule linked to its page, then the sync plan. Everything that comes from the linted
+repository (messages, paths, resource names) is escaped: it is untrusted text from a pull request.
 """
 
 import json
+import os
 import re
 import sys
 
 RULE_URL = "https://github.com/synclint/synclint/blob/main/rules/{}.md"
-# GitHub refuses a job summary over 1 MiB, and its mermaid renderer gives up on big diagrams.
-MAX_ROWS = 500
+# GitHub refuses a job summary over 1 MiB (all steps' summaries are capped at 1 MiB each), and its
+# mermaid renderer gives up on big diagrams. The tables get what the plan leaves of the budget.
+MAX_SUMMARY = 1_000_000
 MAX_MERMAID = 45_000
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 ICON = {"error": "❌", "warning": "⚠️", "info": "ℹ️"}
 
 
@@ -42,6 +49,18 @@ def message_cell(s):
     if len(parts) % 2 == 0:  # unbalanced backticks: all plain text
         return text_cell(s)
     return "".join(code_cell(p) if i % 2 else text_cell(p) for i, p in enumerate(parts))
+
+
+def row(d):
+    sev = d.get("severity", "")
+    rule = d.get("rule", "")
+    start = (d.get("range") or {}).get("start") or {}
+    loc = f"{d.get('file', '')}:{start.get('line', '')}"
+    rule_cell = f"[{code_cell(rule)}]({RULE_URL.format(rule)})"
+    return (
+        f"| {ICON.get(sev, '')} {text_cell(sev)} | {rule_cell} | {code_cell(loc)} "
+        f"| {message_cell(d.get('message', ''))} |"
+    )
 
 
 def plural(n, word):
@@ -89,28 +108,71 @@ def main():
     out.append(f"{verdict} {detail}.")
     out.append("")
 
-    if diags:
-        out.append("| Severity | Rule | Location | Message |")
-        out.append("|---|---|---|---|")
-        for d in diags[:MAX_ROWS]:
-            sev = d.get("severity", "")
-            rule = d.get("rule", "")
-            start = (d.get("range") or {}).get("start") or {}
-            loc = f"{d.get('file', '')}:{start.get('line', '')}"
-            rule_cell = f"[{code_cell(rule)}]({RULE_URL.format(rule)})"
-            out.append(
-                f"| {ICON.get(sev, '')} {text_cell(sev)} | {rule_cell} | {code_cell(loc)} "
-                f"| {message_cell(d.get('message', ''))} |"
-            )
-        if len(diags) > MAX_ROWS:
-            out.append("")
-            out.append(
-                f"… and {len(diags) - MAX_ROWS} more: the annotations and `synclint check` "
-                "list them all."
-            )
+    not_annotated = [0, 0, 0]
+    for i, n in enumerate(os.environ.get("SYNCLINT_NOT_ANNOTATED", "").split(",")[:3]):
+        not_annotated[i] = int(n) if n.strip().isdigit() else 0
+    max_annotations = os.environ.get("SYNCLINT_MAX_ANNOTATIONS", "10")
+    if not_annotated[0] or not_annotated[1]:
+        out.append(
+            f"⚠️ {plural(not_annotated[0], 'error')} and {plural(not_annotated[1], 'warning')} "
+            f"are not annotated on the diff: GitHub shows at most {max_annotations} annotations "
+            "per severity in a step. They are all listed here and in the step log; to see them "
+            "in the Security tab, upload the SARIF file (the `sarif-file` input)."
+        )
         out.append("")
 
+    # Errors by rule, then in file order; then warnings and infos the same way.
+    ordered = sorted(
+        enumerate(diags),
+        key=lambda x: (SEVERITY_ORDER.get(x[1].get("severity"), 3), x[1].get("rule", ""), x[0]),
+    )
     plan = plan.strip("\n")
+    budget = MAX_SUMMARY - min(len(plan.encode()), MAX_MERMAID) - 4096
+    budget -= sum(len(line.encode()) + 1 for line in out)
+
+    def table(rows, budget):
+        lines = ["| Severity | Rule | Location | Message |", "|---|---|---|---|"]
+        used = sum(len(line.encode()) + 1 for line in lines)
+        shown = 0
+        for d in rows:
+            line = row(d)
+            size = len(line.encode()) + 1
+            if used + size > budget:
+                break
+            lines.append(line)
+            used += size
+            shown += 1
+        if shown < len(rows):
+            lines.append("")
+            lines.append(
+                f"{len(rows) - shown} more not shown: the job summary is limited to 1 MiB. "
+                "The step log lists every finding, and so does the SARIF file."
+            )
+        return lines, used
+
+    errors = [d for _, d in ordered if d.get("severity") == "error"]
+    others = [d for _, d in ordered if d.get("severity") != "error"]
+    if errors:
+        out.append("### Errors")
+        out.append("")
+        lines, used = table(errors, budget)
+        out.extend(lines)
+        out.append("")
+        budget -= used
+    if others:
+        w = sum(1 for d in others if d.get("severity") == "warning")
+        i = len(others) - w
+        label = " and ".join(
+            x for x in [plural(w, "warning") if w else "", plural(i, "info") if i else ""] if x
+        )
+        out.append(f"<details><summary>{label}</summary>")
+        out.append("")
+        lines, _ = table(others, max(budget, 0))
+        out.extend(lines)
+        out.append("")
+        out.append("</details>")
+        out.append("")
+
     if plan:
         out.append("### Sync plan")
         out.append("")

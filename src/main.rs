@@ -189,6 +189,18 @@ enum Command {
         /// A rule id, e.g. sync-deadlock
         rule: String,
     },
+    /// Print a shell completion script (e.g. `synclint completions bash > /etc/bash_completion.d/synclint`)
+    Completions {
+        /// The shell to complete in
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), or with --dir write one page per subcommand there
+    #[command(hide = true)]
+    Man {
+        /// Write synclint.1, synclint-check.1, ... into this directory
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
     /// Walk, read and parse only (the benchmark's parse-only pass)
     #[command(hide = true)]
     DebugParse { paths: Vec<String> },
@@ -401,6 +413,31 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "synclint", &mut out);
+            print(&String::from_utf8_lossy(&out));
+            ExitCode::SUCCESS
+        }
+        Command::Man { dir } => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            let done = match &dir {
+                Some(d) => {
+                    std::fs::create_dir_all(d).and_then(|()| clap_mangen::generate_to(cmd, d))
+                }
+                None => {
+                    let mut out = Vec::new();
+                    clap_mangen::Man::new(cmd).render(&mut out).map(|()| {
+                        print(&String::from_utf8_lossy(&out));
+                    })
+                }
+            };
+            match done {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => usage_error(format!("cannot write the man page: {e}")),
+            }
+        }
         Command::DebugParse { paths } => match load::load(&paths, None) {
             Ok(ws) => {
                 let docs: usize = ws.files.iter().map(|f| f.yaml().docs.len()).sum();

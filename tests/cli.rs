@@ -475,3 +475,244 @@ fn implicit_apps_per_path_syncs_a_whole_tree_together() {
         text(&out)
     );
 }
+
+// --- CLI conventions: every flag and subcommand users expect from a linter ----------------------
+
+/// `synclint ARGS` in `dir`, with extra environment variables.
+fn synclint_in(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_synclint"));
+    cmd.args(args).current_dir(dir).stdin(Stdio::null());
+    for k in ["NO_COLOR", "CLICOLOR_FORCE", "CI"] {
+        cmd.env_remove(k);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+#[test]
+fn completions_for_every_shell() {
+    for (shell, marker) in [
+        ("bash", "complete -F _synclint"),
+        ("zsh", "#compdef synclint"),
+        ("fish", "complete -c synclint"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let o = synclint(&["completions", shell], None);
+        assert_eq!(o.status.code(), Some(0), "{shell}");
+        let s = text(&o);
+        assert!(s.contains(marker), "{shell}: no `{marker}`\n{s}");
+        // Subcommands and their flags are completed.
+        assert!(s.contains("check") && s.contains("sarif-file"), "{shell}");
+    }
+    let o = synclint(&["completions", "tcsh"], None);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn man_page_from_clap() {
+    let o = synclint(&["man"], None);
+    assert_eq!(o.status.code(), Some(0));
+    let page = text(&o);
+    assert!(page.contains(".TH synclint 1"), "{page}");
+    assert!(page.contains("synclint\\-check"), "{page}");
+    let dir = scratch("cli-man");
+    let o = synclint(&["man", "--dir", dir.join("man").to_str().unwrap()], None);
+    assert_eq!(o.status.code(), Some(0));
+    for page in ["synclint.1", "synclint-check.1", "synclint-plan.1"] {
+        let text = std::fs::read_to_string(dir.join("man").join(page)).unwrap();
+        assert!(text.starts_with(".ie"), "{page}");
+    }
+    // Hidden: not in the help.
+    assert!(!text(&synclint(&["--help"], None)).contains("man "));
+}
+
+#[test]
+fn output_format_alias_and_output_files_in_one_run() {
+    let dir = tree("cli-outputs", &[("all.yaml", DEADLOCK)]);
+    let json = synclint_in(&dir, &["check", "--format", "json", "."], &[]);
+    let alias = synclint_in(&dir, &["check", "--output-format", "json", "."], &[]);
+    assert_eq!(text(&json), text(&alias));
+    assert_eq!(alias.status.code(), Some(1));
+
+    // -o: the main output goes to the file, nothing to stdout; --sarif-file and --json-file in
+    // the same run see every finding.
+    let o = synclint_in(
+        &dir,
+        &[
+            "check",
+            "--format",
+            "github",
+            "-o",
+            "annotations.txt",
+            "--sarif-file",
+            "x.sarif",
+            "--json-file",
+            "y.json",
+            "all.yaml",
+        ],
+        &[],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let o2 = synclint_in(
+        &dir,
+        &[
+            "check",
+            "--format",
+            "github",
+            "--output-file",
+            "z.txt",
+            "all.yaml",
+        ],
+        &[],
+    );
+    assert_eq!(o2.status.code(), Some(1));
+    assert!(text(&o2).is_empty());
+    let annotations = std::fs::read_to_string(dir.join("z.txt")).unwrap();
+    assert!(
+        annotations.starts_with("::error file=all.yaml,line=17,"),
+        "{annotations}"
+    );
+    let sarif: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("x.sarif")).unwrap()).unwrap();
+    assert_eq!(sarif["runs"][0]["results"][0]["ruleId"], "sync-deadlock");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("y.json")).unwrap()).unwrap();
+    assert_eq!(report["summary"]["errors"], 1);
+    assert_eq!(report["diagnostics"][0]["rule"], "sync-deadlock");
+}
+
+#[test]
+fn select_extend_select_and_ignore_take_ids_and_prefixes() {
+    let dir = tree(
+        "cli-select",
+        &[
+            ("all.yaml", DEADLOCK),
+            ("off.yaml", "rules:\n  sync-deadlock: off\n"),
+        ],
+    );
+    let rules_of = |args: &[&str]| -> Vec<String> {
+        let mut a = vec!["check", "--format", "json"];
+        a.extend_from_slice(args);
+        a.push("all.yaml");
+        let v: serde_json::Value =
+            serde_json::from_slice(&synclint_in(&dir, &a, &[]).stdout).unwrap();
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["rule"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(rules_of(&[]), ["sync-deadlock"]);
+    assert!(rules_of(&["--select", "hook-"]).is_empty());
+    assert_eq!(rules_of(&["--select", "sync-"]), ["sync-deadlock"]);
+    assert_eq!(
+        rules_of(&["--select", "hook-ttl,sync-deadlock"]),
+        ["sync-deadlock"]
+    );
+    assert!(rules_of(&["--ignore", "sync-"]).is_empty());
+    assert!(rules_of(&["--ignore", "sync-deadlock"]).is_empty());
+    // The config turns it off; --extend-select turns it back on.
+    assert!(rules_of(&["--config", "off.yaml"]).is_empty());
+    assert_eq!(
+        rules_of(&["--config", "off.yaml", "--extend-select", "sync-dead"]),
+        ["sync-deadlock"]
+    );
+}
+
+#[test]
+fn rules_as_json() {
+    let o = synclint(&["rules", "--format", "json"], None);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let list = v.as_array().unwrap();
+    let d = list.iter().find(|r| r["id"] == "sync-deadlock").unwrap();
+    assert_eq!(d["severity"], "error");
+    assert!(
+        d["url"]
+            .as_str()
+            .unwrap()
+            .ends_with("/rules/sync-deadlock.md")
+    );
+    assert_eq!(list.len(), synclint::rules::RULES.len());
+}
+
+#[test]
+fn no_color_and_clicolor_force() {
+    let dir = tree("cli-color", &[("all.yaml", DEADLOCK)]);
+    let plain = synclint_in(&dir, &["check", "."], &[]);
+    assert!(!text(&plain).contains('\x1b'), "no colour into a pipe");
+    let forced = synclint_in(&dir, &["check", "."], &[("CLICOLOR_FORCE", "1")]);
+    assert!(
+        text(&forced).contains("\x1b["),
+        "CLICOLOR_FORCE colours a pipe"
+    );
+    let both = synclint_in(
+        &dir,
+        &["check", "."],
+        &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")],
+    );
+    assert!(!text(&both).contains('\x1b'), "NO_COLOR wins");
+    let flag = synclint_in(
+        &dir,
+        &["check", "--color", "never", "."],
+        &[("CLICOLOR_FORCE", "1")],
+    );
+    assert!(!text(&flag).contains('\x1b'), "--color never wins");
+}
+
+#[test]
+fn no_progress_indicator_unless_stderr_is_a_terminal() {
+    let dir = tree("cli-progress", &[("all.yaml", DEADLOCK)]);
+    for format in ["human", "json", "sarif", "github"] {
+        let o = synclint_in(&dir, &["check", "--format", format, "."], &[]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            !err.contains("linting") && !err.contains('\r'),
+            "{format}: {err}"
+        );
+    }
+}
+
+#[test]
+fn config_is_found_from_the_linted_path_upwards() {
+    let dir = tree(
+        "cli-config-discovery",
+        &[
+            ("team/deploy/all.yaml", DEADLOCK),
+            (
+                "team/.synclint.yaml",
+                "fail-on: never\nrules:\n  sync-deadlock: warning\n",
+            ),
+            ("elsewhere/.keep", ""),
+        ],
+    );
+    // Run from a directory without a config: the one above the linted path applies.
+    let o = synclint_in(
+        &dir.join("elsewhere"),
+        &["check", "--format", "json", "../team/deploy"],
+        &[],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["diagnostics"][0]["severity"], "warning");
+    // --no-config ignores it.
+    let o = synclint_in(
+        &dir.join("elsewhere"),
+        &["check", "--no-config", "../team/deploy"],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(1));
+}

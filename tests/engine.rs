@@ -332,10 +332,7 @@ fn kustomize_refuses_duplicates_unless_it_renames_them() {
         ("app/b/cm.yaml", cm),
     ];
     let dir = tree("engine-kustomize-dup", &files);
-    assert!(
-        common::kustomize_installed(),
-        "CI installs kubectl (.ci/run)"
-    );
+    common::require_kustomize();
     // A kustomization root is built as Argo CD would build it at that path, and the build fails.
     let diags = common::report(&dir).diagnostics;
     assert_eq!(diags.len(), 1, "{diags:?}");

@@ -514,10 +514,7 @@ fn kustomized(name: &str, extra: &[(&str, &str)]) -> std::path::PathBuf {
 
 #[test]
 fn files_a_kustomization_leaves_out_are_not_linted() {
-    assert!(
-        common::kustomize_installed(),
-        "kubectl (kustomize) is required: .ci/run installs it"
-    );
+    common::require_kustomize();
     let dir = kustomized(
         "precision-left-out",
         &[
@@ -543,10 +540,7 @@ fn files_a_kustomization_leaves_out_are_not_linted() {
 
 #[test]
 fn duplicate_keys_in_a_built_file_are_kustomizes_business() {
-    assert!(
-        common::kustomize_installed(),
-        "kubectl (kustomize) is required: .ci/run installs it"
-    );
+    common::require_kustomize();
     // kustomize (kyaml) builds a second block mapping under a repeated key; the build's output
     // is what Argo CD applies, and it is linted instead.
     let dup = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  annotations:\n    a: b\n  annotations:\n    c: d\ndata: {}\n";
@@ -561,10 +555,7 @@ fn duplicate_keys_in_a_built_file_are_kustomizes_business() {
 
 #[test]
 fn kustomizations_no_application_builds() {
-    assert!(
-        common::kustomize_installed(),
-        "kubectl (kustomize) is required: .ci/run installs it"
-    );
+    common::require_kustomize();
     // A broken build that only a bootstrap script runs: an info, not an error.
     let dir = kustomized(
         "precision-unclaimed-build",

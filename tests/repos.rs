@@ -1,6 +1,6 @@
 //! A whole GitOps repository (tests/fixtures/platform, written for these tests): an app-of-apps
-//! root, a Kustomize overlay app (rendered for real when kubectl or kustomize is installed), a
-//! Helm chart app with value files (rendered when helm is installed), an ApplicationSet with a
+//! root, a Kustomize overlay app (rendered for real: the test requires kubectl or kustomize), a
+//! Helm chart app with value files (rendered: the test requires helm 3), an ApplicationSet with a
 //! git directory generator, and AppProjects with whitelists.
 
 mod common;
@@ -65,8 +65,8 @@ fn lint(dir: &Path) -> (Vec<Finding>, synclint::report::Summary) {
 fn the_platform_repository() {
     let dir = checkout("repo-platform");
     let (found, summary) = lint(&dir);
-    let kustomize = common::kustomize_installed();
-    let helm = common::helm_installed();
+    common::require_kustomize();
+    common::require_helm();
     let app = |s: &str| Some(s.to_string());
     let mut want: Vec<Finding> = vec![
         // App-of-apps: children with waves, and Argo CD's configuration is not in the tree: one
@@ -146,36 +146,20 @@ fn the_platform_repository() {
             None,
         ),
     ];
-    if kustomize {
-        // overlays/broken names a file that does not exist: the build fails.
-        want.push((
-            "render-failed".into(),
-            "apps/broken.yaml".into(),
-            11,
-            app("broken"),
-        ));
-    } else {
-        eprintln!(
-            "kustomize/kubectl not installed: the overlays are linted as written, unrendered"
-        );
-    }
-    if helm {
-        // Rendered with values-prod.yaml: the template's bad imagePullPolicy is a schema error.
-        want.push((
-            "schema".into(),
-            "charts/db/templates/statefulset.yaml".into(),
-            19,
-            app("db"),
-        ));
-    } else {
-        eprintln!("helm not installed: the chart app is not rendered; its templates are skipped");
-        want.push((
-            "skipped-file".into(),
-            "charts/db/Chart.yaml".into(),
-            1,
-            None,
-        ));
-    }
+    // overlays/broken names a file that does not exist: the build fails.
+    want.push((
+        "render-failed".into(),
+        "apps/broken.yaml".into(),
+        11,
+        app("broken"),
+    ));
+    // Rendered with values-prod.yaml: the template's bad imagePullPolicy is a schema error.
+    want.push((
+        "schema".into(),
+        "charts/db/templates/statefulset.yaml".into(),
+        19,
+        app("db"),
+    ));
     let mut found = found;
     found.sort();
     want.sort();
@@ -219,10 +203,7 @@ fn generated_apps_and_rendered_plans() {
     let tenant = view.apps.iter().find(|x| x.name == "tenant-a").unwrap();
     assert_eq!(tenant.destination_namespace.as_deref(), Some("a"));
     assert_eq!(labels(view, "tenant-a").len(), 1);
-    assert!(
-        common::kustomize_installed(),
-        "CI installs kubectl (.ci/run)"
-    );
+    common::require_kustomize();
     assert_eq!(
         labels(view, "web"),
         vec!["Deployment/prod-web", "HorizontalPodAutoscaler/prod-web"]

@@ -78,6 +78,15 @@ pub struct HelmOptions {
     /// `parameters` entries with `forceString: true`.
     pub string_parameters: Vec<(String, String)>,
     pub ignore_missing_value_files: bool,
+    /// `namespace`: templated with it instead of the destination namespace.
+    pub namespace: Option<String>,
+    /// `kubeVersion` and `apiVersions`: instead of the target cluster's.
+    pub kube_version: Option<String>,
+    pub api_versions: Vec<String>,
+    /// `skipCrds`, `skipTests`, `skipSchemaValidation`.
+    pub skip_crds: bool,
+    pub skip_tests: bool,
+    pub skip_schema_validation: bool,
 }
 
 /// The cluster an app deploys to, as far as the manifests tell.
@@ -373,6 +382,7 @@ pub fn from_spec<'a>(
             };
             let params = h.and_then(|h| h.get("parameters"));
             let forced = |p: &Node<'_>| p.get("forceString").and_then(Node::as_bool) == Some(true);
+            let flag = |k: &str| h.and_then(|h| h.get(k)).and_then(Node::as_bool) == Some(true);
             let helm = HelmOptions {
                 release: h
                     .and_then(|h| h.get("releaseName"))
@@ -382,14 +392,15 @@ pub fn from_spec<'a>(
                     .and_then(|h| h.get("valueFiles"))
                     .map(|l| l.items().iter().filter_map(Node::str).map(subst).collect())
                     .unwrap_or_default(),
+                // `valuesObject` takes precedence over `values` (ApplicationSourceHelm.ValuesYAML).
                 values: h
-                    .and_then(|h| h.get("values"))
-                    .and_then(Node::str)
-                    .map(str::to_string)
+                    .and_then(|h| h.get("valuesObject"))
+                    .filter(|v| v.is_map())
+                    .map(|v| super::yaml_text(v))
                     .or_else(|| {
-                        h.and_then(|h| h.get("valuesObject"))
-                            .filter(|v| v.is_map())
-                            .map(|v| super::yaml_text(v))
+                        h.and_then(|h| h.get("values"))
+                            .and_then(Node::str)
+                            .map(str::to_string)
                     }),
                 parameters: params
                     .map(|l| {
@@ -409,10 +420,22 @@ pub fn from_spec<'a>(
                             .collect()
                     })
                     .unwrap_or_default(),
-                ignore_missing_value_files: h
-                    .and_then(|h| h.get("ignoreMissingValueFiles"))
-                    .and_then(Node::as_bool)
-                    == Some(true),
+                ignore_missing_value_files: flag("ignoreMissingValueFiles"),
+                namespace: h
+                    .and_then(|h| h.get("namespace"))
+                    .and_then(Node::non_empty_str)
+                    .map(subst),
+                kube_version: h
+                    .and_then(|h| h.get("kubeVersion"))
+                    .and_then(Node::non_empty_str)
+                    .map(subst),
+                api_versions: h
+                    .and_then(|h| h.get("apiVersions"))
+                    .map(|l| l.items().iter().filter_map(Node::str).map(subst).collect())
+                    .unwrap_or_default(),
+                skip_crds: flag("skipCrds"),
+                skip_tests: flag("skipTests"),
+                skip_schema_validation: flag("skipSchemaValidation"),
             };
             sources.push(AppSource {
                 helm,

@@ -21,7 +21,7 @@ pub enum JobKind {
 }
 
 /// `helm template` of a local chart, as Argo CD runs it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct HelmJob {
     pub release: String,
     pub namespace: Option<String>,
@@ -30,6 +30,12 @@ pub struct HelmJob {
     pub values: Option<String>,
     pub parameters: Vec<(String, String)>,
     pub string_parameters: Vec<(String, String)>,
+    /// `source.helm.kubeVersion`/`apiVersions` (Argo CD 2.13+), over the configured cluster's.
+    pub kube_version: Option<String>,
+    pub api_versions: Vec<String>,
+    pub skip_crds: bool,
+    pub skip_tests: bool,
+    pub skip_schema_validation: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -207,6 +213,28 @@ fn helm_job(
             crate::report::escape::clip(k, 60)
         ));
     }
+    // Bound with `=` when passed, but still refused when they cannot be what they claim.
+    if let Some(v) = &opts.kube_version
+        && !v
+            .trim_start_matches('v')
+            .split('.')
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(format!(
+            "kubeVersion `{}` is not a Kubernetes version",
+            crate::report::escape::clip(v, 60)
+        ));
+    }
+    if let Some(v) = opts
+        .api_versions
+        .iter()
+        .find(|v| v.is_empty() || v.starts_with('-') || v.contains(char::is_whitespace))
+    {
+        return Err(format!(
+            "apiVersions entry `{}` is not an API version",
+            crate::report::escape::clip(v, 60)
+        ));
+    }
     Ok(HelmJob {
         release: release.to_string(),
         namespace: namespace.map(str::to_string),
@@ -214,6 +242,11 @@ fn helm_job(
         values: opts.values.clone(),
         parameters: opts.parameters.clone(),
         string_parameters: opts.string_parameters.clone(),
+        kube_version: opts.kube_version.clone(),
+        api_versions: opts.api_versions.clone(),
+        skip_crds: opts.skip_crds,
+        skip_tests: opts.skip_tests,
+        skip_schema_validation: opts.skip_schema_validation,
     })
 }
 
@@ -268,7 +301,9 @@ pub fn plan(ws: &Workspace, kust: &Kustomizations, generated_limit: usize) -> Ve
                     };
                     let root = repo_root_of(ws, &src.dir);
                     let release = src.helm.release.clone().unwrap_or_else(|| app.name.clone());
-                    let helm = helm_job(ws, &src.dir, &root, &release, app.dest_ns(), &src.helm);
+                    // `helm.namespace` overrides the destination's (GetNamespaceOrDefault).
+                    let ns = src.helm.namespace.as_deref().or(app.dest_ns());
+                    let helm = helm_job(ws, &src.dir, &root, &release, ns, &src.helm);
                     let mut inputs: Vec<FileId> = ws.files_under(&src.dir).collect();
                     inputs.push(chart_file);
                     if let Ok(h) = &helm {
@@ -286,17 +321,7 @@ pub fn plan(ws: &Workspace, kust: &Kustomizations, generated_limit: usize) -> Ve
                         .collect();
                     let (kind, blocker) = match helm {
                         Ok(h) => (JobKind::Helm(h), chart_blocker(ws, &src.dir)),
-                        Err(e) => (
-                            JobKind::Helm(HelmJob {
-                                release: String::new(),
-                                namespace: None,
-                                value_files: Vec::new(),
-                                values: None,
-                                parameters: Vec::new(),
-                                string_parameters: Vec::new(),
-                            }),
-                            Some(e),
-                        ),
+                        Err(e) => (JobKind::Helm(HelmJob::default()), Some(e)),
                     };
                     jobs.insert(
                         (src.dir.clone(), true),

@@ -180,24 +180,7 @@ pub fn helm(tool: &Tool, chart: &Path, job: &HelmJob, opts: &RenderOptions) -> R
         return Raw::Skipped("invalid release name".into());
     }
     let mut cmd = scratch.command(tool);
-    cmd.arg("template")
-        .arg(format!("--name-template={}", job.release))
-        .arg("--include-crds");
-    if let Some(ns) = &job.namespace {
-        cmd.arg(format!("--namespace={ns}"));
-    }
-    if let Some(v) = &opts.kube_version {
-        cmd.arg(format!("--kube-version={v}"));
-    }
-    for (k, v) in &job.parameters {
-        cmd.arg(format!("--set={k}={v}"));
-    }
-    for (k, v) in &job.string_parameters {
-        cmd.arg(format!("--set-string={k}={v}"));
-    }
-    for f in &job.value_files {
-        cmd.arg(format!("--values={}", f.display()));
-    }
+    cmd.args(helm_args(job, opts.kube_version.as_deref()));
     if let Some(v) = &job.values {
         let p = scratch.path().join("values.yaml");
         if std::fs::write(&p, v).is_err() {
@@ -205,6 +188,8 @@ pub fn helm(tool: &Tool, chart: &Path, job: &HelmJob, opts: &RenderOptions) -> R
         }
         cmd.arg(format!("--values={}", p.display()));
     }
+    // The flags Argo CD adds after the values (`--api-versions`, `--include-crds`, `--skip-*`).
+    cmd.args(helm_tail_args(job));
     cmd.arg("--").arg(chart);
     match run(&mut cmd, opts.timeout, opts.limits.file_bytes) {
         Ok(out) => Raw::Output {
@@ -213,6 +198,71 @@ pub fn helm(tool: &Tool, chart: &Path, job: &HelmJob, opts: &RenderOptions) -> R
         },
         Err(e) => e,
     }
+}
+
+/// The arguments of Argo CD's `helm template` (util/helm/cmd.go `template()`, Argo CD 2.14+) up
+/// to the value files, each bound with `=` so no value can become a flag. `kube_version` is the
+/// configured cluster's, overridden by the source's `helm.kubeVersion`.
+pub fn helm_args(job: &HelmJob, kube_version: Option<&str>) -> Vec<String> {
+    let mut args = vec![
+        "template".to_string(),
+        format!("--name-template={}", job.release),
+    ];
+    if let Some(ns) = &job.namespace {
+        args.push(format!("--namespace={ns}"));
+    }
+    if let Some(v) = job.kube_version.as_deref().or(kube_version) {
+        args.push(format!("--kube-version={v}"));
+    }
+    for (k, v) in &job.parameters {
+        args.push(format!("--set={k}={}", clean_set_value(v)));
+    }
+    for (k, v) in &job.string_parameters {
+        args.push(format!("--set-string={k}={}", clean_set_value(v)));
+    }
+    for f in &job.value_files {
+        args.push(format!("--values={}", f.display()));
+    }
+    args
+}
+
+/// What follows the values: `--api-versions`, `--include-crds` unless `skipCrds`,
+/// `--skip-schema-validation` and `--skip-tests` when set.
+pub fn helm_tail_args(job: &HelmJob) -> Vec<String> {
+    let mut args: Vec<String> = job
+        .api_versions
+        .iter()
+        .map(|v| format!("--api-versions={v}"))
+        .collect();
+    if !job.skip_crds {
+        args.push("--include-crds".into());
+    }
+    if job.skip_schema_validation {
+        args.push("--skip-schema-validation".into());
+    }
+    if job.skip_tests {
+        args.push("--skip-tests".into());
+    }
+    args
+}
+
+/// Argo CD's `cleanSetParameters`: a comma is escaped (Helm would split the value there) unless
+/// already escaped or the value is a `{a,b}` list.
+pub fn clean_set_value(v: &str) -> String {
+    if v.starts_with('{') && v.ends_with('}') {
+        return v.to_string();
+    }
+    let mut out = String::with_capacity(v.len());
+    let mut prev = '\0';
+    for c in v.chars() {
+        if c == ',' && prev != '\\' {
+            out.push_str("\\,");
+        } else {
+            out.push(c);
+        }
+        prev = c;
+    }
+    out
 }
 
 /// Run to completion, within `timeout`, reading at most `cap` bytes of output.
@@ -329,7 +379,15 @@ pub fn clean_error(stderr: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::clean_error;
+    use super::{clean_error, clean_set_value};
+
+    #[test]
+    fn set_values_escape_commas_as_argo_cd_does() {
+        assert_eq!(clean_set_value("a,b"), "a\\,b");
+        assert_eq!(clean_set_value("a\\,b"), "a\\,b");
+        assert_eq!(clean_set_value("{a,b}"), "{a,b}");
+        assert_eq!(clean_set_value("plain"), "plain");
+    }
 
     #[test]
     fn kubectl_errors_are_cleaned() {

@@ -51,7 +51,7 @@ const GROUPED_KINDS: &[(&str, &str)] = &[
     ("ScaledObject", "keda.sh"),
 ];
 
-const POINTER_NOTE: &str = "Argo CD turns each pointer into an RFC 6902 `remove` and skips, without a word, any path that does not exist in the object: the field is still compared, so the app stays OutOfSync, and a sync writes Git's value back (§7.1)";
+const POINTER_NOTE: &str = "Argo CD turns each pointer into an RFC 6902 `remove` and skips, without a word, any path that does not exist in the object: the field is still compared, so the app stays OutOfSync, and a sync writes Git's value back";
 
 /// What is wrong with a JSON pointer, and its fix.
 fn pointer_problem(p: &str) -> Option<(String, String)> {
@@ -132,13 +132,13 @@ impl InvalidIgnoreDifferences {
                 cx.finding(&INFO, r, head, format!("{what} has no kind: it matches nothing"))
                     .label("no `kind`")
                     .help("add the kind of the objects to ignore fields of, e.g. `kind: Deployment` with `group: apps` (`kind: \"*\"` for every kind)")
-                    .note("the entry's kind is a glob matched against each object's kind; an empty one matches no object, so nothing is ignored (§7.1)"),
+                    .note("the entry's kind is a glob matched against each object's kind; an empty one matches no object, so nothing is ignored"),
             ),
             Some(k) if k.str().unwrap_or("").is_empty() => out.push(
                 cx.finding(&INFO, r, k.span, format!("{what} has an empty kind: it matches nothing"))
                     .label("empty kind")
                     .help("write the kind of the objects to ignore fields of, e.g. `kind: Deployment` with `group: apps`")
-                    .note("the entry's kind is a glob matched against each object's kind; an empty one matches no object, so nothing is ignored (§7.1)"),
+                    .note("the entry's kind is a glob matched against each object's kind; an empty one matches no object, so nothing is ignored"),
             ),
             Some(k) => {
                 let kind = k.str().unwrap_or("");
@@ -150,7 +150,7 @@ impl InvalidIgnoreDifferences {
                         cx.finding(&INFO, r, k.span, format!("{what} is for kind {kind} but has no group: it matches only the core group, never {g}/{kind}"))
                             .label(format!("{kind} is in group `{g}`"))
                             .help(format!("add `group: {g}` to the entry"))
-                            .note("an omitted group is \"\", a glob that matches only core objects (ConfigMap, Service, …), so nothing is ignored (§7.1)"),
+                            .note("an omitted group is \"\", a glob that matches only core objects (ConfigMap, Service, …), so nothing is ignored"),
                     );
                 }
             }
@@ -195,7 +195,7 @@ impl InvalidIgnoreDifferences {
                 cx.finding(&INFO, r, span, format!("jq path expression `{}` in {what} does not compile: {}", shorten(expr), e.message))
                     .label("jq error")
                     .help(help)
-                    .note("Argo CD compiles each expression as `del(<expr>)` when it builds the diff normalizer; a compile error stops the normalizer, the app gets a ComparisonError, and no sync runs (§7.1, §11)"),
+                    .note("Argo CD compiles each expression as `del(<expr>)` when it builds the diff normalizer; a compile error stops the normalizer, the app gets a ComparisonError, and no sync runs"),
             );
         }
     }

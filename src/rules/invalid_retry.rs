@@ -136,7 +136,7 @@ impl Rule for InvalidRetry {
         // Type errors (a string limit, a fractional factor) are the schema rule's, when it runs.
         let types = cx.schemas.is_none();
         let who = whose(r);
-        let never_retried = "when a sync fails, NextRetryAt returns this parse error instead of a retry time: the operation ends Failed with \"(failed to retry: …)\" and is never retried (§9.4)";
+        let never_retried = "when a sync fails, NextRetryAt returns this parse error instead of a retry time: the operation ends Failed with \"(failed to retry: …)\" and is never retried";
 
         if let Some(limit) = retry
             .get("limit")
@@ -148,7 +148,7 @@ impl Rule for InvalidRetry {
                         .finding(&INFO, r, limit.span, format!("retry limit {l} of {who} is below -1: any negative limit means unlimited retries"))
                         .label("negative limit")
                         .help("write `limit: -1` for unlimited retries, or a positive count")
-                        .note("the controller retries while `RetryCount < Limit || Limit < 0`, so every negative limit retries forever (§9.4)");
+                        .note("the controller retries while `RetryCount < Limit || Limit < 0`, so every negative limit retries forever");
                     d.severity = Severity::Warning;
                     out.push(d);
                 }
@@ -156,7 +156,7 @@ impl Rule for InvalidRetry {
                     cx.finding(&INFO, r, limit.span, format!("retry limit `{}` of {who} is not an integer", limit.str().unwrap_or("")))
                         .label("not an integer")
                         .help("write the number of retries as a plain integer, e.g. `limit: 5` (-1 for unlimited)")
-                        .note("`limit` is an int64: the API server rejects a non-integer, so the Application is never created or updated (§9.4)"),
+                        .note("`limit` is an int64: the API server rejects a non-integer, so the Application is never created or updated"),
                 ),
                 _ => {}
             }
@@ -197,14 +197,14 @@ impl Rule for InvalidRetry {
                         cx.finding(&INFO, r, f.span, format!("retry backoff factor {v} of {who} is below 1: {effect}"))
                             .label("factor below 1")
                             .help("use `factor: 2` (the default) for exponential backoff, or `factor: 1` for a constant wait")
-                            .note("the wait before retry n is `duration * factor^n`, capped at maxDuration (§9.4)"),
+                            .note("the wait before retry n is `duration * factor^n`, capped at maxDuration"),
                     );
                 }
                 None if types => out.push(
                     cx.finding(&INFO, r, f.span, format!("retry backoff factor `{}` of {who} is not an integer", f.str().unwrap_or("")))
                         .label("not an integer")
                         .help("write the factor as a plain integer, e.g. `factor: 2`")
-                        .note("`factor` is an int64: the API server rejects a non-integer, so the Application is never created or updated (§9.4)"),
+                        .note("`factor` is an int64: the API server rejects a non-integer, so the Application is never created or updated"),
                 ),
                 _ => {}
             }
@@ -254,7 +254,7 @@ impl Rule for InvalidRetry {
                 cx.finding(&INFO, r, span, message)
                     .label(label)
                     .help("make maxDuration at least as long as duration (set both explicitly), or lower duration")
-                    .note("the wait before retry n is `duration * factor^n`, capped at maxDuration (default 3m), so the backoff never grows (§9.4)"),
+                    .note("the wait before retry n is `duration * factor^n`, capped at maxDuration (default 3m), so the backoff never grows"),
             );
         }
     }

@@ -36,7 +36,7 @@ fn zone_ok(z: &str) -> bool {
     matches!(z, "" | "UTC" | "Local") || ZONE_SET.contains(z)
 }
 
-const BLOCKS: &str = "CanSync returns an error for it, and the controller treats that as a closed window: every sync of the apps the window matches is blocked; the Argo CD API also rejects the project (§9.5)";
+const BLOCKS: &str = "CanSync returns an error for it, and the controller treats that as a closed window: every sync of the apps the window matches is blocked; the Argo CD API also rejects the project";
 
 /// The 5-field spelling of a robfig descriptor.
 fn descriptor(s: &str) -> Option<&'static str> {
@@ -72,7 +72,7 @@ impl Rule for InvalidSyncWindow {
                 None => push(out, cx.finding(&INFO, r, head, format!("{what} has no kind"))
                     .label("no `kind`")
                     .help("add `kind: allow` or `kind: deny`")
-                    .note("the controller ignores a window whose kind is neither allow nor deny, and the Argo CD API rejects the project (\"kind '' mismatch: can only be allow or deny\", §9.5)")),
+                    .note("the controller ignores a window whose kind is neither allow nor deny, and the Argo CD API rejects the project (\"kind '' mismatch: can only be allow or deny\")")),
                 Some(k) => {
                     let v = k.str().unwrap_or("");
                     if v != "allow" && v != "deny" && cx.schemas.is_none() {
@@ -84,7 +84,7 @@ impl Rule for InvalidSyncWindow {
                         push(out, cx.finding(&INFO, r, k.span, format!("{what} has kind `{v}`, which is neither `allow` nor `deny`"))
                             .label("not allow or deny")
                             .help(fix)
-                            .note("kinds are exact and lower-case: the controller ignores any other window, and the Argo CD API rejects the project (§9.5)"));
+                            .note("kinds are exact and lower-case: the controller ignores any other window, and the Argo CD API rejects the project"));
                     }
                 }
             }
@@ -158,7 +158,7 @@ impl Rule for InvalidSyncWindow {
                         Some(s) => format!("write `timeZone: {s}`"),
                         None => "use an IANA name such as `Europe/Berlin` or `America/New_York`".to_string(),
                     })
-                    .note("the window's Validate logs \"Invalid time zone … Using UTC as default time zone\", so the window opens and closes on UTC time (§9.5)");
+                    .note("the window's Validate logs \"Invalid time zone … Using UTC as default time zone\", so the window opens and closes on UTC time");
                 d.severity = Severity::Warning;
                 push(out, d);
             }
@@ -171,7 +171,7 @@ impl Rule for InvalidSyncWindow {
                 push(out, cx.finding(&INFO, r, head, format!("{what} matches no application, namespace or cluster"))
                     .label("no target")
                     .help("add `applications: [\"*\"]` (or `namespaces`/`clusters` globs) to say which apps the window applies to")
-                    .note("the Argo CD API rejects the project (\"requires one of application, cluster or namespace\"); applied with kubectl, the window matches no app and never takes effect (§9.5)"));
+                    .note("the Argo CD API rejects the project (\"requires one of application, cluster or namespace\"); applied with kubectl, the window matches no app and never takes effect"));
             }
         }
     }

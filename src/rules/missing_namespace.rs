@@ -86,7 +86,7 @@ impl Rule for MissingNamespace {
                     r.display()
                 ))
                 .note(format!(
-                    "{} is namespaced; CompareAppState reports InvalidSpecError \"Namespace for {name} {gvk} is missing.\" and the controller does not sync the app (§11)",
+                    "{} is namespaced; CompareAppState reports InvalidSpecError \"Namespace for {name} {gvk} is missing.\" and the controller does not sync the app",
                     r.kind
                 )),
             );

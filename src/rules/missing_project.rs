@@ -46,9 +46,9 @@ impl Rule for MissingProject {
                 )
                 .label("no such AppProject")
                 .note(if r.kind == "ApplicationSet" {
-                    "the ApplicationSet controller refuses to create or update Applications whose project does not exist: \"application references project … which does not exist\" (§11)"
+                    "the ApplicationSet controller refuses to create or update Applications whose project does not exist: \"application references project … which does not exist\""
                 } else {
-                    "the controller marks the app InvalidSpecError \"Application referencing project … which does not exist\" and refuses to sync it (§11)"
+                    "the controller marks the app InvalidSpecError \"Application referencing project … which does not exist\" and refuses to sync it"
                 });
             if let Some(best) = suggest(project, &names) {
                 if let Some(p) = defined.iter().find(|p| p.name == Some(best)) {

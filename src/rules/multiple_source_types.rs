@@ -98,7 +98,7 @@ impl Rule for MultipleSourceTypes {
                     names[1]
                 ))
                 .note(format!(
-                    "manifest generation fails with \"multiple application sources defined: {}\", so the app never syncs (§9.1)",
+                    "manifest generation fails with \"multiple application sources defined: {}\", so the app never syncs",
                     // The engine lists them in the order it checks them.
                     ["kustomize", "helm", "directory", "plugin"]
                         .iter()

@@ -36,7 +36,7 @@ impl Rule for OrphanManifest {
             )
             .label("not read by the app")
             .help("set `directory: {recurse: true}` on the source, widen its include glob, or point another app at these files")
-            .note("a Directory source reads only the files directly in its path unless recurse is true (§9.2)");
+            .note("a Directory source reads only the files directly in its path unless recurse is true");
             if let (Some(owner), Some(span)) = (app.application, src.path_span) {
                 d = d.related(
                     m.resources[owner].file,

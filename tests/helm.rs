@@ -1,0 +1,228 @@
+//! Helm rendering with a real `helm` 3 (required: `.ci/run` installs it), run with the flags of
+//! Argo CD's `helm template` (util/helm/cmd.go `template()`): release name, namespace (the
+//! source's `helm.namespace` over the destination's), `kubeVersion`/`apiVersions`,
+//! `--include-crds` unless `skipCrds`, `--skip-tests`, Argo CD's escaping of commas in
+//! parameters. Rendered objects point at their template file and line; the "not rendered" note
+//! appears only for charts nothing rendered.
+
+mod common;
+
+use synclint::Report;
+
+const CHART: &str = "apiVersion: v2\nname: web\nversion: 0.1.0\n";
+
+const CONFIGMAP: &str = r#"apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: cm-{{ .Release.Name }}-{{ .Release.Namespace }}-{{ .Capabilities.KubeVersion.Minor }}
+  labels:
+    value: {{ .Values.label | default "none" | replace "," "-" | quote }}
+{{- if .Capabilities.APIVersions.Has "example.com/v1" }}
+    api: present
+{{- end }}
+data:
+  a: "1"
+"#;
+
+const TEST_POD: &str = r#"apiVersion: v1
+kind: Pod
+metadata:
+  name: {{ .Release.Name }}-test
+  annotations:
+    helm.sh/hook: test
+spec:
+  restartPolicy: Never
+  containers:
+    - name: t
+      image: busybox:1.36
+"#;
+
+const CRD: &str = r#"apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.com
+spec:
+  group: example.com
+  names:
+    kind: Widget
+    plural: widgets
+  scope: Namespaced
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          x-kubernetes-preserve-unknown-fields: true
+"#;
+
+fn app(helm: &str) -> String {
+    format!(
+        "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: web\n  namespace: argocd\nspec:\n  project: default\n  source:\n    repoURL: https://example.com/r.git\n    path: chart\n{helm}  destination:\n    server: https://kubernetes.default.svc\n    namespace: dest\n"
+    )
+}
+
+fn chart(name: &str, helm: &str) -> std::path::PathBuf {
+    common::require_helm();
+    common::tree(
+        name,
+        &[
+            ("app.yaml", &app(helm)),
+            ("chart/Chart.yaml", CHART),
+            ("chart/templates/cm.yaml", CONFIGMAP),
+            ("chart/templates/tests/test.yaml", TEST_POD),
+            ("chart/crds/widget.yaml", CRD),
+        ],
+    )
+}
+
+/// The objects of the app `web`'s plan, as `Kind/name`.
+fn objects(r: &Report) -> Vec<String> {
+    let view = r.plan.as_ref().expect("plan");
+    let app = view.apps.iter().find(|a| a.name == "web").expect("app web");
+    let mut out: Vec<String> = app
+        .steps
+        .iter()
+        .flat_map(|s| s.tasks.iter().map(|t| t.label.clone()))
+        .collect();
+    out.sort();
+    out
+}
+
+/// The text `helm template` produced.
+fn rendered(r: &Report) -> String {
+    r.files
+        .iter()
+        .filter(|f| f.name.ends_with("(helm template)"))
+        .map(|f| f.text().to_string())
+        .collect()
+}
+
+fn notes(r: &Report) -> Vec<String> {
+    r.diagnostics
+        .iter()
+        .filter(|d| d.rule == "skipped-file" || d.rule == "render-failed")
+        .map(|d| d.message.clone())
+        .collect()
+}
+
+#[test]
+fn argo_cd_defaults_release_name_destination_namespace_crds_and_tests() {
+    let dir = chart("helm-defaults", "");
+    let r = common::report(&dir);
+    let objs = objects(&r);
+    // Release `web` (the app's name), namespace `dest`, CRDs included, the test hook rendered.
+    assert!(
+        objs.iter().any(|o| o.starts_with("ConfigMap/cm-web-dest-")),
+        "{objs:?}"
+    );
+    assert!(!rendered(&r).contains("api: present"));
+    assert!(
+        objs.contains(&"CustomResourceDefinition/widgets.example.com".to_string()),
+        "{objs:?}"
+    );
+    // The test hook is rendered; Argo CD gives `helm.sh/hook: test` no sync phase
+    // (gitops-engine pkg/sync/hook/helm/type.go), so it is not in the plan.
+    assert!(rendered(&r).contains("name: web-test"), "{}", rendered(&r));
+    assert!(notes(&r).is_empty(), "{:?}", notes(&r));
+}
+
+#[test]
+fn source_helm_options_change_the_render_as_in_argo_cd() {
+    let helm = "    helm:\n      releaseName: rel\n      namespace: other\n      kubeVersion: \"1.31.0\"\n      apiVersions: [example.com/v1]\n      skipCrds: true\n      skipTests: true\n      parameters:\n        - name: label\n          value: a,b\n";
+    let dir = chart("helm-options", helm);
+    let r = common::report(&dir);
+    let objs = objects(&r);
+    assert!(
+        objs.contains(&"ConfigMap/cm-rel-other-31".to_string()),
+        "{objs:?}"
+    );
+    assert!(
+        !objs
+            .iter()
+            .any(|o| o.starts_with("CustomResourceDefinition/")),
+        "skipCrds: {objs:?}"
+    );
+    assert!(!rendered(&r).contains("name: rel-test"), "skipTests");
+    assert!(notes(&r).is_empty(), "{:?}", notes(&r));
+    // The comma in `a,b` is escaped as Argo CD does: one value, not a second key.
+    assert!(
+        rendered(&r).contains("value: \"a-b\"") && rendered(&r).contains("api: present"),
+        "{}",
+        rendered(&r)
+    );
+}
+
+#[test]
+fn subchart_templates_are_rendered_not_reported_as_skipped_and_point_at_their_file() {
+    common::require_helm();
+    let bad_port = r#"apiVersion: v1
+kind: Service
+metadata:
+  name: {{ .Release.Name }}-sub
+spec:
+  ports:
+    - port: {{ .Values.port | default "eighty" }}
+"#;
+    let dir = common::tree(
+        "helm-subchart",
+        &[
+            ("app.yaml", &app("")),
+            (
+                "chart/Chart.yaml",
+                "apiVersion: v2\nname: web\nversion: 0.1.0\ndependencies:\n  - name: sub\n    version: 0.1.0\n",
+            ),
+            ("chart/templates/cm.yaml", CONFIGMAP),
+            (
+                "chart/charts/sub/Chart.yaml",
+                "apiVersion: v2\nname: sub\nversion: 0.1.0\n",
+            ),
+            ("chart/charts/sub/templates/svc.yaml", bad_port),
+        ],
+    );
+    let r = common::report(&dir);
+    assert!(notes(&r).is_empty(), "{:?}", notes(&r));
+    let objs = objects(&r);
+    assert!(objs.contains(&"Service/web-sub".to_string()), "{objs:?}");
+    // The Service's task points at the subchart's template.
+    let view = r.plan.as_ref().unwrap();
+    let task = view
+        .apps
+        .iter()
+        .flat_map(|a| a.steps.iter().flat_map(|s| s.tasks.iter()))
+        .find(|t| t.label == "Service/web-sub")
+        .unwrap();
+    let at = task.at.as_ref().expect("a location");
+    assert!(
+        r.files[at.file]
+            .path
+            .ends_with("chart/charts/sub/templates/svc.yaml"),
+        "{}",
+        r.files[at.file].path.display()
+    );
+    // The schema finding on `port` is on the template's line 7.
+    let rows = common::rows(&dir, &r);
+    assert!(
+        rows.iter().any(|(rule, f, line)| rule == "schema"
+            && f == "chart/charts/sub/templates/svc.yaml"
+            && *line == 7),
+        "{rows:?}"
+    );
+}
+
+#[test]
+fn a_chart_no_app_renders_gets_the_note_once() {
+    common::require_helm();
+    let dir = common::tree(
+        "helm-unused",
+        &[
+            ("chart/Chart.yaml", CHART),
+            ("chart/templates/cm.yaml", CONFIGMAP),
+        ],
+    );
+    let r = common::report(&dir);
+    let n = notes(&r);
+    assert_eq!(n.len(), 1, "{n:?}");
+    assert!(n[0].starts_with("Helm chart not rendered"), "{n:?}");
+}
