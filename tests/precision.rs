@@ -7,6 +7,8 @@ use common::{report_with, rows, tree};
 use synclint::config::Config;
 use synclint::diag::Severity;
 
+const PLATFORM: &str = "https://github.com/example/platform.git";
+
 fn config(version: Option<&str>) -> Config {
     Config {
         argocd_version: version.map(str::to_string),
@@ -163,11 +165,7 @@ fn app_of_apps(name: &str, extra: &[(&str, &str)]) -> std::path::PathBuf {
     ];
     files.extend_from_slice(extra);
     let dir = tree(name, &files);
-    std::fs::write(
-        dir.join(".git/config"),
-        "[remote \"origin\"]\n\turl = https://github.com/example/platform.git\n",
-    )
-    .unwrap();
+    common::set_origin(&dir, PLATFORM);
     dir
 }
 
@@ -352,11 +350,7 @@ fn clusters(name: &str, crd_wave: Option<i64>, cr_wave: Option<i64>) -> std::pat
         .map(|(a, b)| (a.as_str(), b.as_str()))
         .collect();
     let dir = tree(name, &refs);
-    std::fs::write(
-        dir.join(".git/config"),
-        "[remote \"origin\"]\n\turl = https://github.com/example/platform.git\n",
-    )
-    .unwrap();
+    common::set_origin(&dir, PLATFORM);
     dir
 }
 
@@ -434,11 +428,7 @@ fn duplicates_only_where_an_app_applies_them() {
             ("alternatives/b.yaml", CM),
         ],
     );
-    std::fs::write(
-        dir.join(".git/config"),
-        "[remote \"origin\"]\n\turl = https://github.com/example/platform.git\n",
-    )
-    .unwrap();
+    common::set_origin(&dir, PLATFORM);
     assert_eq!(
         of_rule(&dir, &Config::default(), "duplicate-resource"),
         vec![]
@@ -504,11 +494,7 @@ fn kustomized(name: &str, extra: &[(&str, &str)]) -> std::path::PathBuf {
     ];
     files.extend_from_slice(extra);
     let dir = tree(name, &files);
-    std::fs::write(
-        dir.join(".git/config"),
-        "[remote \"origin\"]\n\turl = https://github.com/example/platform.git\n",
-    )
-    .unwrap();
+    common::set_origin(&dir, PLATFORM);
     dir
 }
 

@@ -112,7 +112,11 @@ fn check_page(id: &str) {
         info.id
     );
     let got = lint(&format!("page-{}-bad", info.id), &bad);
-    assert_eq!(got, want, "{} Example: expected (right), got (left)", info.id);
+    assert_eq!(
+        got, want,
+        "{} Example: expected (right), got (left)",
+        info.id
+    );
     assert!(!good.is_empty(), "{}: no Use instead example", info.id);
     let got = lint(&format!("page-{}-good", info.id), &good);
     assert!(

@@ -223,15 +223,22 @@ fn cm_health_keys(data: &Node<'_>) -> Vec<String> {
         } else if k == "resource.customizations"
             && let Some(text) = e.value.str()
         {
-            let parsed = crate::load::yaml::parse(text);
-            for d in &parsed.docs {
-                for ce in d.root.entries() {
-                    if ce.value.get("health.lua").is_some()
-                        && let Some(key) = ce.key.str()
-                    {
-                        out.push(key.to_string());
-                    }
-                }
+            out.extend(legacy_health_keys(text));
+        }
+    }
+    out
+}
+
+/// The `group/kind` keys of a legacy `resource.customizations` map that carry `health.lua`.
+fn legacy_health_keys(text: &str) -> Vec<String> {
+    let parsed = crate::load::yaml::parse(text);
+    let mut out = Vec::new();
+    for d in &parsed.docs {
+        for ce in d.root.entries() {
+            if ce.value.get("health.lua").is_some()
+                && let Some(key) = ce.key.str()
+            {
+                out.push(key.to_string());
             }
         }
     }
@@ -257,16 +264,7 @@ fn operator_health_keys(spec: &Node<'_>) -> Vec<String> {
     }
     // The operator's legacy map, same format as argocd-cm's `resource.customizations`.
     if let Some(text) = spec.get("resourceCustomizations").and_then(Node::str) {
-        let parsed = crate::load::yaml::parse(text);
-        for d in &parsed.docs {
-            for ce in d.root.entries() {
-                if ce.value.get("health.lua").is_some()
-                    && let Some(key) = ce.key.str()
-                {
-                    out.push(key.to_string());
-                }
-            }
-        }
+        out.extend(legacy_health_keys(text));
     }
     if let Some(extra) = spec.get("extraConfig") {
         out.extend(cm_health_keys(extra));

@@ -148,3 +148,12 @@ pub fn require_helm() {
         "this test renders Helm charts and needs helm 3 on PATH: {INSTALL}"
     );
 }
+
+/// Give a scratch repository an `origin` remote, as a clone of `url` has.
+pub fn set_origin(dir: &Path, url: &str) {
+    std::fs::write(
+        dir.join(".git/config"),
+        format!("[remote \"origin\"]\n\turl = {url}\n"),
+    )
+    .unwrap();
+}
