@@ -255,11 +255,21 @@ fn chart_blocker(ws: &Workspace, chart: &Path) -> Option<String> {
     let f = ws.file_at(&chart.join("Chart.yaml"))?;
     let doc = ws.files[f].yaml().docs.first()?;
     let deps = doc.root.get("dependencies").map(Node::items).unwrap_or(&[]);
-    // Argo CD runs `helm dependency build`, which needs the repositories; vendored charts work.
-    let vendored = ws.is_dir(&chart.join("charts"));
+    // Argo CD runs `helm dependency build`, which needs the repositories; a dependency vendored
+    // in charts/ (a directory or a packaged `.tgz`) works offline.
+    let vendored_dir = chart.join("charts");
+    let packaged = ws.file_names_in(&vendored_dir);
     let missing = deps.iter().any(|d| {
         let repo = d.get("repository").and_then(Node::str).unwrap_or("");
-        !repo.starts_with("file://") && !vendored
+        let Some(name) = d.get("name").and_then(Node::str) else {
+            return false;
+        };
+        !repo.starts_with("file://")
+            && !ws.is_dir(&vendored_dir.join(name))
+            && !packaged.iter().any(|f| {
+                f.strip_prefix(name)
+                    .is_some_and(|v| v.starts_with('-') && v.ends_with(".tgz"))
+            })
     });
     missing.then(|| {
         "the chart has dependencies that are not vendored in charts/ (helm dependency build needs the network)"

@@ -69,7 +69,13 @@ impl<'a> Model<'a> {
         let apps = &self.apps_of[application];
         let near: Vec<&&Resource<'a>> = candidates
             .iter()
-            .filter(|p| self.apps_of[p.id].iter().any(|a| apps.contains(a)))
+            // Deployed together by an Application; a directory no Application syncs proves
+            // nothing about which copy the cluster has.
+            .filter(|p| {
+                self.apps_of[p.id]
+                    .iter()
+                    .any(|a| apps.contains(a) && !self.unsynced(&self.apps[*a]))
+            })
             .collect();
         if let [one] = near.as_slice() {
             return ProjectRef::Found(one.id);
