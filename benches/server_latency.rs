@@ -38,16 +38,72 @@ fn generate(dir: &Path) {
             )
         };
         let files = [
-            ("serviceaccount.yaml", format!("apiVersion: v1\n{}", meta("ServiceAccount", -1))),
-            ("configmap.yaml", format!("apiVersion: v1\n{}data:\n  LOG_LEVEL: info\n", meta("ConfigMap", -1))),
-            ("secret.yaml", format!("apiVersion: v1\n{}type: Opaque\nstringData:\n  password: x\n", meta("Secret", -1))),
-            ("service.yaml", format!("apiVersion: v1\n{}spec:\n  selector:\n    app: {app}\n  ports:\n  - port: 80\n    targetPort: 8080\n", meta("Service", 0))),
-            ("deployment.yaml", format!("apiVersion: apps/v1\n{}spec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: {app}\n  template:\n    metadata:\n      labels:\n        app: {app}\n    spec:\n      serviceAccountName: {app}\n      containers:\n      - name: app\n        image: nginx:1.27\n        envFrom:\n        - configMapRef:\n            name: {app}\n        env:\n        - name: PASSWORD\n          valueFrom:\n            secretKeyRef:\n              name: {app}\n              key: password\n        ports:\n        - containerPort: 8080\n        resources:\n          requests:\n            cpu: 10m\n            memory: 32Mi\n", meta("Deployment", 0))),
-            ("hpa.yaml", format!("apiVersion: autoscaling/v2\n{}spec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: {app}\n  minReplicas: 2\n  maxReplicas: 5\n  metrics:\n  - type: Resource\n    resource:\n      name: cpu\n      target:\n        type: Utilization\n        averageUtilization: 80\n", meta("HorizontalPodAutoscaler", 1))),
-            ("pdb.yaml", format!("apiVersion: policy/v1\n{}spec:\n  minAvailable: 1\n  selector:\n    matchLabels:\n      app: {app}\n", meta("PodDisruptionBudget", 1))),
-            ("ingress.yaml", format!("apiVersion: networking.k8s.io/v1\n{}spec:\n  rules:\n  - host: {app}.example.com\n    http:\n      paths:\n      - path: /\n        pathType: Prefix\n        backend:\n          service:\n            name: {app}\n            port:\n              number: 80\n", meta("Ingress", 1))),
-            ("networkpolicy.yaml", format!("apiVersion: networking.k8s.io/v1\n{}spec:\n  podSelector:\n    matchLabels:\n      app: {app}\n  policyTypes: [Ingress]\n", meta("NetworkPolicy", 1))),
-            ("migrate.yaml", format!("apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: {app}-migrate\n  annotations:\n    argocd.argoproj.io/hook: PreSync\n    argocd.argoproj.io/hook-delete-policy: BeforeHookCreation\nspec:\n  backoffLimit: 1\n  activeDeadlineSeconds: 300\n  ttlSecondsAfterFinished: 600\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: migrate\n        image: busybox:1.36\n")),
+            (
+                "serviceaccount.yaml",
+                format!("apiVersion: v1\n{}", meta("ServiceAccount", -1)),
+            ),
+            (
+                "configmap.yaml",
+                format!(
+                    "apiVersion: v1\n{}data:\n  LOG_LEVEL: info\n",
+                    meta("ConfigMap", -1)
+                ),
+            ),
+            (
+                "secret.yaml",
+                format!(
+                    "apiVersion: v1\n{}type: Opaque\nstringData:\n  password: x\n",
+                    meta("Secret", -1)
+                ),
+            ),
+            (
+                "service.yaml",
+                format!(
+                    "apiVersion: v1\n{}spec:\n  selector:\n    app: {app}\n  ports:\n  - port: 80\n    targetPort: 8080\n",
+                    meta("Service", 0)
+                ),
+            ),
+            (
+                "deployment.yaml",
+                format!(
+                    "apiVersion: apps/v1\n{}spec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: {app}\n  template:\n    metadata:\n      labels:\n        app: {app}\n    spec:\n      serviceAccountName: {app}\n      containers:\n      - name: app\n        image: nginx:1.27\n        envFrom:\n        - configMapRef:\n            name: {app}\n        env:\n        - name: PASSWORD\n          valueFrom:\n            secretKeyRef:\n              name: {app}\n              key: password\n        ports:\n        - containerPort: 8080\n        resources:\n          requests:\n            cpu: 10m\n            memory: 32Mi\n",
+                    meta("Deployment", 0)
+                ),
+            ),
+            (
+                "hpa.yaml",
+                format!(
+                    "apiVersion: autoscaling/v2\n{}spec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: {app}\n  minReplicas: 2\n  maxReplicas: 5\n  metrics:\n  - type: Resource\n    resource:\n      name: cpu\n      target:\n        type: Utilization\n        averageUtilization: 80\n",
+                    meta("HorizontalPodAutoscaler", 1)
+                ),
+            ),
+            (
+                "pdb.yaml",
+                format!(
+                    "apiVersion: policy/v1\n{}spec:\n  minAvailable: 1\n  selector:\n    matchLabels:\n      app: {app}\n",
+                    meta("PodDisruptionBudget", 1)
+                ),
+            ),
+            (
+                "ingress.yaml",
+                format!(
+                    "apiVersion: networking.k8s.io/v1\n{}spec:\n  rules:\n  - host: {app}.example.com\n    http:\n      paths:\n      - path: /\n        pathType: Prefix\n        backend:\n          service:\n            name: {app}\n            port:\n              number: 80\n",
+                    meta("Ingress", 1)
+                ),
+            ),
+            (
+                "networkpolicy.yaml",
+                format!(
+                    "apiVersion: networking.k8s.io/v1\n{}spec:\n  podSelector:\n    matchLabels:\n      app: {app}\n  policyTypes: [Ingress]\n",
+                    meta("NetworkPolicy", 1)
+                ),
+            ),
+            (
+                "migrate.yaml",
+                format!(
+                    "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: {app}-migrate\n  annotations:\n    argocd.argoproj.io/hook: PreSync\n    argocd.argoproj.io/hook-delete-policy: BeforeHookCreation\nspec:\n  backoffLimit: 1\n  activeDeadlineSeconds: 300\n  ttlSecondsAfterFinished: 600\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: migrate\n        image: busybox:1.36\n"
+                ),
+            ),
         ];
         for (name, text) in files {
             std::fs::write(d.join(name), text).unwrap();
@@ -60,10 +116,14 @@ fn sample(dir: &Path, n: usize) -> Vec<PathBuf> {
     let mut all = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let Ok(rd) = std::fs::read_dir(&d) else { continue };
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for e in rd.flatten() {
             let p = e.path();
-            if p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')) {
+            if p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+            {
                 continue;
             }
             if p.is_dir() {
@@ -71,9 +131,13 @@ fn sample(dir: &Path, n: usize) -> Vec<PathBuf> {
             } else if p.extension().is_some_and(|e| e == "yaml" || e == "yml") {
                 let t = std::fs::read_to_string(&p).unwrap_or_default();
                 let plain = (t.contains("kind: Deployment") || t.contains("kind: ConfigMap"))
-                    && !t.contains("argoproj.io")
+                    && !t.contains("apiVersion: argoproj.io")
                     && !t.contains("{{")
-                    && !p.file_name().unwrap().to_string_lossy().starts_with("kustomization");
+                    && !p
+                        .file_name()
+                        .unwrap()
+                        .to_string_lossy()
+                        .starts_with("kustomization");
                 if plain {
                     all.push(p);
                 }
@@ -128,7 +192,11 @@ fn main() {
     );
     c.notify("initialized", json!({}));
     let files = sample(&dir, 10);
-    assert!(!files.is_empty(), "no plain manifest to edit under {}", dir.display());
+    assert!(
+        !files.is_empty(),
+        "no plain manifest to edit under {}",
+        dir.display()
+    );
     let hover = |c: &mut Client, u: &str| {
         c.request(
             "textDocument/hover",
@@ -141,7 +209,9 @@ fn main() {
     println!(
         "  load + first full lint: {:.0} ms ({})",
         ms(first),
-        logs.iter().find(|l| l.starts_with("first lint")).map_or("", |s| s)
+        logs.iter()
+            .find(|l| l.starts_with("first lint"))
+            .map_or("", |s| s)
     );
     if render {
         // Let the background render land and its full pass finish.
@@ -177,7 +247,15 @@ fn main() {
         .filter_map(|l| l.strip_prefix("re-lint of 1 changed file(s): "))
         .filter_map(|l| l.trim_end_matches(" ms").parse().ok())
         .collect();
-    println!("  {} files edited: {}", files.len(), files.iter().map(|f| f.strip_prefix(&dir).unwrap_or(f).display().to_string()).collect::<Vec<_>>().join(", "));
+    println!(
+        "  {} files edited: {}",
+        files.len(),
+        files
+            .iter()
+            .map(|f| f.strip_prefix(&dir).unwrap_or(f).display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     stats("edit → hover answered (round trip)", round_trips);
     if !relints.is_empty() {
         stats("server's re-lint (scoped pass)", relints);

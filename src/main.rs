@@ -461,14 +461,15 @@ fn main() -> ExitCode {
         Command::Server { stdio: _, input } => {
             // The server loads the workspace root the client names, with this command line's
             // options and the config found from that root.
-            let load = move |root: &Path| -> Result<(synclint::Workspace, synclint::Options), String> {
-                let input = Input {
-                    paths: vec![root.to_string_lossy().into_owned()],
-                    ..input.clone()
+            let load =
+                move |root: &Path| -> Result<(synclint::Workspace, synclint::Options), String> {
+                    let input = Input {
+                        paths: vec![root.to_string_lossy().into_owned()],
+                        ..input.clone()
+                    };
+                    let cfg = read_config(&input)?;
+                    prepare(&input, &cfg, input.paths.clone(), true)
                 };
-                let cfg = read_config(&input)?;
-                prepare(&input, &cfg, input.paths.clone(), true)
-            };
             ExitCode::from(synclint::server::run(Box::new(load)) as u8)
         }
         Command::Plan { input, format } => {

@@ -12,7 +12,6 @@ use std::time::{Duration, Instant};
 use lsp::{Client, TIMEOUT, uri};
 use serde_json::{Value, json};
 
-
 fn with_code<'a>(d: &'a [Value], code: &str) -> Vec<&'a Value> {
     d.iter().filter(|x| x["code"] == code).collect()
 }
@@ -74,7 +73,10 @@ fn apply(text: &str, edits: &[Value]) -> String {
 
 #[test]
 fn language_server_over_stdio() {
-    let dir = common::tree("server-stdio", &[("app/job.yaml", JOB), ("app/sa.yaml", SA)]);
+    let dir = common::tree(
+        "server-stdio",
+        &[("app/job.yaml", JOB), ("app/sa.yaml", SA)],
+    );
     let dir = dir.canonicalize().unwrap();
     let job = uri(&dir.join("app/job.yaml"));
     let sa = uri(&dir.join("app/sa.yaml"));
@@ -95,7 +97,10 @@ fn language_server_over_stdio() {
     assert_eq!(caps["textDocumentSync"]["openClose"], true);
     assert_eq!(caps["hoverProvider"], true);
     assert_eq!(caps["definitionProvider"], true);
-    assert_eq!(caps["codeActionProvider"]["codeActionKinds"], json!(["quickfix"]));
+    assert_eq!(
+        caps["codeActionProvider"]["codeActionKinds"],
+        json!(["quickfix"])
+    );
     assert!(caps["codeLensProvider"].is_object());
     assert_eq!(caps["inlayHintProvider"], true);
     assert_eq!(init["serverInfo"]["name"], "synclint");
@@ -123,10 +128,17 @@ fn language_server_over_stdio() {
             .unwrap()
             .ends_with("/rules/sync-deadlock.md")
     );
-    let related = dl["relatedInformation"].as_array().expect("related information");
-    let in_sa: Vec<&Value> = related.iter().filter(|r| r["location"]["uri"] == sa).collect();
+    let related = dl["relatedInformation"]
+        .as_array()
+        .expect("related information");
+    let in_sa: Vec<&Value> = related
+        .iter()
+        .filter(|r| r["location"]["uri"] == sa)
+        .collect();
     assert!(!in_sa.is_empty(), "a related span in sa.yaml: {related:?}");
-    let line = in_sa[0]["location"]["range"]["start"]["line"].as_u64().unwrap();
+    let line = in_sa[0]["location"]["range"]["start"]["line"]
+        .as_u64()
+        .unwrap();
     assert!(line <= 5, "inside sa.yaml's object: {in_sa:?}");
 
     // Hover on the Job: its place in the sync and what it needs.
@@ -146,7 +158,10 @@ fn language_server_over_stdio() {
     }
 
     // Code lens on the `kind:` line.
-    let lenses = c.request("textDocument/codeLens", json!({"textDocument": {"uri": sa}}));
+    let lenses = c.request(
+        "textDocument/codeLens",
+        json!({"textDocument": {"uri": sa}}),
+    );
     assert_eq!(lenses[0]["range"]["start"]["line"], 1);
     assert_eq!(lenses[0]["command"]["title"], "step 2 · Sync · wave 5");
 
@@ -170,7 +185,10 @@ fn language_server_over_stdio() {
         }),
     );
     c.diagnostics(&job, |d| with_code(d, "sync-deadlock").is_empty());
-    let lenses = c.request("textDocument/codeLens", json!({"textDocument": {"uri": sa}}));
+    let lenses = c.request(
+        "textDocument/codeLens",
+        json!({"textDocument": {"uri": sa}}),
+    );
     assert_eq!(lenses[0]["command"]["title"], "step 1 · Sync · wave -5");
 
     // And back: the finding returns.

@@ -76,7 +76,13 @@ fn action(
             .entry(super::uri::from_path(&ef.path))
             .or_default()
             .push(lsp::TextEdit {
-                range: convert::range(ef, crate::load::yaml::Span { start: e.start, end: e.end }),
+                range: convert::range(
+                    ef,
+                    crate::load::yaml::Span {
+                        start: e.start,
+                        end: e.end,
+                    },
+                ),
                 new_text: e.replacement.clone(),
             });
     }
@@ -105,7 +111,10 @@ fn action(
 fn suppression(d: &Diagnostic, f: &SourceFile, file: FileId) -> Option<Fix> {
     if f.class != FileClass::Yaml
         || f.text().is_empty()
-        || matches!(d.rule, crate::suppress::UNUSED_ID | crate::rules::INTERNAL_ERROR)
+        || matches!(
+            d.rule,
+            crate::suppress::UNUSED_ID | crate::rules::INTERNAL_ERROR
+        )
     {
         return None;
     }
@@ -116,9 +125,15 @@ fn suppression(d: &Diagnostic, f: &SourceFile, file: FileId) -> Option<Fix> {
     }
     let ls = f.line_span(line);
     let body = &text[ls.range()];
-    let indent: String = body.chars().take_while(|c| *c == ' ' || *c == '\t').collect();
+    let indent: String = body
+        .chars()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .collect();
     Some(Fix {
-        title: format!("Suppress `{}` here with a `# synclint: ignore` comment", d.rule),
+        title: format!(
+            "Suppress `{}` here with a `# synclint: ignore` comment",
+            d.rule
+        ),
         safe: true,
         edits: vec![Edit {
             file,

@@ -12,7 +12,13 @@ use crate::model::Resource;
 use super::convert;
 use super::state::State;
 
-fn resources<'a>(file: FileId, doc: usize, root: &'a Node<'a>, text: &str, out: &mut Vec<Resource<'a>>) {
+fn resources<'a>(
+    file: FileId,
+    doc: usize,
+    root: &'a Node<'a>,
+    text: &str,
+    out: &mut Vec<Resource<'a>>,
+) {
     let kind = root.get("kind").and_then(Node::str);
     if kind.is_some_and(|k| k.ends_with("List")) && root.get("items").is_some() {
         for i in root.get("items").map(Node::items).unwrap_or(&[]) {
@@ -42,7 +48,11 @@ pub fn definition(st: &State, file: FileId, pos: lsp::Position) -> Vec<lsp::Loca
     }) else {
         return Vec::new();
     };
-    let ns = if pref.kind.namespaced() { r.namespace } else { None };
+    let ns = if pref.kind.namespaced() {
+        r.namespace
+    } else {
+        None
+    };
     st.index
         .find(pref.kind.kind(), pref.name, ns)
         .into_iter()

@@ -97,7 +97,11 @@ fn task_notes(app: &AppView, si: usize, k: usize, t: &TaskView) -> Vec<String> {
             "needs {}, created in step {} {}",
             d.to,
             d.to_step,
-            if d.deadlock { "✗ (after this one: the sync hangs)" } else { "✓" }
+            if d.deadlock {
+                "✗ (after this one: the sync hangs)"
+            } else {
+                "✓"
+            }
         ));
     }
     notes
@@ -184,10 +188,18 @@ impl Index {
             return Vec::new();
         };
         let inside = |e: &&Entry| e.span.start <= offset && offset <= e.span.end;
-        let Some(best) = v.iter().filter(inside).map(|e| e.span.end - e.span.start).min() else {
+        let Some(best) = v
+            .iter()
+            .filter(inside)
+            .map(|e| e.span.end - e.span.start)
+            .min()
+        else {
             return Vec::new();
         };
-        v.iter().filter(inside).filter(|e| e.span.end - e.span.start == best).collect()
+        v.iter()
+            .filter(inside)
+            .filter(|e| e.span.end - e.span.start == best)
+            .collect()
     }
 
     /// Where objects of this kind and name are written, those in `namespace` first.

@@ -40,10 +40,7 @@ struct Timing {
 /// Results of background work.
 enum Event {
     Analyzed(Analyzed, Duration),
-    Rendered {
-        files: usize,
-        rendered: Rendered,
-    },
+    Rendered { files: usize, rendered: Rendered },
 }
 
 struct Server {
@@ -324,7 +321,10 @@ impl Server {
             let report = crate::check::analyze(&ws, &rendered, &opts);
             // The workspace copy is dropped on this thread, not the main one.
             drop(ws);
-            let _ = tx.send(Event::Analyzed(Analyzed { generation, report }, t.elapsed()));
+            let _ = tx.send(Event::Analyzed(
+                Analyzed { generation, report },
+                t.elapsed(),
+            ));
         });
     }
 
@@ -421,11 +421,14 @@ impl Server {
         use lsp::notification::*;
         match n.method.as_str() {
             DidOpenTextDocument::METHOD => {
-                let Ok(p) = n.extract::<lsp::DidOpenTextDocumentParams>(DidOpenTextDocument::METHOD)
+                let Ok(p) =
+                    n.extract::<lsp::DidOpenTextDocumentParams>(DidOpenTextDocument::METHOD)
                 else {
                     return;
                 };
-                let Some(path) = uri::to_path(&p.text_document.uri) else { return };
+                let Some(path) = uri::to_path(&p.text_document.uri) else {
+                    return;
+                };
                 if !self.st.tracks(&path) {
                     return;
                 }
@@ -438,8 +441,12 @@ impl Server {
                 else {
                     return;
                 };
-                let Some(path) = uri::to_path(&p.text_document.uri) else { return };
-                let Some(text) = self.st.open.get_mut(&path) else { return };
+                let Some(path) = uri::to_path(&p.text_document.uri) else {
+                    return;
+                };
+                let Some(text) = self.st.open.get_mut(&path) else {
+                    return;
+                };
                 for c in p.content_changes {
                     match c.range {
                         Some(r) => {
@@ -459,18 +466,23 @@ impl Server {
                 else {
                     return;
                 };
-                let Some(path) = uri::to_path(&p.text_document.uri) else { return };
+                let Some(path) = uri::to_path(&p.text_document.uri) else {
+                    return;
+                };
                 // Back to what is on disk.
                 if self.st.open.remove(&path).is_some() {
                     self.mark_dirty(path, Duration::ZERO);
                 }
             }
             DidSaveTextDocument::METHOD => {
-                let Ok(p) = n.extract::<lsp::DidSaveTextDocumentParams>(DidSaveTextDocument::METHOD)
+                let Ok(p) =
+                    n.extract::<lsp::DidSaveTextDocumentParams>(DidSaveTextDocument::METHOD)
                 else {
                     return;
                 };
-                let Some(path) = uri::to_path(&p.text_document.uri) else { return };
+                let Some(path) = uri::to_path(&p.text_document.uri) else {
+                    return;
+                };
                 if scope::is_config(&path) {
                     self.reload();
                 } else {
@@ -486,7 +498,9 @@ impl Server {
                 };
                 let mut render = false;
                 for c in p.changes {
-                    let Some(path) = uri::to_path(&c.uri) else { continue };
+                    let Some(path) = uri::to_path(&c.uri) else {
+                        continue;
+                    };
                     if scope::is_config(&path) {
                         self.reload();
                         return;

@@ -11,7 +11,7 @@ use crate::load::{FileClass, FileId, SourceFile, Workspace};
 use crate::model::Rendered;
 
 use super::index::Index;
-use super::scope::{self, Blanks, Membership};
+use super::scope::{self, Membership, Part};
 
 /// Loads the workspace at a root with the command line's options and the config found there.
 pub type Loader = Box<dyn Fn(&Path) -> Result<(Workspace, Options), String> + Send>;
@@ -28,7 +28,8 @@ pub struct State {
     pub index: Index,
     members: Membership,
     global: HashSet<FileId>,
-    blanks: Blanks,
+    /// The part the last scoped pass ran on.
+    part: Option<Part>,
     /// Open buffers (their text wins over the disk's).
     pub open: HashMap<PathBuf, String>,
     /// Bumped on every change to the workspace: a background pass of an older generation is stale.
@@ -56,7 +57,7 @@ impl State {
             index: Index::default(),
             members: Membership::default(),
             global: HashSet::new(),
-            blanks: Blanks::default(),
+            part: None,
             open: HashMap::new(),
             generation: 0,
             touched: HashSet::new(),
@@ -72,9 +73,12 @@ impl State {
         self.ws = ws;
         self.opts = opts;
         self.rendered = Arc::new(Rendered::default());
-        self.blanks.clear();
-        let open: Vec<(PathBuf, String)> =
-            self.open.iter().map(|(p, t)| (p.clone(), t.clone())).collect();
+        self.part = None;
+        let open: Vec<(PathBuf, String)> = self
+            .open
+            .iter()
+            .map(|(p, t)| (p.clone(), t.clone()))
+            .collect();
         for (p, t) in open {
             self.overlay(&p, t);
         }
@@ -182,11 +186,27 @@ impl State {
     /// Re-lint only what `changed` affects. `false` when that is everything (a global file
     /// changed): the caller runs a full pass.
     pub fn scoped(&mut self, changed: &[FileId]) -> bool {
-        let Some(keep) = scope::covered(&self.ws, changed, &self.members, &self.global) else {
+        let Some((keep, related)) = scope::covered(&self.ws, changed, &self.members, &self.global)
+        else {
             return false;
         };
-        let sub = scope::scoped(&self.ws, &keep, &self.global, &mut self.blanks);
-        let report = crate::check::analyze(&sub, &self.rendered, &self.opts);
+        let kinds = scope::kinds(&self.ws, &keep);
+        let mut ids: Vec<FileId> = keep.iter().chain(&self.global).copied().collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let part = match self.part.take() {
+            Some(mut p) if p.fits(&self.ws, &ids, &kinds, &self.rendered) => {
+                p.refresh(&self.ws, changed);
+                p
+            }
+            _ => {
+                let cut = |f: FileId| self.global.contains(&f) && !related.contains(&f);
+                Part::new(&self.ws, ids, kinds, &cut, &self.rendered)
+            }
+        };
+        let mut report = crate::check::analyze(&part.ws, &part.rendered, &self.opts);
+        part.remap(&mut report);
+        self.part = Some(part);
         for f in &keep {
             if self.diags.remove(f).is_some() {
                 self.touched.insert(*f);

@@ -48,7 +48,8 @@ pub fn from_path(path: &Path) -> Uri {
         }
     }
     // Every byte is now a valid URI character, so this parses; the fallback is never taken.
-    s.parse().unwrap_or_else(|_| "file:///".parse().expect("a constant URI"))
+    s.parse()
+        .unwrap_or_else(|_| "file:///".parse().expect("a constant URI"))
 }
 
 #[cfg(test)]

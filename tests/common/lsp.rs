@@ -133,7 +133,10 @@ impl Client {
                 }
             };
             if m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri {
-                let d = m["params"]["diagnostics"].as_array().cloned().unwrap_or_default();
+                let d = m["params"]["diagnostics"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default();
                 if ok(&d) {
                     return d;
                 }
