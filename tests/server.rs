@@ -6,7 +6,6 @@ mod common;
 #[path = "common/lsp.rs"]
 mod lsp;
 
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use lsp::{Client, TIMEOUT, uri};

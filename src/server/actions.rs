@@ -58,6 +58,9 @@ fn suppresses(fx: &Fix) -> bool {
         .any(|e| e.replacement.contains("synclint: ignore"))
 }
 
+// `WorkspaceEdit::changes` is keyed by `Uri` (lsp-types' choice); its cached parse state is
+// never mutated through the map.
+#[allow(clippy::mutable_key_type)]
 fn action(
     st: &State,
     files: &[Arc<SourceFile>],
