@@ -70,8 +70,8 @@ enum Color {
     Never,
 }
 
-/// Options shared by `check` and `plan`.
-#[derive(Args)]
+/// Options shared by `check`, `plan` and `server`.
+#[derive(Args, Clone)]
 struct Input {
     /// Files or directories (default: the current directory); `-` reads stdin
     paths: Vec<String>,
@@ -200,6 +200,14 @@ enum Command {
         /// Write synclint.1, synclint-check.1, ... into this directory
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
+    },
+    /// Run the language server (LSP over stdio) for editors
+    Server {
+        /// Talk over stdin/stdout (the only transport; accepted for editors that pass it)
+        #[arg(long)]
+        stdio: bool,
+        #[command(flatten)]
+        input: Input,
     },
     /// Walk, read and parse only (the benchmark's parse-only pass)
     #[command(hide = true)]
@@ -493,6 +501,20 @@ fn main() -> ExitCode {
                 ))
             }
         },
+        Command::Server { stdio: _, input } => {
+            // The server loads the workspace root the client names, with this command line's
+            // options and the config found from that root.
+            let load =
+                move |root: &Path| -> Result<(synclint::Workspace, synclint::Options), String> {
+                    let input = Input {
+                        paths: vec![root.to_string_lossy().into_owned()],
+                        ..input.clone()
+                    };
+                    let cfg = read_config(&input)?;
+                    prepare(&input, &cfg, input.paths.clone(), true)
+                };
+            ExitCode::from(synclint::server::run(Box::new(load)) as u8)
+        }
         Command::Plan { input, format } => {
             let cfg = match read_config(&input) {
                 Ok(c) => c,

@@ -128,6 +128,39 @@ impl Workspace {
         }
     }
 
+    /// Only the files `keep` (ascending ids), renumbered in that order, with the same roots,
+    /// directories and paths: the language server re-lints a part of the tree on this.
+    pub fn subset(&self, keep: &[FileId]) -> Workspace {
+        let mut new_id: HashMap<FileId, FileId> = HashMap::with_capacity(keep.len());
+        for (i, &f) in keep.iter().enumerate() {
+            new_id.insert(f, i);
+        }
+        let mut ws = Workspace {
+            files: keep.iter().map(|&f| self.files[f].clone()).collect(),
+            roots: self
+                .roots
+                .iter()
+                .map(|r| Root {
+                    files: r
+                        .files
+                        .iter()
+                        .filter_map(|f| new_id.get(f).copied())
+                        .collect(),
+                    ..r.clone()
+                })
+                .collect(),
+            dirs: self.dirs.clone(),
+            paths: self.paths.clone(),
+            repo_urls: self.repo_urls.clone(),
+            repo_root: self.repo_root.clone(),
+            by_path: HashMap::new(),
+            sorted: Vec::new(),
+            root_of: Vec::new(),
+        };
+        ws.index();
+        ws
+    }
+
     /// Files below `dir` (at any depth), in path order.
     pub fn files_under<'s>(&'s self, dir: &'s Path) -> impl Iterator<Item = FileId> + 's {
         let start = self.sorted.partition_point(|(p, _)| p.as_path() < dir);
