@@ -124,6 +124,21 @@ fn helm_delete_policy(s: &str) -> Option<DeletePolicy> {
     })
 }
 
+/// When the engine deletes a hook, by its policies (§5.2), in the words messages use.
+pub fn hook_deletions(policies: &[DeletePolicy]) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    if policies.contains(&DeletePolicy::BeforeHookCreation) {
+        out.push("before every sync creates it again");
+    }
+    if policies.contains(&DeletePolicy::HookSucceeded) {
+        out.push("after every successful sync");
+    }
+    if policies.contains(&DeletePolicy::HookFailed) {
+        out.push("after every failed sync");
+    }
+    out
+}
+
 /// One item of a comma-separated annotation, with its span in the file.
 #[derive(Clone, Debug)]
 pub struct Token<'a> {

@@ -15,6 +15,7 @@ pub mod podspec;
 pub mod project;
 pub mod repo;
 pub mod resource;
+pub mod storage;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
