@@ -4,6 +4,7 @@
 //! (wait or fail), what a waited-on object waits for, and which objects say in their manifest
 //! that they will never become Healthy on their own.
 
+use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use super::glob::{self, Dialect};
@@ -14,15 +15,18 @@ use crate::load::yaml::Node;
 const KINDS: &str = include_str!("../../schemas/argocd/health-kinds.json");
 
 struct Kinds {
-    builtin: Vec<(String, String)>,
-    lua: Vec<(String, String)>,
+    builtin: HashSet<(String, String)>,
+    /// Bundled Lua scripts for one group/kind.
+    lua: HashSet<(String, String)>,
+    /// Bundled Lua directories with wildcards (`*.crossplane.io/*`), matched as globs.
+    lua_globs: Vec<(String, String)>,
 }
 
 fn kinds() -> &'static Kinds {
     static K: OnceLock<Kinds> = OnceLock::new();
     K.get_or_init(|| {
         let v: serde_json::Value = serde_json::from_str(KINDS).unwrap_or_default();
-        let list = |k: &str| {
+        let list = |k: &str| -> Vec<(String, String)> {
             v.get(k)
                 .and_then(|l| l.as_array())
                 .into_iter()
@@ -35,9 +39,13 @@ fn kinds() -> &'static Kinds {
                 })
                 .collect()
         };
+        let (lua_globs, lua): (Vec<_>, Vec<_>) = list("lua")
+            .into_iter()
+            .partition(|(g, k)| g.contains('*') || k.contains('*'));
         Kinds {
-            builtin: list("builtin"),
-            lua: list("lua"),
+            builtin: list("builtin").into_iter().collect(),
+            lua: lua.into_iter().collect(),
+            lua_globs,
         }
     })
 }
@@ -60,17 +68,16 @@ pub fn source(group: &str, kind: &str, instance: &Instance) -> Option<Source> {
         return Some(Source::Instance);
     }
     let k = kinds();
-    let lua = k.lua.iter().any(|(g, kd)| {
-        glob::matches(Dialect::Gobwas(None), g, group)
-            && glob::matches(Dialect::Gobwas(None), kd, kind)
-    });
+    let key = (group.to_string(), kind.to_string());
+    let lua = k.lua.contains(&key)
+        || k.lua_globs.iter().any(|(g, kd)| {
+            glob::matches(Dialect::Gobwas(None), g, group)
+                && glob::matches(Dialect::Gobwas(None), kd, kind)
+        });
     if lua {
         return Some(Source::Bundled);
     }
-    k.builtin
-        .iter()
-        .any(|(g, kd)| g == group && kd == kind)
-        .then_some(Source::Builtin)
+    k.builtin.contains(&key).then_some(Source::Builtin)
 }
 
 /// Does Argo CD judge the health of this object at all?
