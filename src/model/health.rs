@@ -214,12 +214,13 @@ pub fn waits_for(r: &Resource<'_>, instance: &Instance) -> Option<String> {
         }
         ("batch", "Job") => {
             let limit = int(r, &["spec", "backoffLimit"]).unwrap_or(6);
+            let limit = format!("{limit} {}", if limit == 1 { "retry" } else { "retries" });
             match int(r, &["spec", "activeDeadlineSeconds"]) {
                 Some(d) => format!(
-                    "Healthy when the Job completes; fails after {limit} retries or activeDeadlineSeconds {d} s"
+                    "Healthy when the Job completes; fails after {limit} or activeDeadlineSeconds {d} s"
                 ),
                 None => format!(
-                    "Healthy when the Job completes; fails after {limit} retries (backoffLimit)"
+                    "Healthy when the Job completes; fails after {limit} (backoffLimit)"
                 ),
             }
         }
