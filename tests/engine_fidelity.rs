@@ -708,3 +708,82 @@ fn an_instance_health_override_replaces_the_built_in_check() {
     );
     assert_eq!(findings(&dir), vec![row("stuck-wave", "web.yaml", 6)]);
 }
+
+// 5. App-level `ServerSideApply=false` is never read; Application-only compare options on a
+// resource are ignored.
+#[test]
+fn options_argo_cd_never_reads_where_they_are_written() {
+    let app = "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: web\n  namespace: argocd\nspec:\n  project: default\n  source:\n    repoURL: https://example.com/elsewhere.git\n    path: web\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: web\n  syncPolicy:\n    syncOptions:\n    - ServerSideApply=false\n";
+    let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  annotations:\n    argocd.argoproj.io/compare-options: IgnoreExtraneous,ServerSideDiff=true\n";
+    let dir = tree(
+        "fidelity-ineffective",
+        &[("apps/web.yaml", app), ("cm/cm.yaml", cm)],
+    );
+    assert_eq!(
+        findings(&dir),
+        vec![
+            row("ineffective-sync-option", "apps/web.yaml", 16),
+            row("ineffective-sync-option", "cm/cm.yaml", 6),
+        ]
+    );
+    // `=true` at the app level, and ServerSideDiff on the Application itself, are read.
+    let read = app.replace("ServerSideApply=false", "ServerSideApply=true").replace(
+        "  namespace: argocd\n",
+        "  namespace: argocd\n  annotations:\n    argocd.argoproj.io/compare-options: ServerSideDiff=true\n",
+    );
+    let dir = tree("fidelity-effective", &[("apps/web.yaml", &read)]);
+    assert_eq!(findings(&dir), vec![]);
+}
+
+const GIT_CONFIG: &str = "[remote \"origin\"]\n\turl = https://github.com/example/platform.git\n";
+
+fn child(name: &str, path: &str, wave: &str) -> String {
+    format!(
+        "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: {name}\n  namespace: argocd\n  annotations:\n    argocd.argoproj.io/sync-wave: \"{wave}\"\nspec:\n  project: default\n  source:\n    repoURL: https://github.com/example/platform.git\n    path: {path}\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: {name}\n"
+    )
+}
+
+// 6. `crd-order` stays silent when its own fix is in place: the CRD's app is in an earlier app
+// wave and Applications have a health check, so the parent waits for it.
+#[test]
+fn crd_order_accepts_an_earlier_app_wave_with_application_health() {
+    let root = "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: root\n  namespace: argocd\nspec:\n  project: default\n  source:\n    repoURL: https://github.com/example/platform.git\n    path: apps\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: argocd\n";
+    let crd = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\nspec:\n  group: example.com\n  scope: Namespaced\n  names: {kind: Widget, plural: widgets}\n  versions: [{name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}}]\n";
+    let widget = "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: blue\n";
+    let split = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: argocd-cm\n  namespace: argocd\ndata:\n  resource.customizations.health.argoproj.io_Application: |\n    hs = {}\n    hs.status = \"Progressing\"\n    if obj.status ~= nil and obj.status.health ~= nil then\n      hs.status = obj.status.health.status\n    end\n    return hs\n";
+    let legacy = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: argocd-cm\n  namespace: argocd\ndata:\n  resource.customizations: |\n    argoproj.io/Application:\n      health.lua: |\n        hs = {}\n        hs.status = \"Progressing\"\n        return hs\n";
+    let base = |cm: Option<&str>, crd_wave: &str| {
+        let mut files: Vec<(&str, String)> = vec![
+            (".git/config", GIT_CONFIG.into()),
+            ("root.yaml", root.into()),
+            ("apps/crds.yaml", child("crds", "crds", crd_wave)),
+            ("apps/widgets.yaml", child("widgets", "widgets", "1")),
+            ("crds/crd.yaml", crd.into()),
+            ("widgets/blue.yaml", widget.into()),
+        ];
+        if let Some(cm) = cm {
+            files.push(("argocd/argocd-cm.yaml", cm.into()));
+        }
+        files
+    };
+    let lint = |name: &str, files: Vec<(&str, String)>| {
+        let refs: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
+        findings(&tree(name, &refs))
+            .into_iter()
+            .filter(|(r, _, _)| r == "crd-order")
+            .collect::<Vec<_>>()
+    };
+    // Earlier app wave, but no Application health check: the parent does not wait.
+    assert_eq!(
+        lint("fidelity-crd-no-health", base(None, "0")),
+        vec![row("crd-order", "widgets/blue.yaml", 2)]
+    );
+    // Split-key and legacy health checks: the parent waits, the CRD exists in time.
+    assert_eq!(lint("fidelity-crd-split", base(Some(split), "0")), vec![]);
+    assert_eq!(lint("fidelity-crd-legacy", base(Some(legacy), "0")), vec![]);
+    // Same app wave: nothing orders them, even with the health check.
+    assert_eq!(
+        lint("fidelity-crd-same-wave", base(Some(split), "1")),
+        vec![row("crd-order", "widgets/blue.yaml", 2)]
+    );
+}

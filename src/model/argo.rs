@@ -353,6 +353,16 @@ pub const DEFAULT_OPTIONS: &[&str] = &[
     "FailOnSharedResource=false",
     "ClientSideApplyMigration=true",
 ];
+/// App-level sync options the controller never reads: it looks in the app's list only for
+/// `ServerSideApply=true` (`controller/sync.go`); `=false` works only as a resource annotation
+/// (`sync_context.go`).
+pub const APP_IGNORED_OPTIONS: &[&str] = &["ServerSideApply=false"];
+/// Compare options read only from an Application's own annotation (`controller/state.go`).
+pub const APP_ONLY_COMPARE_OPTIONS: &[&str] = &[
+    "ServerSideDiff=true",
+    "ServerSideDiff=false",
+    "IncludeMutationWebhook=true",
+];
 pub const COMPARE_OPTIONS: &[&str] = &[
     "IgnoreExtraneous",
     "ServerSideDiff=true",

@@ -3,6 +3,7 @@
 //! and the rendered output: no filesystem, no processes.
 
 pub mod app;
+pub mod app_order;
 pub mod appset;
 pub mod argo;
 pub mod glob;

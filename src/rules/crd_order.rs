@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use crate::diag::{Diagnostic, Severity};
+use crate::model::app_order::synced_before;
 use crate::model::argo::{ANN_WAVE, Phase};
 use crate::model::{Model, Resource};
 
@@ -103,6 +104,14 @@ impl Rule for CrdOrder {
                 continue;
             };
             if skip_dry_run(m, r) {
+                continue;
+            }
+            // The CRD's app syncs in an earlier app wave and the parent waits for it.
+            let crd_apps = &m.apps_of[crd.id];
+            if crd_apps
+                .iter()
+                .any(|&c| apps.iter().all(|&a| synced_before(m, c, a)))
+            {
                 continue;
             }
             let crd_app = m.apps_of[crd.id]
