@@ -118,7 +118,9 @@ fn adjust<'a>(
 pub fn wave_overflow<'t, 'a: 't>(
     tasks: impl Iterator<Item = &'t Task<'a>>,
 ) -> Vec<super::WaveOverflow> {
-    let mut range: Vec<(crate::model::argo::Phase, (i64, usize), (i64, usize))> = Vec::new();
+    // (phase, (lowest wave, its resource), (highest wave, its resource)).
+    type Range = (crate::model::argo::Phase, (i64, usize), (i64, usize));
+    let mut range: Vec<Range> = Vec::new();
     for t in tasks {
         let Some(id) = t.res else { continue };
         match range.iter_mut().find(|(p, _, _)| *p == t.phase) {
