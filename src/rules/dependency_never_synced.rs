@@ -33,7 +33,7 @@ impl Rule for DependencyNeverSynced {
                 continue;
             }
             let pref = &r.pod_refs[u.pod_ref];
-            let dep = format!("{}/{}", pref.kind.kind(), pref.name);
+            let dep = pref.target();
             let who = if t.hook {
                 format!("{} hook {}", t.phase.as_str(), r.display())
             } else {

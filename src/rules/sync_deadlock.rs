@@ -44,7 +44,7 @@ impl Rule for SyncDeadlock {
                 continue;
             }
             let pref = &r.pod_refs[d.pod_ref];
-            let dep = format!("{}/{}", pref.kind.kind(), pref.name);
+            let dep = pref.target();
             let where_p = step_words(pt.phase, pt.wave);
             let where_t = step_words(t.phase, t.wave);
             let outcome = if t.hook {
@@ -101,7 +101,7 @@ impl Rule for SyncDeadlock {
                 continue;
             }
             let pref = &r.pod_refs[u.pod_ref];
-            let dep = format!("{}/{}", pref.kind.kind(), pref.name);
+            let dep = pref.target();
             out.push(
                 cx.finding(
                     &INFO,

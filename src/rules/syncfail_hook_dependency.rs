@@ -36,7 +36,7 @@ impl Rule for SyncfailHookDependency {
                 continue;
             }
             let pref = &r.pod_refs[d.pod_ref];
-            let dep = format!("{}/{}", pref.kind.kind(), pref.name);
+            let dep = pref.target();
             let first = &plan.steps[0];
             let outcome = if r.root.path(&["spec", "activeDeadlineSeconds"]).is_some() {
                 "its pod cannot start and the hook fails at activeDeadlineSeconds"
