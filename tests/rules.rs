@@ -140,6 +140,10 @@ macro_rules! pages {
 }
 
 pages! {
+    dependency_never_synced => "dependency-never-synced",
+    hook_recreates_stateful => "hook-recreates-stateful",
+    pvc_waits_for_consumer => "pvc-waits-for-consumer",
+    syncfail_hook_dependency => "syncfail-hook-dependency",
     app_wave_no_health => "app-wave-no-health",
     crd_order => "crd-order",
     deprecated_api => "deprecated-api",

@@ -127,6 +127,21 @@ fn helm_delete_policy(s: &str) -> Option<DeletePolicy> {
     })
 }
 
+/// When the engine deletes a hook, by its policies (§5.2), in the words messages use.
+pub fn hook_deletions(policies: &[DeletePolicy]) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    if policies.contains(&DeletePolicy::BeforeHookCreation) {
+        out.push("before every sync creates it again");
+    }
+    if policies.contains(&DeletePolicy::HookSucceeded) {
+        out.push("after every successful sync");
+    }
+    if policies.contains(&DeletePolicy::HookFailed) {
+        out.push("after every failed sync");
+    }
+    out
+}
+
 /// One item of a comma-separated annotation, with its span in the file.
 #[derive(Clone, Debug)]
 pub struct Token<'a> {
@@ -340,6 +355,16 @@ pub const DEFAULT_OPTIONS: &[&str] = &[
     "RespectIgnoreDifferences=false",
     "FailOnSharedResource=false",
     "ClientSideApplyMigration=true",
+];
+/// App-level sync options the controller never reads: it looks in the app's list only for
+/// `ServerSideApply=true` (`controller/sync.go`); `=false` works only as a resource annotation
+/// (`sync_context.go`).
+pub const APP_IGNORED_OPTIONS: &[&str] = &["ServerSideApply=false"];
+/// Compare options read only from an Application's own annotation (`controller/state.go`).
+pub const APP_ONLY_COMPARE_OPTIONS: &[&str] = &[
+    "ServerSideDiff=true",
+    "ServerSideDiff=false",
+    "IncludeMutationWebhook=true",
 ];
 pub const COMPARE_OPTIONS: &[&str] = &[
     "IgnoreExtraneous",

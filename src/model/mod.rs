@@ -3,6 +3,7 @@
 //! and the rendered output: no filesystem, no processes.
 
 pub mod app;
+pub mod app_order;
 pub mod appset;
 pub mod argo;
 pub mod glob;
@@ -15,6 +16,7 @@ pub mod podspec;
 pub mod project;
 pub mod repo;
 pub mod resource;
+pub mod storage;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};

@@ -46,6 +46,13 @@ pub struct PodRef<'a> {
     pub via: String,
 }
 
+impl PodRef<'_> {
+    /// `Kind/name` of the object it needs, as messages write it.
+    pub fn target(&self) -> String {
+        format!("{}/{}", self.kind.kind(), self.name)
+    }
+}
+
 /// The pod spec of a workload, by kind (group is checked loosely: kinds are unambiguous here).
 pub fn pod_spec<'n, 'a>(group: &str, kind: &str, root: &'n Node<'a>) -> Option<&'n Node<'a>> {
     match (group, kind) {

@@ -130,6 +130,24 @@ impl<'a> Resource<'a> {
         Some((g, k))
     }
 
+    /// What is lost with this object when it is deleted, for kinds that hold state others
+    /// depend on: a Namespace, a CRD, a PersistentVolumeClaim or PersistentVolume.
+    pub fn lost_with(&self) -> Option<&'static str> {
+        Some(match (self.group, self.kind) {
+            ("", "Namespace") => "every object in the namespace",
+            ("apiextensions.k8s.io", "CustomResourceDefinition") => {
+                "every custom resource of the CRD"
+            }
+            ("", "PersistentVolumeClaim") => {
+                "the volume bound to it, and with the usual Delete reclaim policy its data"
+            }
+            ("", "PersistentVolume") => {
+                "the volume and its binding, and with reclaimPolicy Delete its data"
+            }
+            _ => return None,
+        })
+    }
+
     /// The top-level `spec:` key span, or the kind value when there is none.
     pub fn spec_key_span(&self) -> Span {
         self.root

@@ -45,6 +45,54 @@ pub struct Step {
     pub tasks: std::ops::Range<usize>,
 }
 
+/// Why an object the app declares is never created under the name a pod references, on the
+/// normal path of a sync.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unmade {
+    /// A SyncFail hook only: it runs after a failure, never before the steps that need it.
+    SyncFailOnly,
+    /// A PreDelete/PostDelete hook only: it runs when the Application is deleted.
+    DeletionHook,
+    /// `hook: Skip`: never applied.
+    Skip,
+    /// Named by `generateName`: the engine appends a suffix, so the written name never exists.
+    GeneratedName,
+}
+
+/// A pod reference to an object this app declares but never creates under that name during a
+/// sync (and no other task of the app creates).
+#[derive(Clone, Debug)]
+pub struct Unmet {
+    /// The task that needs it (index into `Plan::tasks`).
+    pub dependent: usize,
+    /// Index into the dependent resource's `pod_refs`.
+    pub pod_ref: usize,
+    /// The object that is declared but never made.
+    pub target: ResId,
+    pub why: Unmade,
+}
+
+/// A SyncFail hook's pod dependency on an object the normal steps create.
+#[derive(Clone, Debug)]
+pub struct SyncFailDep {
+    /// Index into `Plan::sync_fail`.
+    pub hook: usize,
+    /// The task that creates it first (index into `Plan::tasks`).
+    pub provider: usize,
+    /// Index into the hook resource's `pod_refs`.
+    pub pod_ref: usize,
+}
+
+/// Two waves of one phase whose difference does not fit in 64 bits: the engine's `Less`
+/// computes `a - b`, which wraps, so the phase is sorted in no reliable order.
+#[derive(Clone, Debug)]
+pub struct WaveOverflow {
+    pub phase: Phase,
+    /// The objects with the lowest and the highest wave of the phase.
+    pub low: ResId,
+    pub high: ResId,
+}
+
 /// A pod dependency resolved inside the app.
 #[derive(Clone, Debug)]
 pub struct Dependency {
@@ -75,6 +123,11 @@ pub struct Plan<'a> {
     /// (kept, dropped) pairs of duplicate objects: the engine keeps the last one (§11).
     pub duplicates: Vec<(ResId, ResId)>,
     pub dependencies: Vec<Dependency>,
+    /// References no task satisfies, to objects the app declares but never creates by that name.
+    pub unmet: Vec<Unmet>,
+    /// Dependencies of SyncFail hooks on the normal steps.
+    pub sync_fail_deps: Vec<SyncFailDep>,
+    pub wave_overflow: Vec<WaveOverflow>,
     /// Resource → its first task.
     first_task: HashMap<ResId, usize>,
     /// The resources of `not_synced`.
@@ -88,13 +141,13 @@ impl<'a> Plan<'a> {
         if t.hook {
             return true;
         }
-        if !self.multi_step {
+        // The engine's `multiStep` is judged over every task, SyncFail hooks included (they sort
+        // last): with one, the non-hooks beside a hook in a single step are waited on too.
+        if !self.multi_step && self.sync_fail.is_empty() {
             return false;
         }
-        let step = self.step_of[task];
-        let last = step + 1 == self.steps.len();
         // The final step is not waited on unless it holds a hook.
-        !last || self.step_has_hook(step)
+        self.gated(self.step_of[task])
     }
 
     pub fn step_has_hook(&self, step: usize) -> bool {
@@ -210,6 +263,7 @@ pub fn build<'m>(model: &'m Model<'_>, app: &'m App<'_>) -> Plan<'m> {
             moved: None,
         });
     }
+    let wave_overflow = order::wave_overflow(tasks.iter().chain(&sync_fail));
     order::sort(&mut tasks);
     order::adjust_deps(&mut tasks, res);
     // Whether the plan is multi-step is judged without the CreateNamespace task: that task only
@@ -252,10 +306,15 @@ pub fn build<'m>(model: &'m Model<'_>, app: &'m App<'_>) -> Plan<'m> {
         not_synced,
         duplicates,
         dependencies: Vec::new(),
+        unmet: Vec::new(),
+        sync_fail_deps: Vec::new(),
+        wave_overflow,
         skipped,
         first_task,
     };
     plan.dependencies = dependencies(&plan, res);
+    plan.unmet = unmet(&plan, res, ns_of);
+    plan.sync_fail_deps = sync_fail_deps(&plan, res);
     plan
 }
 
@@ -302,6 +361,135 @@ fn dependencies(plan: &Plan<'_>, res: &[Resource<'_>]) -> Vec<Dependency> {
     out
 }
 
+/// Does this pod reference name this object (kind, group, name, and namespace when both are known)?
+fn names(
+    r: &PodRef<'_>,
+    kind: &str,
+    group: &str,
+    name: &str,
+    ns: Option<&str>,
+    ref_ns: Option<&str>,
+) -> bool {
+    kind == r.kind.kind()
+        && group == r.kind.group()
+        && name == r.name
+        && (!r.kind.namespaced() || ns.is_none() || ref_ns.is_none() || ns == ref_ns)
+}
+
+/// References that no task satisfies, to objects the app declares but never creates under that
+/// name: SyncFail-only hooks, deletion hooks, Skip objects, and `generateName` objects referenced
+/// by their prefix (with or without its trailing `-`).
+fn unmet<'m>(
+    plan: &Plan<'m>,
+    res: &'m [Resource<'_>],
+    ns_of: impl Fn(&'m Resource<'_>) -> Option<&'m str>,
+) -> Vec<Unmet> {
+    // Candidates: (resource, the name it is written under, why it is never made by that name).
+    let mut never: Vec<(ResId, &str, Unmade)> = Vec::new();
+    for t in &plan.sync_fail {
+        if let Some(id) = t.res
+            && plan.task_of(id).is_none()
+            && !t.generated
+        {
+            never.push((id, t.name, Unmade::SyncFailOnly));
+        }
+    }
+    for (id, _) in &plan.not_synced {
+        let r = &res[*id];
+        let why = if r.argo.skip {
+            Unmade::Skip
+        } else if r.argo.deletion_hook {
+            Unmade::DeletionHook
+        } else {
+            continue;
+        };
+        if let Some(name) = r.name {
+            never.push((*id, name, why));
+        }
+    }
+    let mut generated: Vec<(ResId, &str)> = Vec::new();
+    for t in plan.tasks.iter().chain(&plan.sync_fail) {
+        if let Some(id) = t.res
+            && t.generated
+            && !generated.iter().any(|(g, _)| *g == id)
+        {
+            generated.push((id, t.name));
+        }
+    }
+    if never.is_empty() && generated.is_empty() {
+        return Vec::new();
+    }
+    let provided: HashSet<(usize, usize)> = plan
+        .dependencies
+        .iter()
+        .map(|d| (d.dependent, d.pod_ref))
+        .collect();
+    let mut out = Vec::new();
+    for (i, t) in plan.tasks.iter().enumerate() {
+        let Some(id) = t.res else { continue };
+        for (ri, pr) in res[id].pod_refs.iter().enumerate() {
+            if provided.contains(&(i, ri))
+                || (pr.kind == RefKind::ServiceAccount && pr.name == "default")
+            {
+                continue;
+            }
+            let hit = never
+                .iter()
+                .find(|(n, name, _)| {
+                    let r = &res[*n];
+                    *n != id && names(pr, r.kind, r.group, name, ns_of(r), t.namespace)
+                })
+                .map(|&(n, _, why)| (n, why))
+                .or_else(|| {
+                    generated
+                        .iter()
+                        .find(|(g, prefix)| {
+                            let r = &res[*g];
+                            *g != id
+                                && [*prefix, prefix.strip_suffix('-').unwrap_or(prefix)]
+                                    .iter()
+                                    .any(|p| names(pr, r.kind, r.group, p, ns_of(r), t.namespace))
+                        })
+                        .map(|&(g, _)| (g, Unmade::GeneratedName))
+                });
+            if let Some((target, why)) = hit {
+                out.push(Unmet {
+                    dependent: i,
+                    pod_ref: ri,
+                    target,
+                    why,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// For every pod reference of every SyncFail hook, the first normal task that creates it.
+fn sync_fail_deps(plan: &Plan<'_>, res: &[Resource<'_>]) -> Vec<SyncFailDep> {
+    let mut out = Vec::new();
+    for (h, t) in plan.sync_fail.iter().enumerate() {
+        let Some(id) = t.res else { continue };
+        for (ri, r) in res[id].pod_refs.iter().enumerate() {
+            if r.kind == RefKind::ServiceAccount && r.name == "default" {
+                continue;
+            }
+            if let Some(p) = plan
+                .tasks
+                .iter()
+                .position(|p| p.res != t.res && provides(p, r, t.namespace))
+            {
+                out.push(SyncFailDep {
+                    hook: h,
+                    provider: p,
+                    pod_ref: ri,
+                });
+            }
+        }
+    }
+    out
+}
+
 impl Plan<'_> {
     /// Does this dependency hang the sync: the dependent is waited on, and its dependency is
     /// created only in a later step?
@@ -312,6 +500,13 @@ impl Plan<'_> {
     /// Is step `s` followed by a health wait (§2.2)?
     pub fn gated(&self, s: usize) -> bool {
         s + 1 < self.steps.len() || self.step_has_hook(s)
+    }
+
+    /// The tasks whose pods mount this task's object (a PersistentVolumeClaim), by dependency.
+    pub fn consumers(&self, provider: usize) -> impl Iterator<Item = &Dependency> {
+        self.dependencies
+            .iter()
+            .filter(move |d| d.provider == provider)
     }
 
     /// An empty plan (for an app whose plan could not be built).
@@ -327,6 +522,9 @@ impl Plan<'_> {
             not_synced: Vec::new(),
             duplicates: Vec::new(),
             dependencies: Vec::new(),
+            unmet: Vec::new(),
+            sync_fail_deps: Vec::new(),
+            wave_overflow: Vec::new(),
             first_task: HashMap::new(),
             skipped: HashSet::new(),
         }

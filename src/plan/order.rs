@@ -110,3 +110,39 @@ fn adjust<'a>(
         }
     }
 }
+
+/// Per phase, the lowest and the highest wave when their difference overflows `int` (64 bits):
+/// `Less` computes `tA.wave() - tB.wave()`, which then wraps and gives the wrong sign, so
+/// `sort.Sort` sees an inconsistent order and the phase comes out in no reliable order. Waves
+/// are the objects' own (the sort runs before `adjustDeps`).
+pub fn wave_overflow<'t, 'a: 't>(
+    tasks: impl Iterator<Item = &'t Task<'a>>,
+) -> Vec<super::WaveOverflow> {
+    // (phase, (lowest wave, its resource), (highest wave, its resource)).
+    type Range = (crate::model::argo::Phase, (i64, usize), (i64, usize));
+    let mut range: Vec<Range> = Vec::new();
+    for t in tasks {
+        let Some(id) = t.res else { continue };
+        match range.iter_mut().find(|(p, _, _)| *p == t.phase) {
+            Some((_, low, high)) => {
+                if t.wave < low.0 {
+                    *low = (t.wave, id);
+                }
+                if t.wave > high.0 {
+                    *high = (t.wave, id);
+                }
+            }
+            None => range.push((t.phase, (t.wave, id), (t.wave, id))),
+        }
+    }
+    range.sort_by_key(|(p, _, _)| *p);
+    range
+        .into_iter()
+        .filter(|(_, low, high)| high.0.checked_sub(low.0).is_none())
+        .map(|(phase, low, high)| super::WaveOverflow {
+            phase,
+            low: low.1,
+            high: high.1,
+        })
+        .collect()
+}

@@ -126,19 +126,20 @@ fn task_view(m: &Model<'_>, plan: &Plan<'_>, t: &Task<'_>, ti: Option<usize>) ->
             "child app: not waited on (no Application health check in argocd-cm)".to_string()
         }
     });
-    let waits = r.and_then(|r| {
-        if t.hook {
-            Some(if health::waits_to_complete(r) {
-                "hook: waits until it completes".to_string()
-            } else {
-                "hook: done once created".to_string()
-            })
-        } else if waited_on && child_app.is_none() {
-            Some("Healthy before the next step".to_string())
-        } else {
-            None
-        }
-    });
+    // What the engine waits for on it (§2.2, §5.3); a kind without a health check is done once
+    // applied, so nothing is waited for.
+    let health = r.and_then(|r| health::waits_for(r, &m.instance));
+    let waits = if t.hook {
+        Some(match &health {
+            Some(h) => format!("hook: {h}"),
+            None => "hook: done once created (no health check)".to_string(),
+        })
+    } else if waited_on && child_app.is_none() {
+        health.clone()
+    } else {
+        None
+    };
+    let waited_on = waited_on && (t.hook || child_app.is_some() || health.is_some());
     TaskView {
         api_version: r.map_or("v1", |r| r.api_version).to_string(),
         kind: t.kind.to_string(),

@@ -125,6 +125,7 @@ fn task_json(files: &[Arc<SourceFile>], t: &TaskView) -> Value {
         "line": t.at.as_ref().map(|l| l.line),
         "hook": t.hook,
         "waitedOn": t.waited_on,
+        "waits": t.waits,
         "moved": t.moved,
         "synthetic": t.synthetic,
     })

@@ -4,7 +4,7 @@
 use crate::diag::Diagnostic;
 use crate::model::Resource;
 use crate::model::argo::{
-    ANN_DELETE_POLICY, ANN_HOOK, DeletePolicy, HELM_DELETE_POLICY, HELM_HOOK,
+    ANN_DELETE_POLICY, ANN_HOOK, DeletePolicy, HELM_DELETE_POLICY, HELM_HOOK, Phase,
 };
 
 use super::{Cx, Rule, declare_rule};
@@ -25,28 +25,50 @@ impl Rule for HookDeletePolicy {
             .or_else(|| r.annotation(HELM_DELETE_POLICY));
         let has = |p| m.delete_policies.contains(&p);
         if r.name.is_none() && r.generate_name.is_some() {
-            if has(DeletePolicy::HookSucceeded) || has(DeletePolicy::HookFailed) {
+            // A hook that runs in a normal phase runs on syncs that succeed, and only
+            // HookSucceeded deletes after a success; a SyncFail-only hook runs only after a
+            // failure, and only HookFailed deletes then (`deleteOnPhaseSuccessful/Failed`).
+            let fail_only = m.phases.iter().all(|&p| p == Phase::SyncFail);
+            let (needed, when) = if fail_only {
+                (DeletePolicy::HookFailed, "failed")
+            } else {
+                (DeletePolicy::HookSucceeded, "successful")
+            };
+            if has(needed) {
                 return;
             }
+            let needed = if fail_only {
+                "HookFailed"
+            } else {
+                "HookSucceeded"
+            };
             let span = policy_node
                 .or_else(|| r.annotation(ANN_HOOK))
                 .or_else(|| r.annotation(HELM_HOOK))
                 .map_or(r.name_span, |e| e.value.span);
-            out.push(
-                cx.finding(
-                    &INFO,
-                    r,
-                    span,
-                    format!(
-                        "hook {} uses generateName but is never deleted: every sync leaves one more {} behind",
-                        r.display(),
-                        r.kind
-                    ),
+            let message = if has(DeletePolicy::HookSucceeded) || has(DeletePolicy::HookFailed) {
+                format!(
+                    "hook {} uses generateName and is not deleted after a {when} sync: every {when} sync leaves one more {} behind",
+                    r.display(),
+                    r.kind
                 )
-                .label(if policy_node.is_some() { "no HookSucceeded or HookFailed here" } else { "hook without a delete policy" })
+            } else {
+                format!(
+                    "hook {} uses generateName but is never deleted: every sync leaves one more {} behind",
+                    r.display(),
+                    r.kind
+                )
+            };
+            out.push(
+                cx.finding(&INFO, r, span, message)
+                .label(if policy_node.is_some() { format!("no {needed} here") } else { "hook without a delete policy".to_string() })
                 .related(r.file, r.name_span, "a new name is generated for every sync")
-                .help("add `argocd.argoproj.io/hook-delete-policy: HookSucceeded` (or `BeforeHookCreation,HookSucceeded` with a fixed metadata.name)")
-                .note("BeforeHookCreation, also the default, deletes an old hook with the same name; a generated name never matches, so old hooks accumulate"),
+                .help(format!("add `argocd.argoproj.io/hook-delete-policy: {needed}` (or `BeforeHookCreation,{needed}` with a fixed metadata.name)"))
+                .note(if fail_only {
+                    "a SyncFail hook runs only after a failed sync, and HookSucceeded never deletes it; BeforeHookCreation, also the default, deletes an old hook with the same name, which a generated name never matches"
+                } else {
+                    "only HookSucceeded deletes a hook after a successful sync (HookFailed only after a failed one); BeforeHookCreation, also the default, deletes an old hook with the same name, which a generated name never matches"
+                }),
             );
             return;
         }

@@ -3,7 +3,10 @@
 
 use crate::diag::Diagnostic;
 use crate::model::Resource;
-use crate::model::argo::{APP_ONLY_OPTIONS, app_sync_options};
+use crate::model::argo::{
+    ANN_COMPARE_OPTIONS, APP_IGNORED_OPTIONS, APP_ONLY_COMPARE_OPTIONS, APP_ONLY_OPTIONS,
+    app_sync_options, csv,
+};
 
 use super::{Cx, Rule, declare_rule};
 
@@ -49,8 +52,32 @@ impl Rule for IneffectiveSyncOption {
                     .note("Argo CD reads each sync option from one place only (app syncOptions, the resource annotation, or the live object)"),
             );
         }
+        // Application-only compare options on anything else.
+        if !r.is("argoproj.io", "Application")
+            && !r.is("argoproj.io", "ApplicationSet")
+            && let Some(e) = r.annotation(ANN_COMPARE_OPTIONS)
+        {
+            for t in csv(&e.value, cx.text(r.file)) {
+                if APP_ONLY_COMPARE_OPTIONS.contains(&t.text) {
+                    out.push(
+                        cx.finding(&INFO, r, t.span, format!("compare option `{}` is read only from an Application's own annotation, not from a resource", t.text))
+                            .label("ignored here")
+                            .help("move it to the Application's `argocd.argoproj.io/compare-options` annotation")
+                            .note("the controller reads ServerSideDiff and IncludeMutationWebhook from the Application object only (controller/state.go)"),
+                    );
+                }
+            }
+        }
         if let Some(list) = app_sync_options(r) {
             for item in list.items() {
+                if let Some(opt) = item.str().filter(|o| APP_IGNORED_OPTIONS.contains(o)) {
+                    out.push(
+                        cx.finding(&INFO, r, item.span, format!("`{opt}` in an Application's syncOptions is never read"))
+                            .label("ignored here")
+                            .help(format!("annotate the resources that need it with `argocd.argoproj.io/sync-options: {opt}`; at the app level, leave ServerSideApply out to apply client-side"))
+                            .note("the controller checks the app's syncOptions only for `ServerSideApply=true`; `ServerSideApply=false` takes effect only as a resource annotation"),
+                    );
+                }
                 if item.str() == Some("Force=true") {
                     out.push(
                         cx.finding(&INFO, r, item.span, "`Force=true` in an Application's syncOptions has no effect")

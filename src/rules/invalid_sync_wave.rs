@@ -4,8 +4,9 @@ use crate::diag::Diagnostic;
 use serde_json::Value;
 
 use crate::load::yaml::Node;
-use crate::model::Resource;
 use crate::model::argo::{ANN_WAVE, HELM_WEIGHT, WaveSource, atoi};
+use crate::model::{App, Resource};
+use crate::plan::Plan;
 
 use super::{Cx, Rule, declare_rule};
 
@@ -31,7 +32,53 @@ fn fix_for(v: &str) -> Option<String> {
         .map(|f| format!("{}", f.trunc() as i64))
 }
 
+/// The annotation value a resource's wave was read from (the kind value for the default 0).
+fn wave_span(r: &Resource<'_>) -> crate::load::yaml::Span {
+    let key = match r.argo.wave_source {
+        WaveSource::Argo => ANN_WAVE,
+        WaveSource::HelmWeight => HELM_WEIGHT,
+        WaveSource::Default => return r.kind_span,
+    };
+    r.annotation(key).map_or(r.kind_span, |e| e.value.span)
+}
+
 impl Rule for InvalidSyncWave {
+    fn check_app(
+        &self,
+        cx: &Cx<'_, '_>,
+        _app: &App<'_>,
+        plan: &Plan<'_>,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let res = &cx.model.resources;
+        for o in &plan.wave_overflow {
+            let (low, high) = (&res[o.low], &res[o.high]);
+            // On the more extreme of the two: the one to bring back into range.
+            let (r, other) = if high.argo.wave.unsigned_abs() >= low.argo.wave.unsigned_abs() {
+                (high, low)
+            } else {
+                (low, high)
+            };
+            out.push(
+                cx.finding(
+                    &INFO,
+                    r,
+                    wave_span(r),
+                    format!(
+                        "waves {} and {} in the {} phase are further apart than a 64-bit integer holds: the engine's wave comparison overflows, so this phase is applied in a random order",
+                        low.argo.wave,
+                        high.argo.wave,
+                        o.phase.as_str()
+                    ),
+                )
+                .label("wave out of range")
+                .related(other.file, wave_span(other), format!("{} has wave {}", other.display(), other.argo.wave))
+                .help("keep waves small (for example between -100 and 100); only their order matters")
+                .note("the engine sorts with `a.wave - b.wave < 0` on Go's 64-bit int; the subtraction wraps, the sort sees an inconsistent order, and the tasks come out in the order of a map iteration"),
+            );
+        }
+    }
+
     fn check_resource(&self, cx: &Cx<'_, '_>, r: &Resource<'_>, out: &mut Vec<Diagnostic>) {
         for key in [ANN_WAVE, HELM_WEIGHT] {
             let Some(e) = r.annotation(key) else { continue };

@@ -2,11 +2,13 @@
 
 mod app_wave_no_health;
 mod crd_order;
+mod dependency_never_synced;
 mod deprecated_api;
 mod duplicate_resource;
 mod hook_backoff_limit;
 mod hook_deadline;
 mod hook_delete_policy;
+mod hook_recreates_stateful;
 mod hook_ttl;
 mod hpa_replicas_fight;
 mod ineffective_sync_option;
@@ -20,12 +22,14 @@ mod missing_project;
 mod multiple_source_types;
 mod orphan_manifest;
 mod project_denies_resource;
+mod pvc_waits_for_consumer;
 mod read_error;
 mod render_failed;
 mod schema;
 mod skipped_file;
 mod stuck_wave;
 mod sync_deadlock;
+mod syncfail_hook_dependency;
 mod unknown_delete_policy;
 mod unknown_hook;
 mod unknown_path;
@@ -169,11 +173,13 @@ pub trait Rule: RuleMeta + Sync {
 pub static RULES: &[&dyn Rule] = &[
     &app_wave_no_health::AppWaveNoHealth,
     &crd_order::CrdOrder,
+    &dependency_never_synced::DependencyNeverSynced,
     &deprecated_api::DeprecatedApi,
     &duplicate_resource::DuplicateResource,
     &hook_backoff_limit::HookBackoffLimit,
     &hook_deadline::HookDeadline,
     &hook_delete_policy::HookDeletePolicy,
+    &hook_recreates_stateful::HookRecreatesStateful,
     &hook_ttl::HookTtl,
     &hpa_replicas_fight::HpaReplicasFight,
     &ineffective_sync_option::IneffectiveSyncOption,
@@ -187,12 +193,14 @@ pub static RULES: &[&dyn Rule] = &[
     &multiple_source_types::MultipleSourceTypes,
     &orphan_manifest::OrphanManifest,
     &project_denies_resource::ProjectDeniesResource,
+    &pvc_waits_for_consumer::PvcWaitsForConsumer,
     &read_error::ReadError,
     &render_failed::RenderFailed,
     &schema::Schema,
     &skipped_file::SkippedFile,
     &stuck_wave::StuckWave,
     &sync_deadlock::SyncDeadlock,
+    &syncfail_hook_dependency::SyncfailHookDependency,
     &unknown_delete_policy::UnknownDeletePolicy,
     &unknown_hook::UnknownHook,
     &unknown_path::UnknownPath,

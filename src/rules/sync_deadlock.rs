@@ -2,26 +2,15 @@
 //! later. See `rules/sync-deadlock.md`.
 
 use crate::diag::Diagnostic;
+use crate::model::health::pod_health;
 use crate::model::{App, Resource};
-use crate::plan::{Plan, Task};
+use crate::plan::{Plan, Task, Unmade};
 
 use super::{Cx, Rule, declare_rule, step_words};
 
 declare_rule! {
     SyncDeadlock, "sync-deadlock", Error,
     "a hook or gated workload needs an object that the same app creates only in a later step"
-}
-
-/// Kinds whose health depends on their pods starting (so a missing dependency keeps them unhealthy).
-pub fn pod_health(r: &Resource<'_>) -> bool {
-    r.is("", "Pod")
-        || r.is("batch", "Job")
-        || r.is("argoproj.io", "Rollout")
-        || (r.group == "apps"
-            && matches!(
-                r.kind,
-                "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet"
-            ))
 }
 
 fn what(t: &Task<'_>, r: &Resource<'_>) -> String {
@@ -55,7 +44,7 @@ impl Rule for SyncDeadlock {
                 continue;
             }
             let pref = &r.pod_refs[d.pod_ref];
-            let dep = format!("{}/{}", pref.kind.kind(), pref.name);
+            let dep = pref.target();
             let where_p = step_words(pt.phase, pt.wave);
             let where_t = step_words(t.phase, t.wave);
             let outcome = if t.hook {
@@ -97,6 +86,44 @@ impl Rule for SyncDeadlock {
                 .note(format!(
                     "{} runs in {where_t}; Argo CD waits for it to finish before it applies any later step, so {dep} is never created (no sync timeout by default)",
                     what(t, r)
+                )),
+            );
+        }
+        // A dependency the app creates only as a SyncFail hook: it runs only after a failure.
+        for u in plan.unmet.iter().filter(|u| u.why == Unmade::SyncFailOnly) {
+            if !plan.waited_on(u.dependent) {
+                continue;
+            }
+            let t = &plan.tasks[u.dependent];
+            let Some(rid) = t.res else { continue };
+            let (r, pr) = (&res[rid], &res[u.target]);
+            if !pod_health(r) {
+                continue;
+            }
+            let pref = &r.pod_refs[u.pod_ref];
+            let dep = pref.target();
+            out.push(
+                cx.finding(
+                    &INFO,
+                    r,
+                    pref.span,
+                    format!(
+                        "{} needs {dep}, which this app creates only as a SyncFail hook; it is never created on a sync that has not failed, so {} cannot start and the sync hangs",
+                        what(t, r),
+                        r.display()
+                    ),
+                )
+                .label(format!("{} ({})", dep, pref.via))
+                .related(pr.file, pr.name_span, format!("{dep} is created here, only when a sync fails"))
+                .help(format!(
+                    "create {dep} as a normal resource, or give it the phase that needs it as well (`argocd.argoproj.io/hook: {},SyncFail`)",
+                    t.phase.as_str()
+                ))
+                .note(format!(
+                    "{} runs in {}; SyncFail hooks run only after a sync has failed, and Argo CD waits for {} before it goes on (no sync timeout by default)",
+                    what(t, r),
+                    step_words(t.phase, t.wave),
+                    r.display()
                 )),
             );
         }

@@ -23,6 +23,28 @@ impl Rule for UnknownHook {
             ""
         };
         if let Some(e) = r.annotation(ANN_HOOK) {
+            // `IsHook` is the key's presence: an empty value makes a hook with no type.
+            if dropped && csv(&e.value, text).is_empty() {
+                let span = if e.value.span.start == e.value.span.end {
+                    e.key.span
+                } else {
+                    e.value.span
+                };
+                out.push(
+                    cx.finding(
+                        &INFO,
+                        r,
+                        span,
+                        "empty hook annotation: Argo CD counts the object as a hook with no type and drops it from the sync",
+                    )
+                    .label("no hook type")
+                    .help(format!(
+                        "remove the `{ANN_HOOK}` annotation to sync it as a normal resource, or name a type: {}",
+                        HOOK_TYPES.join(", ")
+                    ))
+                    .note("the engine decides whether an object is a hook by the annotation key alone; with no valid type left it ignores the object entirely, so it is never applied"),
+                );
+            }
             for t in csv(&e.value, text) {
                 if hook_type(t.text).is_some() {
                     continue;
