@@ -60,7 +60,8 @@ fn symlink(target: &Path, link: &Path) {
 fn fake_renderer(bin: &Path, name: &str, log: &Path) {
     let script = format!(
         r#"#!/bin/bash
-log='{log}'
+# One record file per call: renders run in parallel.
+log="{log}/$$.$RANDOM"
 {{ printf 'ARGV'; printf ' [%s]' "${{0##*/}}" "$@"; printf '\n'
   printf 'PWD %s\n' "$PWD"; export -p | while IFS= read -r l; do printf 'ENV %s\n' "$l"; done
   for a in "$@"; do if [[ -f "$a/kustomization.yaml" ]]; then printf 'WRAP %s\n' "$(<"$a/kustomization.yaml")"; fi; done
@@ -84,18 +85,33 @@ printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: rendered-by-{name}\n
     std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
 
-/// A `bin/` with fake `kustomize` and `helm` recording into `render.log`.
+/// A `bin/` with fake `kustomize` and `helm` recording into the directory `render.log`.
 fn fake_tools(dir: &Path) -> (PathBuf, PathBuf) {
     let bin = dir.join("bin");
     std::fs::create_dir_all(&bin).unwrap();
     let log = dir.join("render.log");
+    std::fs::create_dir_all(&log).unwrap();
     fake_renderer(&bin, "kustomize", &log);
     fake_renderer(&bin, "helm", &log);
     (bin, log)
 }
 
+/// Every call's record, in a stable order.
 fn read_log(log: &Path) -> String {
-    std::fs::read_to_string(log).unwrap_or_default()
+    let mut records: Vec<String> = std::fs::read_dir(log)
+        .map(|d| {
+            d.flatten()
+                .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    records.sort();
+    records.concat()
+}
+
+fn clear_log(log: &Path) {
+    let _ = std::fs::remove_dir_all(log);
+    std::fs::create_dir_all(log).unwrap();
 }
 
 /// The argument lists the renderers were called with, one per call.
@@ -480,7 +496,7 @@ fn remote_references_never_reach_a_renderer() {
     .run();
     let calls = calls(&log);
     // The local kustomization and the local chart, nothing else.
-    assert_eq!(calls.len(), 2, "{calls:?}");
+    assert_eq!(calls.len(), 2, "{calls:?} {}", out.stderr);
     let wraps: Vec<&str> = read_log(&log)
         .lines()
         .filter_map(|l| l.strip_prefix("WRAP "))
@@ -560,7 +576,7 @@ fn renderers_get_no_kubeconfig_and_no_home() {
         listener.accept().is_ok(),
         "the fake renderer did not connect"
     );
-    std::fs::remove_file(&log).unwrap();
+    clear_log(&log);
 
     let out = synclint(
         &dir,
@@ -1398,4 +1414,175 @@ fn untrusted_text_is_escaped_in_every_format() {
     let out = synclint(&dir, None, &["check", "tree"]).run();
     assert_eq!(out.code, 2, "{}", out.all());
     assert_inert("config error", &out.all());
+}
+
+// ------------------------------------------------------------------------------------------------
+// Under strace: no network, no program but the renderers
+
+/// `strace -f -e trace=execve,connect` over a lint of a tree with every remote-reference kind.
+/// synclint may execute only the renderers, each with nothing from the repository before `--`,
+/// and nothing may connect anywhere. A Unix socket to nscd (glibc's name-service cache, a local
+/// daemon) would be allowed: it cannot reach the network. strace is required: CI installs it
+/// (`.ci/run`), so a missing one fails here instead of skipping the guarantee.
+#[test]
+fn strace_sees_no_network_and_only_renderers() {
+    let strace = which("strace")
+        .expect("strace is not installed: .ci/run installs it (apt-get install strace)");
+    let dir = remote_tree("strace");
+    let (bin, log) = fake_tools(&dir);
+    let out = traced(&strace, &dir, &bin);
+    assert_eq!(out.code, 0, "{}", out.all());
+    assert_eq!(calls(&log).len(), 2, "{}", read_log(&log));
+
+    // The real renderers too, where installed: whatever they start must be a renderer as well.
+    let real = dir.join("real-bin");
+    std::fs::create_dir_all(&real).unwrap();
+    let mut any = false;
+    for t in ["kubectl", "kustomize", "helm"] {
+        if let Some(p) = which(t) {
+            symlink(&p, &real.join(t));
+            any = true;
+        }
+    }
+    if any {
+        traced(&strace, &dir, &real);
+    } else {
+        eprintln!("no real renderer installed: traced with the fake renderers only");
+    }
+}
+
+/// Run synclint under strace with renderers from `bin`; check the trace; the run's output.
+fn traced(strace: &Path, dir: &Path, bin: &Path) -> Out {
+    let trace = dir.join("trace");
+    let _ = std::fs::remove_file(&trace);
+    let home = dir.join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let start = Instant::now();
+    let child = Command::new(strace)
+        .args([
+            "-f",
+            "-qq",
+            "-s",
+            "4096",
+            "-e",
+            "trace=execve,connect",
+            "-o",
+        ])
+        .arg(&trace)
+        .arg(BIN)
+        .args(["check", "--no-cache", "--no-config", "tree"])
+        .env_clear()
+        .env("PATH", bin)
+        .env("HOME", &home)
+        .env("KUBECONFIG", dir.join("kubeconfig"))
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let output = wait_output(child, KILL_AFTER);
+    let elapsed = start.elapsed();
+    let text = std::fs::read_to_string(&trace).expect("strace wrote no trace");
+    let mut execs = Vec::new();
+    for line in text.lines() {
+        let call = line
+            .split_once(' ')
+            .map_or(line, |(_, rest)| rest.trim_start());
+        if let Some(rest) = call.strip_prefix("connect(") {
+            let unix_nscd = rest.contains("AF_UNIX") && rest.contains("nscd");
+            assert!(unix_nscd, "a connection: {line}");
+        }
+        if let Some(rest) = call.strip_prefix("execve(\"") {
+            let path = rest.split('"').next().unwrap().to_string();
+            let args = rest
+                .split_once(", [")
+                .map(|(_, a)| a.split_once("], ").map_or(a, |(a, _)| a))
+                .unwrap_or("");
+            let args: Vec<String> = args
+                .split("\", \"")
+                .map(|a| a.trim_matches('"').to_string())
+                .collect();
+            if !line.contains("= -1 ENOENT") {
+                execs.push((path, args));
+            }
+        }
+    }
+    assert_eq!(execs.first().map(|e| e.0.as_str()), Some(BIN), "{text}");
+    for (path, args) in &execs[1..] {
+        let real = std::fs::canonicalize(path).unwrap_or_else(|_| PathBuf::from(path));
+        let name = real.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(
+            ["kubectl", "kustomize", "helm"]
+                .iter()
+                .any(|t| name.starts_with(t)),
+            "executed {path} ({real:?}), not a renderer: {args:?}"
+        );
+        // Nothing from the repository before `--`: our subcommand and flags only.
+        if path.starts_with(bin.to_str().unwrap()) {
+            let dd = args
+                .iter()
+                .position(|a| a == "--")
+                .unwrap_or_else(|| panic!("no `--`: {args:?}"));
+            for a in &args[1..dd] {
+                let ours = ["build", "kustomize", "template", "--include-crds"]
+                    .contains(&a.as_str())
+                    || [
+                        "--load-restrictor=",
+                        "--name-template=",
+                        "--namespace=",
+                        "--kube-version=",
+                        "--set=",
+                        "--set-string=",
+                        "--values=",
+                    ]
+                    .iter()
+                    .any(|f| a.starts_with(f));
+                assert!(ours, "argument {a:?} before `--` in {args:?}");
+            }
+        }
+    }
+    assert!(execs.len() > 1, "no renderer ran: {text}");
+    let out = Out {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        elapsed,
+        peak: 0,
+    };
+    assert!(matches!(out.code, 0 | 1), "{}", out.all());
+    out
+}
+
+/// `wait_with_output` with a deadline: killed and failed past it.
+fn wait_output(mut child: std::process::Child, deadline: Duration) -> std::process::Output {
+    let start = Instant::now();
+    let mut so = child.stdout.take().unwrap();
+    let mut se = child.stderr.take().unwrap();
+    let t1 = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        let _ = so.read_to_end(&mut s);
+        s
+    });
+    let t2 = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        let _ = se.read_to_end(&mut s);
+        s
+    });
+    let status = loop {
+        match child.try_wait().unwrap() {
+            Some(s) => break s,
+            None if start.elapsed() > deadline => {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("did not finish within {deadline:?}: killed");
+            }
+            None => std::thread::sleep(Duration::from_millis(5)),
+        }
+    };
+    std::process::Output {
+        status,
+        stdout: t1.join().unwrap(),
+        stderr: t2.join().unwrap(),
+    }
 }

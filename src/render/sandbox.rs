@@ -165,6 +165,7 @@ pub fn kustomize(tool: &Tool, dir: &Path, opts: &RenderOptions) -> Raw {
     let mut cmd = scratch.command(tool);
     cmd.arg(tool.subcommand)
         .arg("--load-restrictor=LoadRestrictionsRootOnly")
+        .arg("--")
         .arg(&wrap);
     match run(&mut cmd, opts.timeout, opts.limits.file_bytes) {
         Ok(out) => Raw::Output {

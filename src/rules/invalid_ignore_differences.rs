@@ -2,7 +2,7 @@
 //! that cannot address the field it names, or a jq expression that does not compile. See
 //! `rules/invalid-ignore-differences.md`.
 
-mod jq;
+pub(crate) mod jq;
 
 use crate::diag::Diagnostic;
 use crate::load::yaml::Node;
