@@ -497,14 +497,10 @@ fn remote_references_never_reach_a_renderer() {
     let calls = calls(&log);
     // The local kustomization and the local chart, nothing else.
     assert_eq!(calls.len(), 2, "{calls:?} {}", out.stderr);
-    let wraps: Vec<&str> = read_log(&log)
+    let text = read_log(&log);
+    let wraps: Vec<&str> = text
         .lines()
         .filter_map(|l| l.strip_prefix("WRAP "))
-        .map(str::to_string)
-        .collect::<Vec<_>>()
-        .leak()
-        .iter()
-        .map(String::as_str)
         .collect();
     assert_eq!(wraps.len(), 1, "{wraps:?}");
     assert!(wraps[0].contains("/local\""), "{}", wraps[0]);
