@@ -252,6 +252,14 @@ impl Run {
     }
 }
 
+/// `synclint check --no-cache --no-config ARGS tree` in `dir`, renderers from `bin` (or none).
+fn lint(dir: &Path, bin: Option<&Path>, args: &[&str]) -> Run {
+    let mut all = vec!["check", "--no-cache", "--no-config"];
+    all.extend_from_slice(args);
+    all.push("tree");
+    synclint(dir, bin, &all)
+}
+
 fn clip(s: &str) -> String {
     s.chars().take(2000).collect()
 }
@@ -345,19 +353,7 @@ fn helm_arguments_cannot_become_flags() {
         ],
     );
     let (bin, log) = fake_tools(&dir);
-    let out = synclint(
-        &dir,
-        Some(&bin),
-        &[
-            "check",
-            "--no-cache",
-            "--no-config",
-            "--format",
-            "json",
-            "tree",
-        ],
-    )
-    .run();
+    let out = lint(&dir, Some(&bin), &["--format", "json"]).run();
     let calls = calls(&log);
     // Only the valid chart is rendered…
     assert_eq!(calls.len(), 1, "{calls:?}");
@@ -405,7 +401,7 @@ fn remote_tree(name: &str) -> PathBuf {
     let k = |body: &str| {
         format!("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n{body}")
     };
-    let dir = tree(
+    tree(
         name,
         &[
             (
@@ -480,20 +476,14 @@ fn remote_tree(name: &str) -> PathBuf {
             ("chart-ok/Chart.yaml", CHART),
             ("chart-local/Chart.yaml", CHART),
         ],
-    );
-    dir
+    )
 }
 
 #[test]
 fn remote_references_never_reach_a_renderer() {
     let dir = remote_tree("remote");
     let (bin, log) = fake_tools(&dir);
-    let out = synclint(
-        &dir,
-        Some(&bin),
-        &["check", "--no-cache", "--no-config", "-v", "tree"],
-    )
-    .run();
+    let out = lint(&dir, Some(&bin), &["-v"]).run();
     let calls = calls(&log);
     // The local kustomization and the local chart, nothing else.
     assert_eq!(calls.len(), 2, "{calls:?} {}", out.stderr);
@@ -574,16 +564,12 @@ fn renderers_get_no_kubeconfig_and_no_home() {
     );
     clear_log(&log);
 
-    let out = synclint(
-        &dir,
-        Some(&bin),
-        &["check", "--no-cache", "--no-config", "tree"],
-    )
-    .env("KUBECONFIG", &kubeconfig)
-    .env("HELM_REPOSITORY_CONFIG", dir.join("repos.yaml"))
-    .env("GIT_SSH_COMMAND", "/bin/false")
-    .env("HTTPS_PROXY", "http://127.0.0.1:9")
-    .run();
+    let out = lint(&dir, Some(&bin), &[])
+        .env("KUBECONFIG", &kubeconfig)
+        .env("HELM_REPOSITORY_CONFIG", dir.join("repos.yaml"))
+        .env("GIT_SSH_COMMAND", "/bin/false")
+        .env("HTTPS_PROXY", "http://127.0.0.1:9")
+        .run();
     assert_eq!(calls(&log).len(), 2, "{}", read_log(&log));
     let text = read_log(&log);
     assert!(!text.contains("CONNECTED"), "{text}");
@@ -641,20 +627,9 @@ fn real_renderers_do_not_contact_the_cluster() {
     for t in &tools {
         symlink(&which(t).unwrap(), &bin.join(t));
     }
-    let out = synclint(
-        &dir,
-        Some(&bin),
-        &[
-            "check",
-            "--no-cache",
-            "--no-config",
-            "--format",
-            "json",
-            "tree",
-        ],
-    )
-    .env("KUBECONFIG", &kubeconfig)
-    .run();
+    let out = lint(&dir, Some(&bin), &["--format", "json"])
+        .env("KUBECONFIG", &kubeconfig)
+        .run();
     assert!(
         listener.accept().is_err(),
         "{tools:?} contacted the kubeconfig's cluster"
@@ -710,37 +685,11 @@ fn links_out_of_the_tree_are_not_followed() {
     symlink(&t.join("real"), &t.join("alias"));
     let (bin, log) = fake_tools(&dir);
     for format in ["human", "json", "sarif", "github"] {
-        let out = synclint(
-            &dir,
-            Some(&bin),
-            &[
-                "check",
-                "--no-cache",
-                "--no-config",
-                "-v",
-                "--format",
-                format,
-                "tree",
-            ],
-        )
-        .run();
+        let out = lint(&dir, Some(&bin), &["-v", "--format", format]).run();
         assert!(!out.all().contains(SECRET), "{format}: {}", out.all());
         assert!(!out.all().contains("/proc/"), "{format}");
     }
-    let out = synclint(
-        &dir,
-        Some(&bin),
-        &[
-            "check",
-            "--no-cache",
-            "--no-config",
-            "-v",
-            "--format",
-            "json",
-            "tree",
-        ],
-    )
-    .run();
+    let out = lint(&dir, Some(&bin), &["-v", "--format", "json"]).run();
     // Nothing was rendered: the kustomization and the chart reach out of the tree.
     assert!(calls(&log).is_empty(), "{}", read_log(&log));
     assert!(out.stderr.contains("tree/app: not rendered: `resources` names `../outside-base`, a symbolic link out of the tree"), "{}", out.stderr);
@@ -783,12 +732,7 @@ fn deep_jq_expression_is_a_finding() {
             ),
         )],
     );
-    let out = synclint(
-        &dir,
-        None,
-        &["check", "--no-config", "--format", "json", "tree"],
-    )
-    .run();
+    let out = lint(&dir, None, &["--format", "json"]).run();
     let m = messages(&out, "invalid-ignore-differences");
     assert!(m.iter().any(|m| m.contains("nested deeper than")), "{m:?}");
 }
@@ -829,12 +773,7 @@ spec:
         "}".repeat(200)
     );
     let dir = tree("alias-crd", &[("crd.yaml", &crd), ("foo.yaml", &cr)]);
-    let out = synclint(
-        &dir,
-        None,
-        &["check", "--no-config", "--format", "json", "tree"],
-    )
-    .run();
+    let out = lint(&dir, None, &["--format", "json"]).run();
     assert_eq!(out.code, 1, "{}", out.all());
     let m = messages(&out, "schema");
     assert!(
@@ -851,12 +790,7 @@ fn many_documents_under_the_per_document_alias_budget() {
         .map(|i| format!("{}{doc}", config_map(&format!("c{i}"))))
         .collect();
     let dir = tree("alias-docs", &[("many.yaml", &text.join("---\n"))]);
-    let out = synclint(
-        &dir,
-        None,
-        &["check", "--no-config", "--format", "json", "tree"],
-    )
-    .run();
+    let out = lint(&dir, None, &["--format", "json"]).run();
     let m = messages(&out, "yaml-syntax");
     assert!(
         m.iter()
@@ -888,12 +822,7 @@ fn nested_anchors_without_aliases_are_linear() {
             ("block.yaml", &format!("{}x:\n{block}", config_map("b"))),
         ],
     );
-    let out = synclint(
-        &dir,
-        None,
-        &["check", "--no-config", "--format", "json", "tree"],
-    )
-    .run();
+    let out = lint(&dir, None, &["--format", "json"]).run();
     assert_eq!(out.code, 1);
     assert!(
         messages(&out, "yaml-syntax")
@@ -913,12 +842,7 @@ fn fifty_thousand_duplicate_keys_on_one_line() {
         )],
     );
     for format in ["human", "json"] {
-        let out = synclint(
-            &dir,
-            None,
-            &["check", "--no-config", "--format", format, "tree"],
-        )
-        .run();
+        let out = lint(&dir, None, &["--format", format]).run();
         assert_eq!(out.code, 1);
         assert!(
             out.stdout.len() < 2 << 20,
@@ -962,12 +886,7 @@ spec:
         list("b")
     );
     let dir = tree("matrix", &[("as.yaml", &appset)]);
-    let out = synclint(
-        &dir,
-        None,
-        &["check", "--no-config", "--format", "json", "tree"],
-    )
-    .run();
+    let out = lint(&dir, None, &["--format", "json"]).run();
     assert!(
         out.stdout.contains("generated-apps") || out.stdout.contains("10000"),
         "{}",
@@ -1025,7 +944,7 @@ fn brace_groups_in_directory_include() {
         .map(|(a, b)| (a.as_str(), b.as_str()))
         .collect();
     let dir = tree("braces", &refs);
-    synclint(&dir, None, &["check", "--no-config", "tree"]).run();
+    lint(&dir, None, &[]).run();
 }
 
 #[test]
@@ -1060,7 +979,7 @@ spec:
         "stars",
         &[("as.yaml", &appset), (&format!("{deep}/y.yaml"), "a: 1\n")],
     );
-    synclint(&dir, None, &["check", "--no-config", "tree"]).run();
+    lint(&dir, None, &[]).run();
 }
 
 #[test]
@@ -1075,12 +994,7 @@ fn one_bad_quote_in_a_large_file() {
     }
     assert!(text.len() > 2_500_000);
     let dir = tree("badquote", &[("a.yaml", &text)]);
-    let out = synclint(
-        &dir,
-        None,
-        &["check", "--no-config", "--format", "json", "tree"],
-    )
-    .run();
+    let out = lint(&dir, None, &["--format", "json"]).run();
     assert!(json_rules(&out).iter().any(|r| r == "yaml-syntax"));
 }
 
@@ -1091,12 +1005,7 @@ fn forty_thousand_schema_errors() {
         "apiVersion: v1\nkind: Pod\nmetadata: {{name: p, namespace: ns}}\nspec:\n  containers:\n  - name: c\n    image: x\n    ports: [{ports}]\n"
     );
     let dir = tree("schema-errors", &[("pod.yaml", &pod)]);
-    let out = synclint(
-        &dir,
-        None,
-        &["check", "--no-config", "--format", "json", "tree"],
-    )
-    .run();
+    let out = lint(&dir, None, &["--format", "json"]).run();
     let m = messages(&out, "schema");
     assert!(m.len() <= 201, "{}", m.len());
     assert!(
@@ -1115,7 +1024,7 @@ fn ten_thousand_containers() {
         "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: d, namespace: ns}}\nspec:\n  selector: {{matchLabels: {{a: b}}}}\n  template:\n    metadata: {{labels: {{a: b}}}}\n    spec:\n      containers:\n{containers}"
     );
     let dir = tree("containers", &[("d.yaml", &d)]);
-    let out = synclint(&dir, None, &["check", "--no-config", "tree"]).run();
+    let out = lint(&dir, None, &[]).run();
     assert_eq!(out.code, 0, "{}", clip(&out.all()));
 }
 
@@ -1136,12 +1045,7 @@ fn directory_names_cannot_redirect_the_build() {
         ],
     );
     let (bin, log) = fake_tools(&dir);
-    synclint(
-        &dir,
-        Some(&bin),
-        &["check", "--no-cache", "--no-config", "tree"],
-    )
-    .run();
+    lint(&dir, Some(&bin), &[]).run();
     let wraps: Vec<String> = read_log(&log)
         .lines()
         .filter_map(|l| l.strip_prefix("WRAP "))
@@ -1178,19 +1082,7 @@ fn directory_names_cannot_redirect_the_build() {
             symlink(&p, &bin.join(t));
         }
     }
-    let out = synclint(
-        &dir,
-        Some(&bin),
-        &[
-            "check",
-            "--no-cache",
-            "--no-config",
-            "--format",
-            "json",
-            "tree",
-        ],
-    )
-    .run();
+    let out = lint(&dir, Some(&bin), &["--format", "json"]).run();
     let m = messages(&out, "render-failed");
     assert!(
         m.iter().any(|m| m.contains("app #1")),
@@ -1229,12 +1121,7 @@ fn special_files_in_a_tree_are_reported_as_skipped() {
     let dir = tree("fifo-tree", &[("cm.yaml", &config_map("a"))]);
     mkfifo(&dir.join("tree/pipe.yaml"));
     symlink(Path::new("/dev/zero"), &dir.join("tree/zero.yaml"));
-    let out = synclint(
-        &dir,
-        None,
-        &["check", "--no-config", "--format", "json", "tree"],
-    )
-    .run();
+    let out = lint(&dir, None, &["--format", "json"]).run();
     let m = messages(&out, "skipped-file");
     assert!(
         m.iter().any(|m| m.contains("a FIFO, not a regular file")),
@@ -1272,13 +1159,7 @@ fn render_scratch_is_private() {
         symlink(&victim, &tmp.join(name));
     }
     let (bin, log) = fake_tools(&dir);
-    let out = synclint(
-        &dir,
-        Some(&bin),
-        &["check", "--no-cache", "--no-config", "tree"],
-    )
-    .env("TMPDIR", &tmp)
-    .run();
+    let out = lint(&dir, Some(&bin), &[]).env("TMPDIR", &tmp).run();
     assert_eq!(out.code, 0, "{}", out.all());
     let pwd = read_log(&log)
         .lines()
@@ -1345,20 +1226,10 @@ fn untrusted_text_is_escaped_in_every_format() {
     // The renderer fails with a message that tries to inject workflow commands.
     std::fs::write(dir.join("fail-msg"), NASTY).unwrap();
     for format in ["human", "github", "json", "sarif"] {
-        let out = synclint(
+        let out = lint(
             &dir,
             Some(&bin),
-            &[
-                "check",
-                "--no-cache",
-                "--no-config",
-                "-v",
-                "--color",
-                "never",
-                "--format",
-                format,
-                "tree",
-            ],
+            &["-v", "--color", "never", "--format", format],
         )
         .run();
         assert_eq!(out.code, 1, "{format}: {}", out.all());
