@@ -51,12 +51,22 @@ if [[ ${#paths[@]} -eq 0 ]]; then
   paths=(.)
 fi
 
+# --- on a pull request, the config of the base branch (action/base-config.sh) -------------------
+no_config=""
+base_config_file=""
+if [[ "${GITHUB_EVENT_NAME:-}" == pull_request* && -n "${SYNCLINT_BASE_SHA:-}" ]]; then
+  # shellcheck source=action/base-config.sh
+  source "$here/base-config.sh"
+fi
+
 # --- options -----------------------------------------------------------------------------------
 # `plan` takes the config; `check` also takes the baseline. `--` ends the options, so a path that
 # starts with `-` stays a path.
 config_args=()
 if [[ -n "${INPUT_CONFIG:-}" ]]; then
   config_args+=(--config "$INPUT_CONFIG")
+elif [[ -n "$no_config" ]]; then
+  config_args+=(--no-config)
 fi
 check_args=(${config_args[@]+"${config_args[@]}"})
 if [[ -n "${INPUT_BASELINE:-}" ]]; then
@@ -69,7 +79,7 @@ if [[ -n "$fail_on" ]]; then
 fi
 
 tmp="$(mktemp -d)"
-trap 'rm -rf -- "$tmp"' EXIT
+trap 'rm -rf -- "$tmp" ${base_config_file:+"$base_config_file"}' EXIT
 
 # --- 1. one lint ------------------------------------------------------------------------------
 sarif_args=()

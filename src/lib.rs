@@ -12,6 +12,8 @@ pub mod check;
 pub mod config;
 pub mod diag;
 pub mod fix;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod limits;
 pub mod load;
 pub mod model;

@@ -41,6 +41,8 @@ pub struct Workspace {
     pub dirs: BTreeSet<PathBuf>,
     /// Every file the walk reached (absolute), read or not: what exists in the checkout.
     pub paths: BTreeSet<PathBuf>,
+    /// Symbolic links the walk did not follow because they lead out of the tree (absolute).
+    pub outside_links: BTreeSet<PathBuf>,
     /// Normalised URLs of this repository: its git remotes, then config `repo-urls`.
     pub repo_urls: Vec<String>,
     /// The git work tree root of the first input, if any.
@@ -61,6 +63,22 @@ impl Workspace {
 
     pub fn file_at(&self, path: &Path) -> Option<FileId> {
         self.by_path.get(path.as_os_str()).copied()
+    }
+
+    /// Is `path`, or a directory above it, a symbolic link out of the tree? A renderer given
+    /// such a path would read outside the tree.
+    pub fn through_outside_link(&self, path: &Path) -> bool {
+        !self.outside_links.is_empty() && path.ancestors().any(|a| self.outside_links.contains(a))
+    }
+
+    /// A symbolic link out of the tree below `dir`, if any.
+    pub fn outside_link_under(&self, dir: &Path) -> Option<&Path> {
+        use std::ops::Bound;
+        self.outside_links
+            .range::<Path, _>((Bound::Excluded(dir), Bound::Unbounded))
+            .take_while(|p| p.starts_with(dir))
+            .next()
+            .map(PathBuf::as_path)
     }
 
     pub fn is_dir(&self, path: &Path) -> bool {
@@ -153,6 +171,7 @@ impl Workspace {
             paths: self.paths.clone(),
             repo_urls: self.repo_urls.clone(),
             repo_root: self.repo_root.clone(),
+            outside_links: self.outside_links.clone(),
             by_path: HashMap::new(),
             sorted: Vec::new(),
             root_of: Vec::new(),
@@ -339,6 +358,7 @@ pub fn load_with(
     let mut files: Vec<SourceFile> = Vec::new();
     let mut dirs = BTreeSet::new();
     let mut paths = BTreeSet::new();
+    let mut outside_links = BTreeSet::new();
     let mut notes: Vec<(String, FileClass, usize)> = Vec::new();
 
     for input in inputs {
@@ -391,6 +411,7 @@ pub fn load_with(
             let walked = walk::walk(&abs);
             dirs.extend(walked.dirs);
             paths.extend(walked.paths);
+            outside_links.extend(walked.outside_links);
             let shown_root = Path::new(input.as_str());
             // Names as the user sees them: below the path they gave.
             let shown = |p: &str| {
@@ -464,6 +485,7 @@ pub fn load_with(
         let walked = walk::walk(top);
         dirs.extend(walked.dirs);
         paths.extend(walked.paths);
+        outside_links.extend(walked.outside_links);
     }
     let mut repo_urls: Vec<String> = repo_root.as_deref().map(git::remotes).unwrap_or_default();
     repo_urls.extend(
@@ -476,6 +498,7 @@ pub fn load_with(
         roots,
         dirs,
         paths,
+        outside_links,
         repo_urls,
         repo_root,
         by_path: HashMap::new(),

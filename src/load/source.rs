@@ -258,7 +258,9 @@ pub fn classify(name: &str, bytes: &[u8]) -> (FileClass, Option<Span>) {
         );
     }
     let base = name.rsplit('/').next().unwrap_or(name);
-    let kustomization = crate::model::kustomize::NAMES.contains(&base);
+    // Kustomizations and Chart.yaml have no `kind` (or no `apiVersion`), but the model reads
+    // them (a chart's dependencies decide whether it can be rendered offline).
+    let kustomization = crate::model::kustomize::NAMES.contains(&base) || base == "Chart.yaml";
     let looks_like_manifest = contains(bytes, b"apiVersion") && contains(bytes, b"kind");
     if let Err(e) = std::str::from_utf8(bytes) {
         if looks_like_manifest {

@@ -17,6 +17,9 @@ pub struct Walked {
     pub errors: Vec<(String, String)>,
     /// (path, why) for entries not followed: links out of the tree, special files.
     pub skipped: Vec<(String, String)>,
+    /// Symbolic links not followed because they lead out of the tree (renderers must not
+    /// follow them either).
+    pub outside_links: Vec<PathBuf>,
 }
 
 fn wanted(path: &Path) -> bool {
@@ -45,12 +48,14 @@ fn pseudo(canonical: &Path) -> bool {
 pub fn walk(root: &Path) -> Walked {
     let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let skipped: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
+    let outside: Arc<Mutex<Vec<PathBuf>>> = Arc::default();
     let sink = skipped.clone();
     let note = move |p: &Path, why: String| {
         if let Ok(mut s) = sink.lock() {
             s.push((display(p), why));
         }
     };
+    let outside_sink = outside.clone();
     let note2 = note.clone();
     let mut files = Vec::new();
     let mut paths = Vec::new();
@@ -74,6 +79,9 @@ pub fn walk(root: &Path) -> Walked {
                     match std::fs::canonicalize(e.path()) {
                         Ok(t) if t.starts_with(&root_c) && !pseudo(&t) => {}
                         Ok(t) => {
+                            if let Ok(mut o) = outside_sink.lock() {
+                                o.push(e.path().to_path_buf());
+                            }
                             note(
                                 e.path(),
                                 format!(
@@ -124,12 +132,15 @@ pub fn walk(root: &Path) -> Walked {
     errors.sort();
     let mut skipped = skipped.lock().map(|s| s.clone()).unwrap_or_default();
     skipped.sort();
+    let mut outside_links = outside.lock().map(|o| o.clone()).unwrap_or_default();
+    outside_links.sort();
     Walked {
         files,
         paths,
         dirs,
         errors,
         skipped,
+        outside_links,
     }
 }
 

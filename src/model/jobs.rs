@@ -51,6 +51,9 @@ pub struct Job {
     pub extra_inputs: Vec<PathBuf>,
     /// Why the build cannot run offline or safely; the job is then not run.
     pub blocker: Option<String>,
+    /// Why Argo CD's own build fails before it starts (an invalid release name, a value file
+    /// outside the repository): the job is not run and its outcome is that failure.
+    pub refused: Option<String>,
     /// The repository root the build must stay inside.
     pub root: PathBuf,
 }
@@ -148,6 +151,15 @@ fn shown(ws: &Workspace, dir: &Path) -> String {
     .unwrap_or_else(|| dir.display().to_string())
 }
 
+/// Why a Helm source is not rendered.
+enum NotRun {
+    /// Argo CD fails too (Helm rejects the release name; the repo server refuses a value file
+    /// outside the repository).
+    Refused(String),
+    /// Not possible here (a value file from another source, one not in this checkout).
+    Blocked(String),
+}
+
 /// Check a Helm source against what Argo CD accepts, and resolve its value files.
 fn helm_job(
     ws: &Workspace,
@@ -156,28 +168,28 @@ fn helm_job(
     release: &str,
     namespace: Option<&str>,
     opts: &HelmOptions,
-) -> Result<HelmJob, String> {
+) -> Result<HelmJob, NotRun> {
     if !valid_release_name(release) {
-        return Err(format!(
+        return Err(NotRun::Refused(format!(
             "release name `{}` is not a valid Helm release name",
             crate::report::escape::clip(release, 60)
-        ));
+        )));
     }
     if let Some(ns) = namespace
         && !valid_namespace(ns)
     {
-        return Err(format!(
+        return Err(NotRun::Blocked(format!(
             "namespace `{}` is not a valid namespace name",
             crate::report::escape::clip(ns, 60)
-        ));
+        )));
     }
     let mut value_files = Vec::new();
     for f in &opts.value_files {
         if f.starts_with('$') || f.contains("://") {
-            return Err(format!(
+            return Err(NotRun::Blocked(format!(
                 "value file `{}` comes from another source or repository",
                 crate::report::escape::clip(f, 80)
-            ));
+            )));
         }
         // Argo CD resolves value files inside the repository and refuses paths that leave it.
         let p = if Path::new(f).is_absolute() {
@@ -186,19 +198,19 @@ fn helm_job(
             normalize(&chart.join(f))
         };
         if !p.starts_with(root) {
-            return Err(format!(
+            return Err(NotRun::Refused(format!(
                 "value file `{}` is outside the repository",
                 crate::report::escape::clip(f, 80)
-            ));
+            )));
         }
         if ws.file_at(&p).is_none() {
             if opts.ignore_missing_value_files {
                 continue;
             }
-            return Err(format!(
+            return Err(NotRun::Blocked(format!(
                 "value file `{}` is not in this checkout",
                 crate::report::escape::clip(f, 80)
-            ));
+            )));
         }
         value_files.push(p);
     }
@@ -208,10 +220,10 @@ fn helm_job(
         .chain(&opts.string_parameters)
         .find(|(k, _)| k.starts_with('-') || k.contains('\n'));
     if let Some((k, _)) = bad_key {
-        return Err(format!(
+        return Err(NotRun::Blocked(format!(
             "parameter name `{}` is not a Helm value path",
             crate::report::escape::clip(k, 60)
-        ));
+        )));
     }
     // Bound with `=` when passed, but still refused when they cannot be what they claim.
     if let Some(v) = &opts.kube_version
@@ -220,20 +232,20 @@ fn helm_job(
             .split('.')
             .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
     {
-        return Err(format!(
+        return Err(NotRun::Refused(format!(
             "kubeVersion `{}` is not a Kubernetes version",
             crate::report::escape::clip(v, 60)
-        ));
+        )));
     }
     if let Some(v) = opts
         .api_versions
         .iter()
         .find(|v| v.is_empty() || v.starts_with('-') || v.contains(char::is_whitespace))
     {
-        return Err(format!(
+        return Err(NotRun::Refused(format!(
             "apiVersions entry `{}` is not an API version",
             crate::report::escape::clip(v, 60)
-        ));
+        )));
     }
     Ok(HelmJob {
         release: release.to_string(),
@@ -252,6 +264,16 @@ fn helm_job(
 
 /// Why a chart cannot be rendered offline from this checkout, if it cannot.
 fn chart_blocker(ws: &Workspace, chart: &Path) -> Option<String> {
+    // Helm loads every file of the chart directory and follows symbolic links.
+    if let Some(link) = ws.outside_link_under(chart) {
+        return Some(format!(
+            "the chart holds `{}`, a symbolic link out of the tree",
+            crate::report::escape::clip(
+                &link.strip_prefix(chart).unwrap_or(link).to_string_lossy(),
+                120
+            )
+        ));
+    }
     let f = ws.file_at(&chart.join("Chart.yaml"))?;
     let doc = ws.files[f].yaml().docs.first()?;
     let deps = doc.root.get("dependencies").map(Node::items).unwrap_or(&[]);
@@ -289,6 +311,7 @@ pub fn plan(ws: &Workspace, kust: &Kustomizations, generated_limit: usize) -> Ve
             inputs,
             extra_inputs,
             blocker: kust.blocker(dir),
+            refused: None,
             root: repo_root_of(ws, dir),
         }
     };
@@ -329,9 +352,19 @@ pub fn plan(ws: &Workspace, kust: &Kustomizations, generated_limit: usize) -> Ve
                         .filter(|p| ws.file_at(p).is_none())
                         .cloned()
                         .collect();
-                    let (kind, blocker) = match helm {
-                        Ok(h) => (JobKind::Helm(h), chart_blocker(ws, &src.dir)),
-                        Err(e) => (JobKind::Helm(HelmJob::default()), Some(e)),
+                    let (kind, blocker, refused) = match helm {
+                        Ok(h) => (JobKind::Helm(h), chart_blocker(ws, &src.dir), None),
+                        Err(e) => (
+                            JobKind::Helm(HelmJob::default()),
+                            match &e {
+                                NotRun::Blocked(m) => Some(m.clone()),
+                                NotRun::Refused(_) => None,
+                            },
+                            match e {
+                                NotRun::Refused(m) => Some(m),
+                                NotRun::Blocked(_) => None,
+                            },
+                        ),
                     };
                     jobs.insert(
                         (src.dir.clone(), true),
@@ -342,6 +375,7 @@ pub fn plan(ws: &Workspace, kust: &Kustomizations, generated_limit: usize) -> Ve
                             inputs,
                             extra_inputs,
                             blocker,
+                            refused,
                             root,
                         },
                     );

@@ -145,6 +145,13 @@ fn blocker(ws: &Workspace, dir: &Path, repo_root: &Path, root: &Node<'_>) -> Opt
                 show(s)
             ));
         }
+        // kustomize resolves the directory part of a path, not a linked file or base itself.
+        if ws.through_outside_link(&p) {
+            return Some(format!(
+                "`{key}` names `{}`, a symbolic link out of the tree",
+                show(s)
+            ));
+        }
         let whole = matches!(key, "resources" | "bases" | "components");
         // A directory base hidden from the walk could hold anything: it is not read offline.
         if whole

@@ -90,10 +90,10 @@ pub fn run(ws: &Workspace, jobs: &[Job], opts: &RenderOptions) -> Rendered {
     }
     let needs_kustomize = jobs
         .iter()
-        .any(|j| j.kind == JobKind::Kustomize && j.blocker.is_none());
+        .any(|j| j.kind == JobKind::Kustomize && j.blocker.is_none() && j.refused.is_none());
     let needs_helm = jobs
         .iter()
-        .any(|j| matches!(j.kind, JobKind::Helm(_)) && j.blocker.is_none());
+        .any(|j| matches!(j.kind, JobKind::Helm(_)) && j.blocker.is_none() && j.refused.is_none());
     if needs_kustomize && opts.tools.kustomize.is_none() {
         rendered.notes.push(
             "no kustomize or kubectl found: Kustomize apps are linted as written, not rendered"
@@ -157,6 +157,9 @@ pub fn run(ws: &Workspace, jobs: &[Job], opts: &RenderOptions) -> Rendered {
 }
 
 fn run_one(ws: &Workspace, job: &Job, opts: &RenderOptions) -> Raw {
+    if let Some(why) = &job.refused {
+        return Raw::Failed(why.clone());
+    }
     if let Some(why) = &job.blocker {
         return Raw::Blocked(why.clone());
     }

@@ -74,6 +74,12 @@ struct Scratch {
 impl Scratch {
     fn new() -> std::io::Result<Scratch> {
         let dir = tempfile::Builder::new().prefix("synclint-").tempdir()?;
+        // tempfile leaves the mode to the umask: rendered values (secrets) stay private.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o700))?;
+        }
         for sub in ["home", "cache", "config", "data", "plugins", "work"] {
             std::fs::create_dir(dir.path().join(sub))?;
         }
@@ -159,6 +165,7 @@ pub fn kustomize(tool: &Tool, dir: &Path, opts: &RenderOptions) -> Raw {
     let mut cmd = scratch.command(tool);
     cmd.arg(tool.subcommand)
         .arg("--load-restrictor=LoadRestrictionsRootOnly")
+        .arg("--")
         .arg(&wrap);
     match run(&mut cmd, opts.timeout, opts.limits.file_bytes) {
         Ok(out) => Raw::Output {
@@ -387,6 +394,18 @@ mod tests {
         assert_eq!(clean_set_value("a\\,b"), "a\\,b");
         assert_eq!(clean_set_value("{a,b}"), "{a,b}");
         assert_eq!(clean_set_value("plain"), "plain");
+    }
+
+    /// The scratch directory is private whatever the umask (issue 9: temp file races).
+    #[cfg(unix)]
+    #[test]
+    fn scratch_is_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let s = super::Scratch::new().unwrap();
+        let mode = std::fs::metadata(s.path()).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o700);
+        let name = s.path().file_name().unwrap().to_string_lossy().into_owned();
+        assert!(name.len() > "synclint-".len() + 4, "{name}");
     }
 
     #[test]

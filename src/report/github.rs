@@ -5,11 +5,14 @@ use std::fmt::Write as _;
 use crate::diag::{Diagnostic, Severity};
 use crate::load::SourceFile;
 
-/// Escape a workflow command's message.
+/// Escape a workflow command's message: GitHub's encoding for `%`, CR and LF, and every other
+/// control character shown, not sent (a raw ESC would reach the log viewer's terminal).
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
+    let encoded = s
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    crate::report::escape::terminal(&encoded).into_owned()
 }
 
 /// Escape a workflow command's property value (`:` and `,` separate properties).
@@ -64,5 +67,6 @@ mod tests {
     fn escapes_as_github_requires() {
         assert_eq!(escape_data("100% done\r\nnext"), "100%25 done%0D%0Anext");
         assert_eq!(escape_property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
+        assert_eq!(escape_data("a\u{1b}[31m::x"), "a\\x1b[31m::x");
     }
 }

@@ -2,7 +2,7 @@
 //! that cannot address the field it names, or a jq expression that does not compile. See
 //! `rules/invalid-ignore-differences.md`.
 
-mod jq;
+pub(crate) mod jq;
 
 use crate::diag::Diagnostic;
 use crate::load::yaml::Node;
@@ -180,7 +180,9 @@ impl InvalidIgnoreDifferences {
             .unwrap_or(&[])
         {
             let Some(expr) = q.str() else { continue };
-            let Err(e) = jq::check(expr) else { continue };
+            let Err(e) = jq::check_with_depth(expr, cx.model.settings.limits.depth) else {
+                continue;
+            };
             let span = q.token_span(text, e.start, e.len);
             let help = if e.message.starts_with("function not defined") && expr.contains(['/', '-'])
             {

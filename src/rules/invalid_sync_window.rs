@@ -1,7 +1,7 @@
 //! `invalid-sync-window`: an AppProject sync window that Argo CD rejects, ignores or cannot
 //! evaluate. See `rules/invalid-sync-window.md`.
 
-mod cron;
+pub(crate) mod cron;
 
 use std::collections::HashSet;
 use std::sync::LazyLock;

@@ -52,7 +52,24 @@ impl Rule for Schema {
         // Kustomize patches (or a part of the app not in the tree) may add a missing field; only
         // a build can tell.
         let partial = cx.model.possibly_patched(r) || !cx.model.complete(r);
-        for p in compiled.problems(r.root, r.kind, r.kind_span, cx.limits.findings_per_file) {
+        // Validation stops at the limit (40,000 bad items cost no more than the limit); one
+        // more problem tells that some were not shown, and becomes a finding saying so.
+        let limit = cx.limits.findings_per_file.max(1);
+        let mut problems = compiled.problems(r.root, r.kind, r.kind_span, limit + 1);
+        if problems.len() > limit {
+            let last = problems[limit - 1].span;
+            problems.truncate(limit - 1);
+            out.push(
+                cx.finding(
+                    &INFO,
+                    r,
+                    last,
+                    format!("more `schema` findings in this object are not shown: validation stops after {} (`limits.findings-per-file` is {limit})", limit - 1),
+                )
+                .label("and more"),
+            );
+        }
+        for p in problems {
             if partial && p.message.starts_with("missing required field") {
                 continue;
             }

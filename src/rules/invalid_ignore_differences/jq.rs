@@ -24,8 +24,18 @@ fn err(message: impl Into<String>, start: usize, len: usize) -> JqError {
     }
 }
 
+/// Nesting the parser follows at most (`(`, `[`, `{`, bindings, patterns): deeper expressions
+/// are refused with an error instead of overflowing the stack. Far above any real path
+/// expression, and half of what a 2 MiB thread stack holds in a debug build (objects nest deepest).
+pub const MAX_DEPTH: usize = 128;
+
 /// Check one expression.
 pub fn check(src: &str) -> Result<(), JqError> {
+    check_with_depth(src, MAX_DEPTH)
+}
+
+/// Check one expression, refusing nesting deeper than `max_depth` (at most [`MAX_DEPTH`]).
+pub fn check_with_depth(src: &str, max_depth: usize) -> Result<(), JqError> {
     if src.trim().is_empty() {
         return Err(err("empty expression", 0, src.len()));
     }
@@ -36,6 +46,8 @@ pub fn check(src: &str) -> Result<(), JqError> {
         toks,
         pos: 0,
         names: &mut names,
+        depth: 0,
+        max_depth: max_depth.min(MAX_DEPTH),
     };
     p.pipe()?;
     p.expect_eof()?;
@@ -124,7 +136,7 @@ fn lex(src: &str, start: usize, end: usize) -> Result<Vec<Token<'_>>, JqError> {
             continue;
         }
         if c == b'"' {
-            let (e, interp) = lex_string(src, i, end)?;
+            let (e, interp) = lex_string(src, i, end, 0)?;
             out.push(Token {
                 tok: Tok::Str,
                 start: i,
@@ -231,8 +243,21 @@ fn number_end(b: &[u8], mut i: usize, end: usize) -> usize {
     i
 }
 
-/// A string starting at `i` (a `"`): its end and the ranges of its interpolations.
-fn lex_string(src: &str, i: usize, end: usize) -> Result<(usize, Vec<(usize, usize)>), JqError> {
+/// A string starting at `i` (a `"`): its end and the ranges of its interpolations. `depth`
+/// counts the strings it is nested in (through interpolations).
+fn lex_string(
+    src: &str,
+    i: usize,
+    end: usize,
+    depth: usize,
+) -> Result<(usize, Vec<(usize, usize)>), JqError> {
+    if depth >= MAX_DEPTH {
+        return Err(err(
+            format!("the expression is nested deeper than {MAX_DEPTH} levels"),
+            i,
+            1,
+        ));
+    }
     let b = src.as_bytes();
     let mut interp = Vec::new();
     let mut j = i + 1;
@@ -254,7 +279,7 @@ fn lex_string(src: &str, i: usize, end: usize) -> Result<(usize, Vec<(usize, usi
                     }
                     b'(' => {
                         let q = j + 2;
-                        let close = interpolation_end(src, q, end)?;
+                        let close = interpolation_end(src, q, end, depth)?;
                         interp.push((q, close));
                         j = close + 1;
                     }
@@ -275,14 +300,14 @@ fn lex_string(src: &str, i: usize, end: usize) -> Result<(usize, Vec<(usize, usi
 }
 
 /// The `)` that closes an interpolation whose query starts at `q`.
-fn interpolation_end(src: &str, q: usize, end: usize) -> Result<usize, JqError> {
+fn interpolation_end(src: &str, q: usize, end: usize, nesting: usize) -> Result<usize, JqError> {
     let b = src.as_bytes();
     let mut depth = 1;
     let mut j = q;
     while j < end {
         match b[j] {
             b'"' => {
-                j = lex_string(src, j, end)?.0;
+                j = lex_string(src, j, end, nesting + 1)?.0;
                 continue;
             }
             b'(' => depth += 1,
@@ -348,6 +373,9 @@ struct Parser<'s, 'n> {
     toks: Vec<Token<'s>>,
     pos: usize,
     names: &'n mut Names,
+    /// Current nesting, counted in `alt` and `pattern` (every recursive cycle passes one).
+    depth: usize,
+    max_depth: usize,
 }
 
 impl<'s> Parser<'s, '_> {
@@ -416,6 +444,8 @@ impl<'s> Parser<'s, '_> {
                 toks,
                 pos: 0,
                 names: &mut *self.names,
+                depth: self.depth,
+                max_depth: self.max_depth,
             };
             if sub.peek().tok == Tok::Eof {
                 return Err(err(
@@ -430,22 +460,43 @@ impl<'s> Parser<'s, '_> {
         Ok(())
     }
 
-    fn pipe(&mut self) -> Result<(), JqError> {
-        while self.is_kw("def") {
-            self.funcdef()?;
+    /// One level deeper; an error past the limit.
+    fn enter(&mut self) -> Result<(), JqError> {
+        if self.depth >= self.max_depth {
+            let t = self.peek();
+            return Err(err(
+                format!(
+                    "the expression is nested deeper than {} levels",
+                    self.max_depth
+                ),
+                t.start,
+                t.end - t.start,
+            ));
         }
-        if self.is_kw("label") {
-            self.bump();
-            self.bind_var()?;
-            self.expect_op("|")?;
-            return self.pipe();
-        }
-        self.comma()?;
-        if self.is_op("|") {
-            self.bump();
-            return self.pipe();
-        }
+        self.depth += 1;
         Ok(())
+    }
+
+    /// Chains (`a | b | c`, `label $x | …`) loop rather than recurse, so only nesting costs
+    /// depth.
+    fn pipe(&mut self) -> Result<(), JqError> {
+        loop {
+            while self.is_kw("def") {
+                self.funcdef()?;
+            }
+            if self.is_kw("label") {
+                self.bump();
+                self.bind_var()?;
+                self.expect_op("|")?;
+                continue;
+            }
+            self.comma()?;
+            if self.is_op("|") {
+                self.bump();
+                continue;
+            }
+            return Ok(());
+        }
     }
 
     fn comma(&mut self) -> Result<(), JqError> {
@@ -458,12 +509,21 @@ impl<'s> Parser<'s, '_> {
     }
 
     fn alt(&mut self) -> Result<(), JqError> {
-        self.assign()?;
-        if self.is_op("//") {
-            self.bump();
-            return self.alt();
+        self.enter()?;
+        let r = self.alt_chain();
+        self.depth -= 1;
+        r
+    }
+
+    fn alt_chain(&mut self) -> Result<(), JqError> {
+        loop {
+            self.assign()?;
+            if self.is_op("//") {
+                self.bump();
+                continue;
+            }
+            return Ok(());
         }
-        Ok(())
     }
 
     fn assign(&mut self) -> Result<(), JqError> {
@@ -531,9 +591,8 @@ impl<'s> Parser<'s, '_> {
     }
 
     fn unary(&mut self) -> Result<(), JqError> {
-        if self.is_op("-") || self.is_op("+") {
+        while self.is_op("-") || self.is_op("+") {
             self.bump();
-            return self.unary();
         }
         self.postfix(true)
     }
@@ -541,9 +600,8 @@ impl<'s> Parser<'s, '_> {
     /// The body of `try`/`catch`, the source of `reduce`/`foreach`: a term with its suffixes,
     /// possibly signed.
     fn signed_postfix(&mut self) -> Result<(), JqError> {
-        if self.is_op("-") || self.is_op("+") {
+        while self.is_op("-") || self.is_op("+") {
             self.bump();
-            return self.signed_postfix();
         }
         self.postfix(false)
     }
@@ -833,6 +891,13 @@ impl<'s> Parser<'s, '_> {
     }
 
     fn pattern(&mut self) -> Result<(), JqError> {
+        self.enter()?;
+        let r = self.pattern_inner();
+        self.depth -= 1;
+        r
+    }
+
+    fn pattern_inner(&mut self) -> Result<(), JqError> {
         match self.peek().tok {
             Tok::Var(_) => self.bind_var(),
             Tok::Op("[") => {
@@ -1163,7 +1228,7 @@ const BUILTINS: &[&str] = &[
 
 #[cfg(test)]
 mod tests {
-    use super::check;
+    use super::{MAX_DEPTH, check};
 
     #[test]
     fn valid_expressions() {
@@ -1260,6 +1325,40 @@ mod tests {
             let e = check(q).expect_err(q);
             assert!(e.message.contains(msg), "{q}: {}", e.message);
         }
+    }
+
+    /// Nesting up to the limit parses (on a test thread's 2 MiB stack, in a debug build); one
+    /// level more, or 10,000 more, is an error, never a stack overflow.
+    #[test]
+    fn nesting_is_bounded() {
+        let nest =
+            |n: usize, open: &str, close: &str| format!("{}.a{}", open.repeat(n), close.repeat(n));
+        // The top level is one `alt`: MAX_DEPTH - 1 parentheses fit.
+        assert_eq!(check(&nest(MAX_DEPTH - 1, "(", ")")), Ok(()));
+        for n in [MAX_DEPTH, 10_000] {
+            for (open, close) in [
+                ("(", ")"),
+                ("[", "]"),
+                ("{a:", "}"),
+                (".a = ", ""),
+                ("\"\\(", ")\""),
+            ] {
+                let e = check(&nest(n, open, close)).unwrap_err();
+                assert!(e.message.contains("nested deeper"), "{open}: {}", e.message);
+            }
+        }
+        // Chains are not nesting.
+        let chain = vec![".a"; 10_000].join(" | ");
+        assert_eq!(check(&chain), Ok(()));
+        assert_eq!(check(&format!("{}.a", "-".repeat(10_000))), Ok(()));
+        assert_eq!(check(&vec![".a"; 10_000].join(" // ")), Ok(()));
+        let e = check(&format!(
+            ". as {}$x{} | $x",
+            "[".repeat(10_000),
+            "]".repeat(10_000)
+        ))
+        .unwrap_err();
+        assert!(e.message.contains("nested deeper"), "{}", e.message);
     }
 
     #[test]
