@@ -109,6 +109,11 @@ impl<'a> Resource<'a> {
         self.annotations.and_then(|a| a.entry(key))
     }
 
+    /// A hook that takes part in a sync or in app deletion (not one the engine drops).
+    pub fn runs_as_hook(&self) -> bool {
+        self.argo.is_hook && (!self.argo.phases.is_empty() || self.argo.deletion_hook)
+    }
+
     pub fn is(&self, group: &str, kind: &str) -> bool {
         self.group == group && self.kind == kind
     }

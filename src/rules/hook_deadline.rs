@@ -10,14 +10,9 @@ declare_rule! {
     "a hook Job, Pod or Workflow without activeDeadlineSeconds can hang the sync forever"
 }
 
-/// A hook that takes part in a sync or in app deletion.
-pub fn runs_as_hook(r: &Resource<'_>) -> bool {
-    r.argo.is_hook && (!r.argo.phases.is_empty() || r.argo.deletion_hook)
-}
-
 impl Rule for HookDeadline {
     fn check_resource(&self, cx: &Cx<'_, '_>, r: &Resource<'_>, out: &mut Vec<Diagnostic>) {
-        if !runs_as_hook(r) {
+        if !r.runs_as_hook() {
             return;
         }
         let applies = r.is("batch", "Job") || r.is("", "Pod") || r.is("argoproj.io", "Workflow");

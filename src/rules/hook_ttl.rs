@@ -5,7 +5,6 @@ use crate::diag::{Diagnostic, Severity};
 use crate::model::Resource;
 use crate::model::instance::{Version, VersionFrom};
 
-use super::hook_deadline::runs_as_hook;
 use super::{Cx, Rule, declare_rule};
 
 declare_rule! {
@@ -26,7 +25,7 @@ const SHORT_TTL: i64 = 300;
 
 impl Rule for HookTtl {
     fn check_resource(&self, cx: &Cx<'_, '_>, r: &Resource<'_>, out: &mut Vec<Diagnostic>) {
-        if !runs_as_hook(r) || !r.is("batch", "Job") {
+        if !r.runs_as_hook() || !r.is("batch", "Job") {
             return;
         }
         let Some(e) = r
