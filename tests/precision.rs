@@ -117,48 +117,15 @@ spec:
     );
 }
 
-fn child(name: &str, wave: i64) -> String {
-    format!(
-        "apiVersion: argoproj.io/v1alpha1
-kind: Application
-metadata:
-  name: {name}
-  namespace: argocd
-  annotations:
-    argocd.argoproj.io/sync-wave: \"{wave}\"
-spec:
-  project: default
-  source:
-    repoURL: https://charts.example.com
-    chart: {name}
-    targetRevision: 1.0.0
-  destination:
-    server: https://kubernetes.default.svc
-    namespace: {name}
-"
-    )
-}
-
-const ROOT: &str = "apiVersion: argoproj.io/v1alpha1
-kind: Application
-metadata:
-  name: root
-  namespace: argocd
-spec:
-  project: default
-  source:
-    repoURL: https://github.com/example/platform.git
-    targetRevision: main
-    path: apps
-  destination:
-    server: https://kubernetes.default.svc
-    namespace: argocd
-";
-
 fn app_of_apps(name: &str, extra: &[(&str, &str)]) -> std::path::PathBuf {
-    let (a, b, c) = (child("a", 1), child("b", 2), child("c", 3));
+    let root = app("root", "apps", None);
+    let (a, b, c) = (
+        app("a", "a", Some(1)),
+        app("b", "b", Some(2)),
+        app("c", "c", Some(3)),
+    );
     let mut files: Vec<(&str, &str)> = vec![
-        ("root.yaml", ROOT),
+        ("root.yaml", &root),
         ("apps/a.yaml", &a),
         ("apps/b.yaml", &b),
         ("apps/c.yaml", &c),
