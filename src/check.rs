@@ -27,6 +27,10 @@ pub struct Options {
     pub render: Option<crate::render::RenderOptions>,
     /// Build the sync plan view (`plan`, editors).
     pub plan: bool,
+    /// The files whose findings are wanted (empty: all). An editor asks about one file: the
+    /// whole tree is still modelled and planned, but purely local work (schema validation) is
+    /// done only for objects written in these files.
+    pub focus: Vec<std::path::PathBuf>,
 }
 
 /// What a run found.
@@ -132,14 +136,27 @@ pub fn analyze(ws: &Workspace, rendered: &Rendered, opts: &Options) -> Report {
     for bad in schemas.add_files(&opts.schema_files) {
         notes.push(format!("schema file not used: {bad}"));
     }
+    // Workspace files in focus; a rendered object is in focus when its source is.
+    let focus: Option<std::collections::HashSet<FileId>> = (!opts.focus.is_empty()).then(|| {
+        (0..ws.files.len())
+            .filter(|&f| opts.focus.contains(&ws.files[f].path))
+            .collect()
+    });
+    let focused = |r: &crate::model::Resource<'_>| {
+        focus.as_ref().is_none_or(|ids| {
+            ids.contains(&r.file)
+                || (r.file >= ws.files.len() && ids.contains(&model.origin(r.file, r.kind_span).0))
+        })
+    };
     if config.enabled("schema") {
-        schemas.prepare(&model.resources);
+        schemas.prepare(model.resources.iter().filter(|r| focused(r)));
     }
     let cx = rules::Cx {
         model: &model,
         plans: &plans,
         kubernetes_minor: rules::deprecated_minor(version),
         schemas: config.enabled("schema").then_some(&schemas),
+        focus: &focused,
         strict_kinds: config.strict_kinds,
         limits: &opts.settings.limits,
     };
@@ -167,7 +184,7 @@ pub fn analyze(ws: &Workspace, rendered: &Rendered, opts: &Options) -> Report {
         let mut kinds: Vec<String> = model
             .resources
             .iter()
-            .filter(|r| matches!(schemas.compiled(r), Ok(None)))
+            .filter(|r| focused(r) && matches!(schemas.compiled(r), Ok(None)))
             .map(|r| format!("{} {}", r.api_version, r.kind))
             .collect();
         kinds.sort();

@@ -358,6 +358,7 @@ fn prepare(
         schema_files: load::schema_files(&cfg.schema_dirs).map_err(|e| e.to_string())?,
         render,
         plan,
+        focus: Vec::new(),
     };
     Ok((ws, options))
 }
@@ -590,10 +591,12 @@ fn main() -> ExitCode {
             if (fix || diff) && input.paths.iter().any(|p| p == "-") {
                 return usage_error("--fix and --diff edit files, not stdin");
             }
-            let (mut ws, opts) = match prepare(&input, &cfg, paths.clone(), false) {
+            let (mut ws, mut opts) = match prepare(&input, &cfg, paths.clone(), false) {
                 Ok(x) => x,
                 Err(e) => return usage_error(e),
             };
+            // Only these files' findings are shown: validate only their objects.
+            opts.focus = only.clone();
             let progress = Progress::start(format == Format::Human && output_file.is_none());
             let report = if fix || diff {
                 match fix_files(&mut ws, &opts, &only, diff) {

@@ -343,6 +343,7 @@ fn run(seed: u64, count: usize) -> Tally {
             schemas: None,
             strict_kinds: false,
             limits: &limits,
+            focus: &|_| true,
         };
         let diags = rules::run(&cx, &|_| true);
         if let Some(d) = diags.iter().find(|d| d.rule == rules::INTERNAL_ERROR) {

@@ -353,7 +353,9 @@ pub fn load_with(
     }
     let bytes_left = Budget::new(limits.run_bytes);
     let mut stdin = stdin;
-    let mut pending: Vec<(String, PathBuf, usize)> = Vec::new(); // (display, path, root index)
+    // In input order: a file given by name (read below, in parallel), or a walked directory's
+    // files (read during the walk).
+    let mut slots: Vec<Slot> = Vec::new();
     let mut roots = Vec::new();
     let mut files: Vec<SourceFile> = Vec::new();
     let mut dirs = BTreeSet::new();
@@ -408,10 +410,6 @@ pub fn load_with(
         });
         if meta.is_dir() {
             // Walked from the absolute path: every path it yields is absolute and normalised.
-            let walked = walk::walk(&abs);
-            dirs.extend(walked.dirs);
-            paths.extend(walked.paths);
-            outside_links.extend(walked.outside_links);
             let shown_root = Path::new(input.as_str());
             // Names as the user sees them: below the path they gave.
             let shown = |p: &str| {
@@ -419,25 +417,41 @@ pub fn load_with(
                     .strip_prefix(&abs)
                     .map_or_else(|_| p.to_string(), |rel| display(&shown_root.join(rel)))
             };
+            let excluded = |p: &Path| {
+                opts.exclude.as_ref().is_some_and(|(base, set)| {
+                    p.strip_prefix(base).is_ok_and(|rel| set.is_match(rel))
+                })
+            };
+            // Each file is read and parsed by the thread that finds it.
+            let walked = walk::walk(&abs, &|p: &Path| {
+                (!excluded(p)).then(|| {
+                    let rel = p.strip_prefix(&abs).unwrap_or(p);
+                    read_file(
+                        display(&shown_root.join(rel)),
+                        p,
+                        limits,
+                        &bytes_left,
+                        &plimits,
+                    )
+                })
+            });
+            dirs.extend(walked.dirs);
+            paths.extend(walked.paths);
+            outside_links.extend(walked.outside_links);
             for (name, msg) in walked.errors {
                 notes.push((shown(&name), FileClass::Unreadable(msg), ri));
             }
             for (name, why) in walked.skipped {
                 notes.push((shown(&name), FileClass::Skipped(why), ri));
             }
-            let excluded = |p: &Path| {
-                opts.exclude.as_ref().is_some_and(|(base, set)| {
-                    p.strip_prefix(base).is_ok_and(|rel| set.is_match(rel))
-                })
-            };
-            pending.extend(walked.files.into_iter().filter(|p| !excluded(p)).map(|p| {
-                let rel = p.strip_prefix(&abs).unwrap_or(&p);
-                (display(&shown_root.join(rel)), p, ri)
-            }));
+            slots.push(Slot::Walked(
+                ri,
+                walked.files.into_iter().filter_map(|(_, f)| f).collect(),
+            ));
         } else {
             dirs.insert(dir);
             paths.insert(abs.clone());
-            pending.push((input.clone(), path.to_path_buf(), ri));
+            slots.push(Slot::Named(input.clone(), path.to_path_buf(), ri));
         }
     }
 
@@ -453,13 +467,24 @@ pub fn load_with(
         roots[ri].files.push(id);
     }
 
-    let read: Vec<(SourceFile, usize)> = pending
-        .into_par_iter()
-        .map(|(name, path, ri)| (read_file(name, &path, limits, &bytes_left, &plimits), ri))
+    let read: Vec<Option<SourceFile>> = slots
+        .par_iter()
+        .map(|slot| match slot {
+            Slot::Named(name, path, _) => {
+                Some(read_file(name.clone(), path, limits, &bytes_left, &plimits))
+            }
+            Slot::Walked(..) => None,
+        })
         .collect();
-    for (file, ri) in read {
-        roots[ri].files.push(files.len());
-        files.push(file);
+    for (slot, named) in slots.into_iter().zip(read) {
+        let (ri, read) = match slot {
+            Slot::Named(_, _, ri) => (ri, named.into_iter().collect()),
+            Slot::Walked(ri, files) => (ri, files),
+        };
+        for file in read {
+            roots[ri].files.push(files.len());
+            files.push(file);
+        }
     }
     // Chart templates that are not rendered are not YAML: skipped with a note.
     let chart_dirs: std::collections::HashSet<PathBuf> = files
@@ -482,7 +507,7 @@ pub fn load_with(
             .iter()
             .any(|r| r.is_dir && r.repo_roots.last() == Some(top))
     {
-        let walked = walk::walk(top);
+        let walked = walk::walk(top, &|_| ());
         dirs.extend(walked.dirs);
         paths.extend(walked.paths);
         outside_links.extend(walked.outside_links);
@@ -507,6 +532,13 @@ pub fn load_with(
     };
     ws.index();
     Ok(ws)
+}
+
+enum Slot {
+    /// (display name, path, root index)
+    Named(String, PathBuf, usize),
+    /// (root index, files)
+    Walked(usize, Vec<SourceFile>),
 }
 
 fn replace_or_add(ws: &mut Workspace, f: SourceFile) {
@@ -621,7 +653,11 @@ fn read_file(
         Err(e) => return unreadable(e),
         Ok(_) => {}
     }
-    let mut bytes = Vec::new();
+    // Sized from the metadata: one read for the content and one to see the end.
+    let size = file
+        .metadata()
+        .map_or(0, |m| m.len().min(limits.file_bytes)) as usize;
+    let mut bytes = Vec::with_capacity(size + 1);
     if let Err(e) = file
         .take(limits.file_bytes.saturating_add(1))
         .read_to_end(&mut bytes)

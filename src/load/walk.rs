@@ -6,9 +6,10 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-pub struct Walked {
-    /// Files worth reading (YAML, JSON, `Kustomization`), outside hidden directories.
-    pub files: Vec<PathBuf>,
+pub struct Walked<T> {
+    /// Files worth reading (YAML, JSON, `Kustomization`), outside hidden directories, with what
+    /// the caller's `read` made of each (read on the walking thread, while the walk goes on).
+    pub files: Vec<(PathBuf, T)>,
     /// Every regular file reached, hidden ones included (existence facts, never read).
     pub paths: Vec<PathBuf>,
     /// Every directory reached (the root included).
@@ -45,102 +46,140 @@ fn pseudo(canonical: &Path) -> bool {
         .any(|p| canonical.starts_with(p))
 }
 
-pub fn walk(root: &Path) -> Walked {
+/// Walk `root` on every core; `read` is called, on the walking threads, for each file worth
+/// reading (so reading and parsing overlap the walk instead of waiting for it).
+pub fn walk<T: Send>(root: &Path, read: &(dyn Fn(&Path) -> T + Sync)) -> Walked<T> {
     let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    // The entry filter must be `'static`: what it notes goes through shared sinks.
     let skipped: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
     let outside: Arc<Mutex<Vec<PathBuf>>> = Arc::default();
-    let sink = skipped.clone();
-    let note = move |p: &Path, why: String| {
-        if let Ok(mut s) = sink.lock() {
-            s.push((display(p), why));
+    let (skipped_sink, outside_sink) = (skipped.clone(), outside.clone());
+    let root_c = canonical_root.clone();
+    let filter = move |e: &ignore::DirEntry| -> bool {
+        if e.depth() == 0 {
+            return !pseudo(&root_c) || root_c == Path::new("/");
         }
-    };
-    let outside_sink = outside.clone();
-    let note2 = note.clone();
-    let mut files = Vec::new();
-    let mut paths = Vec::new();
-    let mut dirs = Vec::new();
-    let mut errors = Vec::new();
-    {
-        let root_c = canonical_root.clone();
-        let walker = ignore::WalkBuilder::new(root)
-            .follow_links(true)
-            .hidden(false)
-            .require_git(false)
-            .add_custom_ignore_filename(".synclintignore")
-            .filter_entry(move |e| {
-                if e.depth() == 0 {
-                    return !pseudo(&root_c) || root_c == Path::new("/");
-                }
-                if e.file_name() == ".git" {
+        if e.file_name() == ".git" {
+            return false;
+        }
+        if e.path_is_symlink() {
+            match std::fs::canonicalize(e.path()) {
+                Ok(t) if t.starts_with(&root_c) && !pseudo(&t) => {}
+                Ok(t) => {
+                    if let Ok(mut o) = outside_sink.lock() {
+                        o.push(e.path().to_path_buf());
+                    }
+                    if let Ok(mut s) = skipped_sink.lock() {
+                        s.push((
+                            display(e.path()),
+                            format!(
+                                "symbolic link to {}, outside the tree being linted: not followed",
+                                crate::report::escape::terminal(&t.to_string_lossy())
+                            ),
+                        ));
+                    }
                     return false;
                 }
-                if e.path_is_symlink() {
-                    match std::fs::canonicalize(e.path()) {
-                        Ok(t) if t.starts_with(&root_c) && !pseudo(&t) => {}
-                        Ok(t) => {
-                            if let Ok(mut o) = outside_sink.lock() {
-                                o.push(e.path().to_path_buf());
-                            }
-                            note(
-                                e.path(),
-                                format!(
-                                    "symbolic link to {}, outside the tree being linted: not followed",
-                                    crate::report::escape::terminal(&t.to_string_lossy())
-                                ),
-                            );
-                            return false;
-                        }
-                        // A dangling link: nothing to read.
-                        Err(_) => return false,
-                    }
-                }
-                // Never enter pseudo filesystems when linting `/` itself.
-                if root_c == Path::new("/") && e.depth() == 1 {
-                    return !pseudo(e.path());
-                }
-                true
-            })
-            .build();
-        for entry in walker {
-            match entry {
-                Ok(e) => {
-                    let Some(t) = e.file_type() else { continue };
-                    if t.is_dir() {
-                        dirs.push(e.into_path());
-                        continue;
-                    }
-                    if !t.is_file() {
-                        if wanted(e.path()) || !t.is_symlink() {
-                            let kind = special_kind(&t);
-                            note2(e.path(), format!("{kind}, not a regular file: not read"));
-                        }
-                        continue;
-                    }
-                    let p = e.into_path();
-                    if wanted(&p) && !hidden(&p, root) {
-                        files.push(p.clone());
-                    }
-                    paths.push(p);
-                }
-                Err(err) => errors.push(walk_error(&err)),
+                // A dangling link: nothing to read.
+                Err(_) => return false,
             }
         }
-    }
-    // The workspace keeps `paths` and `dirs` in sorted sets; only the files' order matters here.
-    files.sort_unstable();
-    errors.sort();
+        // Never enter pseudo filesystems when linting `/` itself.
+        if root_c == Path::new("/") && e.depth() == 1 {
+            return !pseudo(e.path());
+        }
+        true
+    };
+    let found: Mutex<Found<T>> = Mutex::new(Found::default());
+    let record = |f: &mut dyn FnMut(&mut Found<T>)| {
+        if let Ok(mut g) = found.lock() {
+            f(&mut g);
+        }
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    ignore::WalkBuilder::new(root)
+        .follow_links(true)
+        .hidden(false)
+        .require_git(false)
+        .add_custom_ignore_filename(".synclintignore")
+        .threads(threads)
+        .filter_entry(filter)
+        .build_parallel()
+        .run(|| {
+            Box::new(|entry| {
+                let e = match entry {
+                    Ok(e) => e,
+                    Err(err) => {
+                        let mut e = Some(walk_error(&err));
+                        record(&mut |g| g.errors.extend(e.take()));
+                        return ignore::WalkState::Continue;
+                    }
+                };
+                let Some(t) = e.file_type() else {
+                    return ignore::WalkState::Continue;
+                };
+                if t.is_dir() {
+                    let mut p = Some(e.into_path());
+                    record(&mut |g| g.dirs.extend(p.take()));
+                    return ignore::WalkState::Continue;
+                }
+                if !t.is_file() {
+                    if wanted(e.path()) || !t.is_symlink() {
+                        let kind = special_kind(&t);
+                        let mut why = Some((
+                            display(e.path()),
+                            format!("{kind}, not a regular file: not read"),
+                        ));
+                        record(&mut |g| g.skipped.extend(why.take()));
+                    }
+                    return ignore::WalkState::Continue;
+                }
+                let p = e.into_path();
+                let mut read = (wanted(&p) && !hidden(&p, root)).then(|| (p.clone(), read(&p)));
+                let mut p = Some(p);
+                record(&mut |g| {
+                    g.paths.extend(p.take());
+                    g.files.extend(read.take());
+                });
+                ignore::WalkState::Continue
+            })
+        });
+    let mut g = found.into_inner().unwrap_or_else(|p| p.into_inner());
+    // Threads finish in any order: sort what the caller sees.
+    g.files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    g.errors.sort();
     let mut skipped = skipped.lock().map(|s| s.clone()).unwrap_or_default();
+    skipped.extend(g.skipped);
     skipped.sort();
     let mut outside_links = outside.lock().map(|o| o.clone()).unwrap_or_default();
     outside_links.sort();
     Walked {
-        files,
-        paths,
-        dirs,
-        errors,
+        files: g.files,
+        paths: g.paths,
+        dirs: g.dirs,
+        errors: g.errors,
         skipped,
         outside_links,
+    }
+}
+
+struct Found<T> {
+    files: Vec<(PathBuf, T)>,
+    paths: Vec<PathBuf>,
+    dirs: Vec<PathBuf>,
+    errors: Vec<(String, String)>,
+    skipped: Vec<(String, String)>,
+}
+
+impl<T> Default for Found<T> {
+    fn default() -> Self {
+        Found {
+            files: Vec::new(),
+            paths: Vec::new(),
+            dirs: Vec::new(),
+            errors: Vec::new(),
+            skipped: Vec::new(),
+        }
     }
 }
 

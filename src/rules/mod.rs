@@ -104,6 +104,9 @@ pub struct Cx<'m, 'a> {
     /// Kinds without a schema are errors (`--strict-kinds`).
     pub strict_kinds: bool,
     pub limits: &'m crate::limits::Limits,
+    /// Is this object in the files the caller asked about (`Options::focus`)? Purely local
+    /// checks skip the others.
+    pub focus: &'m (dyn Fn(&Resource<'_>) -> bool + Sync),
 }
 
 /// The Kubernetes version synclint targets unless told otherwise.

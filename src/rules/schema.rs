@@ -14,6 +14,9 @@ declare_rule! {
 impl Rule for Schema {
     fn check_resource(&self, cx: &Cx<'_, '_>, r: &Resource<'_>, out: &mut Vec<Diagnostic>) {
         let Some(set) = cx.schemas else { return };
+        if !(cx.focus)(r) {
+            return;
+        }
         let compiled = match set.compiled(r) {
             Ok(c) => c,
             Err(e) => {

@@ -120,7 +120,8 @@ mod tests {
                 }}
             }
         }));
-        let c = crate::schema::validate::compile(&s, &s, 64).unwrap();
+        let c = crate::schema::validate::compile(crate::schema::validate::Refs::Doc(&s), &s, 64)
+            .unwrap();
         let valid = |yaml: &str| {
             let p = crate::load::yaml::parse(yaml);
             c.problems(&p.docs[0].root, "W", Default::default(), 10)

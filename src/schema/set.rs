@@ -30,15 +30,87 @@ pub fn versions() -> Vec<&'static str> {
     KUBERNETES.iter().map(|(v, _)| *v).collect()
 }
 
-/// A parsed bundle: `{"kinds": {"apps/v1/Deployment": <schema>}, "scope": {...}, "$defs": {...}}`.
-/// Our own bundles are trusted: no meta-schema check at run time.
+/// A bundle: `{"kinds": {"apps/v1/Deployment": <schema>}, "scope": {...}, "$defs": {...}}`.
+/// Our own bundles are trusted: no meta-schema check at run time. Only its index is read up front
+/// (one scan of the text, nothing copied); a kind or a definition is parsed when first compiled,
+/// so a run that meets three kinds parses three kinds and what they reference.
 pub struct Bundle {
-    pub root: Value,
+    kinds: HashMap<&'static str, Lazy>,
+    defs: HashMap<&'static str, Lazy>,
+    scope: HashMap<&'static str, &'static str>,
 }
 
-fn parse_bundle(text: &str) -> Bundle {
+struct Lazy {
+    raw: &'static serde_json::value::RawValue,
+    value: OnceLock<Value>,
+}
+
+impl Lazy {
+    fn get(&self) -> &Value {
+        self.value
+            .get_or_init(|| serde_json::from_str(self.raw.get()).unwrap_or(Value::Bool(true)))
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct Index<'a> {
+    #[serde(borrow, default)]
+    kinds: HashMap<&'a str, &'a serde_json::value::RawValue>,
+    #[serde(borrow, default, rename = "$defs")]
+    defs: HashMap<&'a str, &'a serde_json::value::RawValue>,
+    #[serde(borrow, default)]
+    scope: HashMap<&'a str, &'a str>,
+}
+
+fn parse_bundle(text: &'static str) -> Bundle {
+    let index: Index<'static> = serde_json::from_str(text).unwrap_or(Index {
+        kinds: HashMap::new(),
+        defs: HashMap::new(),
+        scope: HashMap::new(),
+    });
+    let lazy = |m: HashMap<&'static str, &'static serde_json::value::RawValue>| {
+        m.into_iter()
+            .map(|(k, raw)| {
+                (
+                    k,
+                    Lazy {
+                        raw,
+                        value: OnceLock::new(),
+                    },
+                )
+            })
+            .collect()
+    };
     Bundle {
-        root: serde_json::from_str(text).unwrap_or_else(|_| serde_json::json!({"kinds": {}})),
+        kinds: lazy(index.kinds),
+        defs: lazy(index.defs),
+        scope: index.scope,
+    }
+}
+
+impl Bundle {
+    fn kind(&self, key: &str) -> Option<&Value> {
+        self.kinds.get(key).map(Lazy::get)
+    }
+
+    /// A local `$ref` (`#/$defs/<name>`), parsed on first use.
+    fn resolve(&self, pointer: &str) -> Option<&Value> {
+        let name = pointer.strip_prefix("/$defs/")?;
+        if name.contains('~') {
+            let name = name.replace("~1", "/").replace("~0", "~");
+            return self.defs.get(name.as_str()).map(Lazy::get);
+        }
+        self.defs.get(name).map(Lazy::get)
+    }
+
+    fn refs(&'static self) -> validate::Refs<'static> {
+        validate::Refs::Lookup(self)
+    }
+}
+
+impl validate::Lookup for Bundle {
+    fn pointer(&self, pointer: &str) -> Option<&Value> {
+        self.resolve(pointer)
     }
 }
 
@@ -182,9 +254,8 @@ impl<'a> SchemaSet<'a> {
     fn source(&self, r: &Resource<'_>) -> Option<Source<'a>> {
         let key = format!("{}/{}", r.api_version, r.kind);
         let in_bundle = |b: &'static Bundle| {
-            b.root["kinds"]
-                .get(&key)
-                .is_some()
+            b.kinds
+                .contains_key(key.as_str())
                 .then(|| Source::Bundle(b, key.clone()))
         };
         if r.group == "argoproj.io"
@@ -205,7 +276,7 @@ impl<'a> SchemaSet<'a> {
 
     /// Compile, once and before validation starts, the schema of every kind among
     /// `resources`: the bundle's kinds together (their shared definitions once), CRDs in parallel.
-    pub fn prepare(&self, resources: &[Resource<'_>]) {
+    pub fn prepare<'r>(&self, resources: impl IntoIterator<Item = &'r Resource<'r>>) {
         use rayon::prelude::*;
         let mut bundle: Vec<(String, &'static Bundle, String)> = Vec::new();
         let mut others: Vec<(String, &Resource<'_>)> = Vec::new();
@@ -233,11 +304,12 @@ impl<'a> SchemaSet<'a> {
             }
         }
         for b in bundles {
-            let mut arena = validate::Arena::new(&b.root, self.max_depth);
+            let mut arena = validate::Arena::new(b.refs(), self.max_depth);
             let mut keys = Vec::new();
             let mut roots = Vec::new();
             for (key, _, k) in bundle.iter().filter(|(_, x, _)| std::ptr::eq(*x, b)) {
-                match arena.add(&b.root["kinds"][k]) {
+                let Some(schema) = b.kind(k) else { continue };
+                match arena.add(schema) {
                     Ok(root) => {
                         keys.push(key.clone());
                         roots.push(root);
@@ -270,12 +342,15 @@ impl<'a> SchemaSet<'a> {
         }
         let compiled = match self.source(r) {
             None => Ok(None),
-            Some(Source::Bundle(b, k)) => {
-                validate::compile(&b.root, &b.root["kinds"][&k], self.max_depth)
-                    .map(|c| Some(Arc::new(c)))
-            }
+            Some(Source::Bundle(b, k)) => match b.kind(&k) {
+                Some(schema) => {
+                    validate::compile(b.refs(), schema, self.max_depth).map(|c| Some(Arc::new(c)))
+                }
+                None => Ok(None),
+            },
             Some(Source::Owned(v)) => {
-                validate::compile(&v, &v, self.max_depth).map(|c| Some(Arc::new(c)))
+                validate::compile(validate::Refs::Doc(&v), &v, self.max_depth)
+                    .map(|c| Some(Arc::new(c)))
             }
             Some(Source::Crd(c)) => {
                 let limits = crate::load::yaml::ParseLimits {
@@ -292,7 +367,8 @@ impl<'a> SchemaSet<'a> {
                 match node {
                     Some(n) => {
                         let v = super::crd::to_json_schema(&n.to_json());
-                        validate::compile(&v, &v, self.max_depth).map(|c| Some(Arc::new(c)))
+                        validate::compile(validate::Refs::Doc(&v), &v, self.max_depth)
+                            .map(|c| Some(Arc::new(c)))
                     }
                     None => Err(CompileError(
                         "the CRD's openAPIV3Schema does not parse".into(),
@@ -320,10 +396,7 @@ enum Source<'a> {
 /// (key: `apiVersion/kind`), from the default version's bundle.
 pub fn builtin_scope(key: &str) -> Option<bool> {
     let b = kubernetes(DEFAULT_KUBERNETES)?;
-    b.root["scope"]
-        .get(key)?
-        .as_str()
-        .map(|s| s == "Namespaced")
+    b.scope.get(key).map(|s| *s == "Namespaced")
 }
 
 /// Scope of a built-in group/kind at any version.
@@ -331,9 +404,8 @@ pub fn builtin_scope_by_kind(group: &str, kind: &str) -> Option<bool> {
     static INDEX: OnceLock<HashMap<(String, String), bool>> = OnceLock::new();
     let index = INDEX.get_or_init(|| {
         let mut m = HashMap::new();
-        if let Some(obj) = kubernetes(DEFAULT_KUBERNETES).and_then(|b| b.root["scope"].as_object())
-        {
-            for (k, v) in obj {
+        if let Some(b) = kubernetes(DEFAULT_KUBERNETES) {
+            for (k, v) in &b.scope {
                 // `group/version/Kind`, or `version/Kind` for the core group.
                 let parts: Vec<&str> = k.split('/').collect();
                 let (g, kd) = match parts.as_slice() {
@@ -342,7 +414,7 @@ pub fn builtin_scope_by_kind(group: &str, kind: &str) -> Option<bool> {
                     _ => continue,
                 };
                 m.entry((g.to_string(), kd.to_string()))
-                    .or_insert(v.as_str() == Some("Namespaced"));
+                    .or_insert(*v == "Namespaced");
             }
         }
         m

@@ -79,8 +79,31 @@ impl std::fmt::Display for CompileError {
     }
 }
 
+/// Where a schema's local `$ref`s (`#/...`) resolve.
+#[derive(Clone, Copy)]
+pub enum Refs<'v> {
+    /// A whole document: the reference is a JSON pointer into it.
+    Doc(&'v Value),
+    /// A bundle that parses a definition when it is first referenced.
+    Lookup(&'v (dyn Lookup + Sync)),
+}
+
+/// Resolves a JSON pointer without a whole parsed document.
+pub trait Lookup {
+    fn pointer(&self, pointer: &str) -> Option<&Value>;
+}
+
+impl<'v> Refs<'v> {
+    fn pointer(self, pointer: &str) -> Option<&'v Value> {
+        match self {
+            Refs::Doc(v) => v.pointer(pointer),
+            Refs::Lookup(l) => l.pointer(pointer),
+        }
+    }
+}
+
 struct Compiler<'v> {
-    root: &'v Value,
+    root: Refs<'v>,
     nodes: Vec<S>,
     /// `$ref` target → compiled id (each definition once, recursion allowed).
     refs: HashMap<String, SId>,
@@ -263,7 +286,11 @@ impl<'v> Compiler<'v> {
 }
 
 /// Compile `schema` (a root, or a kind's entry inside `root` whose `$ref`s resolve in `root`).
-pub fn compile(root: &Value, schema: &Value, max_depth: usize) -> Result<Compiled, CompileError> {
+pub fn compile<'v>(
+    root: Refs<'v>,
+    schema: &'v Value,
+    max_depth: usize,
+) -> Result<Compiled, CompileError> {
     let mut a = Arena::new(root, max_depth);
     let top = a.add(schema)?;
     Ok(a.finish(&[top]).pop().unwrap_or(Compiled {
@@ -279,7 +306,7 @@ pub struct Arena<'v> {
 }
 
 impl<'v> Arena<'v> {
-    pub fn new(root: &'v Value, max_depth: usize) -> Arena<'v> {
+    pub fn new(root: Refs<'v>, max_depth: usize) -> Arena<'v> {
         Arena {
             c: Compiler {
                 root,

@@ -48,6 +48,7 @@ pub fn options(config: &Config) -> Options {
             ..Default::default()
         }),
         plan: true,
+        focus: Vec::new(),
     }
 }
 
