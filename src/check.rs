@@ -235,6 +235,11 @@ fn verbose_lines(m: &Model<'_>) -> Vec<String> {
             name(f)
         ));
     }
+    let mut set_aside: Vec<(&FileId, &&str)> = m.set_aside.iter().collect();
+    set_aside.sort_unstable();
+    for (&f, why) in set_aside {
+        out.push(format!("skipped {}: {why}", name(f)));
+    }
     for &f in &m.left_out {
         out.push(format!(
             "skipped {}: in a kustomization's directory, but not in its resources (not applied)",

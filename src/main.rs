@@ -339,7 +339,12 @@ fn prepare(
         },
         timeout: synclint::render::TIMEOUT,
         limits: limits.clone(),
-        kube_version: cfg.kubernetes_version.clone(),
+        // As `RenderOptions::default`: the version synclint validates against.
+        kube_version: Some(
+            cfg.kubernetes_version
+                .clone()
+                .unwrap_or_else(|| synclint::schema::set::DEFAULT_KUBERNETES.to_string()),
+        ),
     });
     let options = synclint::Options {
         config: cfg.clone(),

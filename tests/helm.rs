@@ -226,3 +226,32 @@ fn a_chart_no_app_renders_gets_the_note_once() {
     assert_eq!(n.len(), 1, "{n:?}");
     assert!(n[0].starts_with("Helm chart not rendered"), "{n:?}");
 }
+
+#[test]
+fn helm_gets_the_target_kubernetes_version_as_argo_cd_passes_the_clusters() {
+    // Helm's built-in default is older than the clusters synclint targets: a chart that requires
+    // a recent Kubernetes must render, as Argo CD passes the destination cluster's version.
+    common::require_helm();
+    let dir = common::tree(
+        "helm-kube-version-default",
+        &[
+            ("app.yaml", &app("")),
+            (
+                "chart/Chart.yaml",
+                "apiVersion: v2\nname: web\nversion: 0.1.0\nkubeVersion: \">=1.33.0-0\"\n",
+            ),
+            ("chart/templates/cm.yaml", CONFIGMAP),
+        ],
+    );
+    let r = common::report(&dir);
+    assert!(notes(&r).is_empty(), "{:?}", notes(&r));
+    let minor = synclint::schema::set::DEFAULT_KUBERNETES
+        .split('.')
+        .nth(1)
+        .unwrap();
+    assert!(
+        objects(&r).contains(&format!("ConfigMap/cm-web-dest-{minor}")),
+        "{:?}",
+        objects(&r)
+    );
+}

@@ -586,3 +586,246 @@ spec:
         vec![]
     );
 }
+
+fn project(name: &str) -> String {
+    format!(
+        "apiVersion: argoproj.io/v1alpha1
+kind: AppProject
+metadata:
+  name: {name}
+  namespace: argocd
+spec:
+  sourceRepos: ['*']
+  destinations:
+    - {{server: '*', namespace: '*'}}
+"
+    )
+}
+
+fn app_in(name: &str, path: &str, project: &str) -> String {
+    app(name, path, None).replace("project: default", &format!("project: {project}"))
+}
+
+#[test]
+fn missing_project_when_the_tree_does_not_deploy_its_projects() {
+    // The AppProjects sit in a directory no Application syncs (made by a bootstrap tool): the
+    // live projects are elsewhere, so the names the tree lacks are one info, not an error each.
+    let (web, api, bad) = (
+        app_in("web", "web", "shop"),
+        app_in("api", "api", "payments"),
+        app_in("db", "db", "data_team"),
+    );
+    let (stray, typo) = (project("shop-old"), project("payment"));
+    let dir = tree(
+        "precision-project-elsewhere",
+        &[
+            ("apps/web.yaml", &web),
+            ("apps/api.yaml", &api),
+            ("apps/db.yaml", &bad),
+            ("projects/old.yaml", &stray),
+            ("projects/payment.yaml", &typo),
+            ("web/cm.yaml", CM),
+        ],
+    );
+    common::set_origin(&dir, PLATFORM);
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "missing-project"),
+        vec![
+            // A near miss is still a typo; a name no object can have is always wrong.
+            ("apps/api.yaml".into(), 7, Severity::Error),
+            ("apps/db.yaml".into(), 7, Severity::Error),
+            // The rest: one info for the run.
+            ("apps/web.yaml".into(), 7, Severity::Info),
+        ]
+    );
+    // The twin: an Application deploys the projects, so the tree is where they come from.
+    let projects = app("projects", "projects", None);
+    let dir = tree(
+        "precision-project-deployed",
+        &[
+            ("apps/web.yaml", &web),
+            ("apps/projects.yaml", &projects),
+            ("projects/old.yaml", &stray),
+            ("web/cm.yaml", CM),
+        ],
+    );
+    common::set_origin(&dir, PLATFORM);
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "missing-project"),
+        vec![("apps/web.yaml".into(), 7, Severity::Error)]
+    );
+}
+
+const BAD_DEPLOY: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    spec:
+      containers:
+        - name: web
+          image: example/web:1
+";
+
+#[test]
+fn test_fixtures_and_patch_files_no_application_syncs_are_not_objects() {
+    let web = app("web", "web", None);
+    let dir = tree(
+        "precision-fixtures",
+        &[
+            ("apps/web.yaml", &web),
+            ("web/cm.yaml", CM),
+            ("tools/lint/tests/fixtures/no-selector.yaml", BAD_DEPLOY),
+            ("pkg/testdata/broken.yaml", "a: [\n"),
+            ("cmp/repo-server-patch.yaml", BAD_DEPLOY),
+            // The true-positive twins: the same object where Argo CD applies it, and a file in
+            // an unsynced directory that nothing marks as a fragment.
+            ("web/deploy.yaml", BAD_DEPLOY),
+            ("bootstrap/deploy.yaml", BAD_DEPLOY),
+        ],
+    );
+    common::set_origin(&dir, PLATFORM);
+    let r = report_with(&dir, &Config::default());
+    let mut got: Vec<(String, String, usize)> = rows(&dir, &r)
+        .into_iter()
+        .filter(|(rule, _, _)| rule == "schema" || rule == "yaml-syntax")
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            ("schema".into(), "bootstrap/deploy.yaml".into(), 5),
+            ("schema".into(), "web/deploy.yaml".into(), 5),
+        ]
+    );
+    // `--verbose` says why each was left out.
+    let verbose = r.verbose.join("\n");
+    assert!(
+        verbose.contains("no-selector.yaml: a test fixture"),
+        "{verbose}"
+    );
+    assert!(
+        verbose.contains("repo-server-patch.yaml: named as a patch"),
+        "{verbose}"
+    );
+}
+
+fn hook_job(hook: &str) -> String {
+    format!(
+        "apiVersion: batch/v1
+kind: Job
+metadata:
+  name: hook
+  annotations:
+    helm.sh/hook: {hook}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - name: h
+          image: example/h:1
+"
+    )
+}
+
+#[test]
+fn helm_delete_and_test_hooks_do_not_run_in_a_sync() {
+    for (hook, deadline, unknown) in [
+        // Runs in every sync (PreSync): no deadline can hang it.
+        (
+            "pre-install",
+            vec![("job.yaml".to_string(), 7, Severity::Warning)],
+            vec![],
+        ),
+        // PreDelete / PostDelete: only when the Application is deleted.
+        ("pre-delete", vec![], vec![]),
+        ("post-delete", vec![], vec![]),
+        // A chart test runs under `helm test` only: leaving it out is what the chart means.
+        ("test", vec![], vec![]),
+        // A rollback hook is a documented gap; a misspelled hook is a typo.
+        (
+            "pre-rollback",
+            vec![],
+            vec![("job.yaml".to_string(), 6, Severity::Info)],
+        ),
+        (
+            "post-instal",
+            vec![],
+            vec![("job.yaml".to_string(), 6, Severity::Warning)],
+        ),
+    ] {
+        let dir = tree(
+            &format!("precision-helm-hook-{hook}"),
+            &[("job.yaml", &hook_job(hook))],
+        );
+        let cfg = Config::default();
+        assert_eq!(of_rule(&dir, &cfg, "hook-deadline"), deadline, "{hook}");
+        assert_eq!(of_rule(&dir, &cfg, "unknown-hook"), unknown, "{hook}");
+        let backoff = of_rule(&dir, &cfg, "hook-backoff-limit");
+        assert_eq!(
+            backoff.is_empty(),
+            hook != "pre-install",
+            "{hook}: {backoff:?}"
+        );
+    }
+}
+
+#[test]
+fn templated_applicationset_fields_are_checked_after_templating_only() {
+    let set = |option: &str, jq: &str| {
+        format!(
+            "apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: apps
+  namespace: argocd
+spec:
+  goTemplate: true
+  generators:
+    - list:
+        elements: [{{name: web}}]
+  template:
+    metadata:
+      name: '{{{{.name}}}}'
+    spec:
+      project: default
+      source:
+        repoURL: https://github.com/example/other.git
+        targetRevision: main
+        path: '{{{{.name}}}}'
+      destination:
+        server: https://kubernetes.default.svc
+        namespace: web
+      ignoreDifferences:
+        - group: apps
+          kind: Deployment
+          jqPathExpressions:
+            - '{jq}'
+      syncPolicy:
+        syncOptions:
+          - '{option}'
+"
+        )
+    };
+    let templated = set(
+        r#"{{ printf "%s=%s" "ServerSideApply" (dig "ssa" "false" . | toString) }}"#,
+        r#"{{ ternary ".spec.replicas" ".x" true }}"#,
+    );
+    let dir = tree("precision-appset-templated", &[("set.yaml", &templated)]);
+    let cfg = Config::default();
+    assert_eq!(of_rule(&dir, &cfg, "unknown-sync-option"), vec![]);
+    assert_eq!(of_rule(&dir, &cfg, "invalid-ignore-differences"), vec![]);
+    // The twin: the same fields written without templates are checked.
+    let plain = set("ServerSideAply=true", ".spec.replicas[");
+    let dir = tree("precision-appset-plain", &[("set.yaml", &plain)]);
+    assert_eq!(
+        of_rule(&dir, &cfg, "unknown-sync-option"),
+        vec![("set.yaml".into(), 30, Severity::Error)]
+    );
+    assert_eq!(
+        of_rule(&dir, &cfg, "invalid-ignore-differences"),
+        vec![("set.yaml".into(), 27, Severity::Error)]
+    );
+}

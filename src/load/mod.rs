@@ -435,8 +435,8 @@ pub fn load_with(
                     )
                 })
             });
-            dirs.extend(walked.dirs);
-            paths.extend(walked.paths);
+            merge(&mut dirs, walked.dirs);
+            merge(&mut paths, walked.paths);
             outside_links.extend(walked.outside_links);
             for (name, msg) in walked.errors {
                 notes.push((shown(&name), FileClass::Unreadable(msg), ri));
@@ -508,8 +508,8 @@ pub fn load_with(
             .any(|r| r.is_dir && r.repo_roots.last() == Some(top))
     {
         let walked = walk::walk(top, &|_| ());
-        dirs.extend(walked.dirs);
-        paths.extend(walked.paths);
+        merge(&mut dirs, walked.dirs);
+        merge(&mut paths, walked.paths);
         outside_links.extend(walked.outside_links);
     }
     let mut repo_urls: Vec<String> = repo_root.as_deref().map(git::remotes).unwrap_or_default();
@@ -532,6 +532,16 @@ pub fn load_with(
     };
     ws.index();
     Ok(ws)
+}
+
+/// Add sorted paths to a set: rebuilt in bulk (a merge of two sorted runs), not inserted one by
+/// one, because each `PathBuf` comparison walks components and a big tree has thousands.
+fn merge(set: &mut BTreeSet<PathBuf>, sorted: Vec<PathBuf>) {
+    if set.is_empty() {
+        *set = sorted.into_iter().collect();
+    } else {
+        *set = std::mem::take(set).into_iter().chain(sorted).collect();
+    }
 }
 
 enum Slot {

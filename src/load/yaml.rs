@@ -664,6 +664,10 @@ impl<'a, 'l> Builder<'a, 'l> {
     }
 
     fn dup(&mut self, first: &Entry<'a>, again: &Entry<'a>, key: &str) {
+        // The same key with the same value: keeping the last changes nothing.
+        if same_value(&first.value, &again.value) {
+            return;
+        }
         self.issues.push(YamlIssue {
             span: again.key.span,
             message: format!(
@@ -673,6 +677,38 @@ impl<'a, 'l> Builder<'a, 'l> {
             related: Some((first.key.span, "first defined here".into())),
         });
     }
+}
+
+/// Do two nodes hold the same data (spans aside)? Scalars compare by value and by whether they
+/// are plain (`1` and `"1"` differ in type); an explicit stack, as documents can be deep.
+fn same_value(a: &Node<'_>, b: &Node<'_>) -> bool {
+    let mut stack = vec![(a, b)];
+    while let Some((a, b)) = stack.pop() {
+        match (&a.kind, &b.kind) {
+            (NodeKind::Scalar(x), NodeKind::Scalar(y)) => {
+                let plain = |s: &Scalar<'_>| s.style == Style::Plain && s.tag == Tag::None;
+                // A deferred node's text is not parsed: never known to be the same.
+                if x.value != y.value
+                    || plain(x) != plain(y)
+                    || x.tag != y.tag
+                    || x.tag == Tag::Deferred
+                {
+                    return false;
+                }
+            }
+            (NodeKind::Seq(x), NodeKind::Seq(y)) if x.len() == y.len() => {
+                stack.extend(x.iter().zip(y));
+            }
+            (NodeKind::Map(x), NodeKind::Map(y)) if x.len() == y.len() => {
+                for (e, f) in x.iter().zip(y) {
+                    stack.push((&e.key, &f.key));
+                    stack.push((&e.value, &f.value));
+                }
+            }
+            _ => return false,
+        }
+    }
+    true
 }
 
 fn is_merge_key(e: &Entry<'_>) -> bool {
@@ -1374,6 +1410,22 @@ mod tests {
         assert_eq!(p.issues.len(), 1);
         assert_eq!(&text[p.issues[0].span.range()], "name");
         assert_eq!(p.issues[0].span.start, 22);
+    }
+
+    #[test]
+    fn a_key_repeated_with_the_same_value_is_no_issue() {
+        // Last wins, and the last is the same: nothing is lost.
+        let same = "spec:\n  serviceAccountName: a\n  x: {b: [1, c]}\n  serviceAccountName: a\n  x: {b: [1, c]}\n";
+        assert!(parse(same).issues.is_empty(), "{:?}", parse(same).issues);
+        // A different value, or the same text as another type, is still one.
+        for text in [
+            "a: 1\na: 2\n",
+            "a: 1\na: \"1\"\n",
+            "a: {b: 1}\na: {b: 1, c: 2}\n",
+            "a: [x]\na: [y]\n",
+        ] {
+            assert_eq!(parse(text).issues.len(), 1, "{text}");
+        }
     }
 
     #[test]

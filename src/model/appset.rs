@@ -222,15 +222,13 @@ fn git(body: &Node<'_>, cx: &SourceContext<'_>) -> Result<Vec<Params>, String> {
             .collect();
         prefixes.sort();
         prefixes.dedup_by(|b, a| b.starts_with(a));
+        // `dirs_under` yields directories only: just the prefixes themselves need the lookup.
         let candidates = prefixes.iter().flat_map(|p| {
             std::iter::once(p)
-                .filter(|p| *p != root)
+                .filter(|p| *p != root && cx.ws.is_dir(p))
                 .chain(cx.ws.dirs_under(p))
         });
         for dir in candidates {
-            if !cx.ws.is_dir(dir) {
-                continue;
-            }
             let Some(r) = rel(dir) else { continue };
             // Hidden directories are not generated (the generator skips them too).
             if r.split('/').any(|seg| seg.starts_with('.')) {

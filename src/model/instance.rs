@@ -146,16 +146,17 @@ impl Instance {
         // Argo CD's configuration also lives in Helm values (`configs.cm`), kustomize patches and
         // generators: the split key anywhere in the tree means the check is configured.
         if app_health == Fact::Unknown || matches!(app_health, Fact::Yes(None)) {
-            for (i, f) in files.iter().enumerate() {
+            // A text search over every file: the first match, searched in parallel.
+            use rayon::prelude::*;
+            let first = files.par_iter().enumerate().find_map_first(|(i, f)| {
                 let t = f.text();
                 if let Some(at) = t.find("health.argoproj.io_Application") {
-                    app_health = Fact::Yes(Some((i, Span::new(at, at + 31))));
-                    break;
+                    return Some((i, Span::new(at, at + 31)));
                 }
-                if let Some(at) = legacy_app_health(t) {
-                    app_health = Fact::Yes(Some((i, Span::new(at, at + 23))));
-                    break;
-                }
+                legacy_app_health(t).map(|at| (i, Span::new(at, at + 23)))
+            });
+            if let Some(found) = first {
+                app_health = Fact::Yes(Some(found));
             }
         }
         if app_health == Fact::Unknown

@@ -18,6 +18,7 @@ pub mod repo;
 pub mod resource;
 pub mod storage;
 
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -64,6 +65,13 @@ pub struct Model<'a> {
     /// output is what Argo CD applies), or a kustomization leaves them out or patches with them.
     /// Their own syntax findings say nothing about the sync.
     pub unread: HashSet<FileId>,
+    /// Files no Application syncs, in a tree whose Applications say what Argo CD applies, that
+    /// are not objects by their place or name: test fixtures (`testdata/`, `fixtures/`, …) and
+    /// patch files (`*-patch.yaml`, for `kubectl patch`). In no app; no rule looks at them.
+    /// The value says why (for `--verbose`).
+    pub set_aside: HashMap<FileId, &'static str>,
+    /// Whether the tree is where the live AppProjects come from (`compute_projects_from_tree`).
+    pub projects_from_tree: bool,
     /// Documents read (all files).
     pub documents: usize,
     /// Files that a kustomization with patches includes, not rendered: they change when built.
@@ -120,6 +128,37 @@ pub fn generated_apps<'a>(
 /// A node as YAML text for a tool to read (JSON is YAML), typed as the API server reads it.
 pub fn yaml_text(n: &Node<'_>) -> String {
     n.to_json().to_string()
+}
+
+/// Is this file below a directory that holds test inputs by convention (`testdata/`,
+/// `fixtures/`, …)? Environment names such as `test/` or `e2e/` are not: those are deployed.
+fn test_fixture(path: &Path) -> bool {
+    const DIRS: &[&str] = &[
+        "testdata",
+        "test-data",
+        "test_data",
+        "fixtures",
+        "__fixtures__",
+        "test-fixtures",
+        "test_fixtures",
+        "__tests__",
+        "__snapshots__",
+    ];
+    path.parent().is_some_and(|d| {
+        d.components()
+            .any(|c| c.as_os_str().to_str().is_some_and(|s| DIRS.contains(&s)))
+    })
+}
+
+/// Is the file named as a patch (`deploy-patch.yaml`, `patch_cm.yml`, `patches.yaml`)?
+fn patch_named(path: &Path) -> bool {
+    path.file_stem()
+        .and_then(|s| s.to_str())
+        .is_some_and(|stem| {
+            stem.to_ascii_lowercase()
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .any(|w| w == "patch" || w == "patches")
+        })
 }
 
 /// The directory part of a file's display name (`.` for a bare file name).
@@ -263,6 +302,8 @@ impl<'a> Model<'a> {
             fragments,
             left_out,
             unread,
+            set_aside: HashMap::new(),
+            projects_from_tree: true,
             documents,
             patched_files: HashSet::new(),
             unresolved: Vec::new(),
@@ -274,6 +315,7 @@ impl<'a> Model<'a> {
         };
         model.assign_apps(&kust);
         model.kustomizations = kust;
+        model.projects_from_tree = model.compute_projects_from_tree();
         model
     }
 
@@ -368,27 +410,45 @@ impl<'a> Model<'a> {
         let mut claimed: HashSet<ResId> = HashSet::new();
         let mut apps: Vec<App<'a>> = Vec::new();
 
-        // Explicit Applications, and the Applications of resolvable ApplicationSets.
-        let mut generated: Vec<(App<'a>, ResId)> = Vec::new();
-        for r in &self.resources {
-            if r.file >= ws.files.len() && !r.group.starts_with("argoproj.io") {
-                continue;
-            }
-            let scx = SourceContext {
-                ws,
-                repo_roots: if r.file < ws.files.len() {
-                    ws.repo_roots_of(r.file)
+        // Explicit Applications, and the Applications of resolvable ApplicationSets: each one
+        // is independent of the others (generators scan directories), so in parallel.
+        enum Source<'a> {
+            App(Box<App<'a>>),
+            Set(Result<Vec<App<'a>>, appset::Unresolved>),
+        }
+        let sources: Vec<(ResId, Source<'a>)> = self
+            .resources
+            .par_iter()
+            .filter(|r| r.file < ws.files.len() || r.group.starts_with("argoproj.io"))
+            // An Application among test fixtures is another tool's test input, not an app.
+            .filter(|r| r.file >= ws.files.len() || !test_fixture(&ws.files[r.file].path))
+            .filter_map(|r| {
+                let scx = SourceContext {
+                    ws,
+                    repo_roots: if r.file < ws.files.len() {
+                        ws.repo_roots_of(r.file)
+                    } else {
+                        ws.roots.first().map_or(&[], |x| x.repo_roots.as_slice())
+                    },
+                };
+                if r.is("argoproj.io", "Application") {
+                    Some((
+                        r.id,
+                        Source::App(Box::new(app::from_application(0, r, &scx))),
+                    ))
+                } else if r.is("argoproj.io", "ApplicationSet") {
+                    Some((r.id, Source::Set(generated_apps(r, &scx, limit))))
                 } else {
-                    ws.roots.first().map_or(&[], |x| x.repo_roots.as_slice())
-                },
-            };
-            if r.is("argoproj.io", "Application") {
-                generated.push((app::from_application(0, r, &scx), r.id));
-            } else if r.is("argoproj.io", "ApplicationSet") {
-                match generated_apps(r, &scx, limit) {
-                    Err(u) => self.unresolved.push((r.id, u)),
-                    Ok(list) => generated.extend(list.into_iter().map(|a| (a, r.id))),
+                    None
                 }
+            })
+            .collect();
+        let mut generated: Vec<(App<'a>, ResId)> = Vec::new();
+        for (id, source) in sources {
+            match source {
+                Source::App(a) => generated.push((*a, id)),
+                Source::Set(Err(u)) => self.unresolved.push((id, u)),
+                Source::Set(Ok(list)) => generated.extend(list.into_iter().map(|a| (a, id))),
             }
         }
         for (mut app, owner) in generated {
@@ -525,10 +585,31 @@ impl<'a> Model<'a> {
 
         // Everything else is grouped the way a Directory Application reads it: one app per
         // directory (non-recursive, Argo CD's default). A file or stdin given on the command line
-        // is one app of its own.
+        // is one app of its own. Test fixtures no Application syncs are not objects at all.
+        let has_applications = apps.iter().any(|a| !a.is_implicit());
         for root in &ws.roots {
             let mut groups: BTreeMap<String, Vec<ResId>> = BTreeMap::new();
             for &f in &root.files {
+                let path = &ws.files[f].path;
+                let why = if test_fixture(path) {
+                    Some("a test fixture no Application syncs (not applied)")
+                } else if patch_named(path) {
+                    Some(
+                        "named as a patch, and no Application or kustomization uses it (a fragment for `kubectl patch`, not a whole object)",
+                    )
+                } else {
+                    None
+                };
+                if let Some(why) = why
+                    && has_applications
+                    && root.is_dir
+                    && res_by_file
+                        .get(&f)
+                        .is_none_or(|rs| rs.iter().all(|m| !claimed.contains(m)))
+                {
+                    self.set_aside.insert(f, why);
+                    continue;
+                }
                 let key = if root.is_dir && !self.settings.group_per_path {
                     ws.files[f]
                         .path

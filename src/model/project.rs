@@ -3,6 +3,7 @@
 //! `IsSourcePermitted`).
 
 use crate::load::yaml::{Node, NodeKind, Span};
+use std::collections::HashSet;
 
 use super::app::{App, Cluster};
 use super::glob::{self, Dialect};
@@ -56,6 +57,35 @@ impl<'a> Model<'a> {
             .filter(|r| r.is("argoproj.io", "AppProject") && r.name.is_some())
     }
 
+    /// Is the tree where the live AppProjects come from? Yes when an Application syncs one of
+    /// them, when no Application syncs anything here, or when the tree defines most of the
+    /// project names its Applications use (projects applied by hand next to the apps). When it
+    /// defines only a few of them, in directories nothing syncs, the live projects are made
+    /// elsewhere (a bootstrap tool) and the tree's copies may be stale. Computed once, in
+    /// `Model::build`.
+    pub(super) fn compute_projects_from_tree(&self) -> bool {
+        if !self.has_applications
+            || self.projects().any(|p| {
+                self.apps_of[p.id]
+                    .iter()
+                    .any(|&a| !self.unsynced(&self.apps[a]))
+            })
+        {
+            return true;
+        }
+        let defined: HashSet<&str> = self.projects().filter_map(|p| p.name).collect();
+        let mut used: Vec<&str> = self
+            .resources
+            .iter()
+            .filter_map(|r| app_spec(r)?.get("project")?.non_empty_str())
+            .filter(|p| *p != "default" && !templated(p))
+            .collect();
+        used.sort_unstable();
+        used.dedup();
+        let known = used.iter().filter(|p| defined.contains(*p)).count();
+        known * 2 >= used.len()
+    }
+
     /// The AppProject named `name` that applies to an Application object: the one deployed by
     /// the same app (or kustomization build) as the Application, else the only one.
     pub fn project_for(&self, application: ResId, name: &str) -> ProjectRef {
@@ -63,6 +93,9 @@ impl<'a> Model<'a> {
             self.projects().filter(|p| p.name == Some(name)).collect();
         match candidates.as_slice() {
             [] => return ProjectRef::Missing,
+            // A copy nothing deploys, in a tree that does not deploy its projects, may differ
+            // from the live project.
+            [_] if !self.projects_from_tree => return ProjectRef::Ambiguous,
             [one] => return ProjectRef::Found(one.id),
             _ => {}
         }

@@ -114,6 +114,12 @@ impl<'a> Resource<'a> {
         self.argo.is_hook && (!self.argo.phases.is_empty() || self.argo.deletion_hook)
     }
 
+    /// A hook a sync runs (PreSync/Sync/PostSync/SyncFail): not one that runs only when the
+    /// Application is deleted (PreDelete/PostDelete, Helm's pre-/post-delete).
+    pub fn runs_in_sync(&self) -> bool {
+        self.argo.is_hook && !self.argo.phases.is_empty()
+    }
+
     pub fn is(&self, group: &str, kind: &str) -> bool {
         self.group == group && self.kind == kind
     }

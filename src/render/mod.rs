@@ -57,7 +57,7 @@ pub struct RenderOptions {
     pub cache: Option<PathBuf>,
     pub timeout: Duration,
     pub limits: Limits,
-    /// `--kube-version` for Helm (`1.N`).
+    /// `--kube-version` for Helm (`1.N`) when the Application sets none.
     pub kube_version: Option<String>,
 }
 
@@ -68,7 +68,9 @@ impl Default for RenderOptions {
             cache: cache::default_dir(),
             timeout: TIMEOUT,
             limits: Limits::default(),
-            kube_version: None,
+            // Argo CD passes the destination cluster's version; offline, the version synclint
+            // validates against (Helm's built-in default is older, and fails `kubeVersion:`).
+            kube_version: Some(crate::schema::set::DEFAULT_KUBERNETES.to_string()),
         }
     }
 }

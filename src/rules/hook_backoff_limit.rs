@@ -16,7 +16,7 @@ const DEFAULT_LIMIT: i64 = 6;
 
 impl Rule for HookBackoffLimit {
     fn check_resource(&self, cx: &Cx<'_, '_>, r: &Resource<'_>, out: &mut Vec<Diagnostic>) {
-        if !r.runs_as_hook() || !r.is("batch", "Job") {
+        if !r.runs_in_sync() || !r.is("batch", "Job") {
             return;
         }
         let help = "set `spec.backoffLimit` to 0–3; a hook that fails should fail the sync quickly";

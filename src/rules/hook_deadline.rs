@@ -12,7 +12,7 @@ declare_rule! {
 
 impl Rule for HookDeadline {
     fn check_resource(&self, cx: &Cx<'_, '_>, r: &Resource<'_>, out: &mut Vec<Diagnostic>) {
-        if !r.runs_as_hook() {
+        if !r.runs_in_sync() {
             return;
         }
         let applies = r.is("batch", "Job") || r.is("", "Pod") || r.is("argoproj.io", "Workflow");

@@ -180,6 +180,10 @@ impl InvalidIgnoreDifferences {
             .unwrap_or(&[])
         {
             let Some(expr) = q.str() else { continue };
+            // An ApplicationSet's template value is only known once the controller fills it.
+            if r.kind == "ApplicationSet" && crate::model::project::templated(expr) {
+                continue;
+            }
             let Err(e) = jq::check_with_depth(expr, cx.model.settings.limits.depth) else {
                 continue;
             };

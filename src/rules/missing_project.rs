@@ -22,7 +22,12 @@ impl Rule for MissingProject {
         let mut names: Vec<&str> = defined.iter().filter_map(|p| p.name).collect();
         names.sort_unstable();
         names.dedup();
+        let complete = cx.model.projects_from_tree;
+        let mut unknown: Vec<(&Resource<'_>, &str)> = Vec::new();
         for r in &cx.model.resources {
+            if cx.model.set_aside.contains_key(&r.file) {
+                continue;
+            }
             let Some(node) = app_spec(r).and_then(|s| s.get("project")) else {
                 continue;
             };
@@ -33,16 +38,30 @@ impl Rule for MissingProject {
             if project == "default" || templated(project) || names.contains(&project) {
                 continue;
             }
+            // Not a Kubernetes object name: no AppProject anywhere can have it.
+            let invalid = !valid_name(project);
+            if !invalid && !complete && suggest(project, &names).is_none() {
+                unknown.push((r, project));
+                continue;
+            }
             let mut d = cx
                 .finding(
                     &INFO,
                     r,
                     node.span,
-                    format!(
-                        "{} names project `{project}`, which no AppProject in the tree defines{}",
-                        whose(r),
-                        did_you_mean(project, &names)
-                    ),
+                    if invalid {
+                        format!(
+                            "{} names project `{project}`, which is not a valid object name: no AppProject can have it{}",
+                            whose(r),
+                            did_you_mean(project, &names)
+                        )
+                    } else {
+                        format!(
+                            "{} names project `{project}`, which no AppProject in the tree defines{}",
+                            whose(r),
+                            did_you_mean(project, &names)
+                        )
+                    },
                 )
                 .label("no such AppProject")
                 .note(if r.kind == "ApplicationSet" {
@@ -61,6 +80,22 @@ impl Rule for MissingProject {
                 d = d.help(format!(
                     "write `project: {best}`, or add an AppProject named `{project}`"
                 ));
+            } else if invalid {
+                let fixed: String = project
+                    .to_ascii_lowercase()
+                    .chars()
+                    .map(|c| {
+                        if c.is_ascii_alphanumeric() || c == '.' {
+                            c
+                        } else {
+                            '-'
+                        }
+                    })
+                    .collect();
+                d = d.help(format!(
+                    "AppProject names are lowercase letters, digits, `-` and `.`: name the project `{}` (here and in its AppProject)",
+                    fixed.trim_matches('-')
+                ));
             } else {
                 let mut listed: Vec<String> =
                     names.iter().take(5).map(|n| format!("`{n}`")).collect();
@@ -74,5 +109,46 @@ impl Rule for MissingProject {
             }
             out.push(d);
         }
+        // Once, as `info`: the names the tree does not define, when the tree is not known to be
+        // where the projects come from.
+        if let Some(&(first, _)) = unknown.first() {
+            let mut missing: Vec<&str> = unknown.iter().map(|&(_, p)| p).collect();
+            missing.sort_unstable();
+            missing.dedup();
+            let mut listed: Vec<String> =
+                missing.iter().take(8).map(|n| format!("`{n}`")).collect();
+            if missing.len() > 8 {
+                listed.push(format!("and {} more", missing.len() - 8));
+            }
+            let node = app_spec(first).and_then(|s| s.get("project"));
+            let mut d = cx
+                .finding(
+                    &INFO,
+                    first,
+                    node.map_or(first.name_span, |n| n.span),
+                    format!(
+                        "{} Application(s) name projects no AppProject in the tree defines ({}); the tree defines few of the projects its Applications use and no Application syncs them, so the live projects are made elsewhere",
+                        unknown.len(),
+                        listed.join(", ")
+                    ),
+                )
+                .label("project not defined in the tree")
+                .help("if the projects are created outside this repository (a bootstrap script, another repo), this is expected; otherwise add the AppProjects and sync them with an Application");
+            d.severity = crate::diag::Severity::Info;
+            out.push(d);
+        }
     }
+}
+
+/// An AppProject's name is an object name: a DNS-1123 subdomain.
+fn valid_name(name: &str) -> bool {
+    name.len() <= 253
+        && name.split('.').all(|label| {
+            !label.is_empty()
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+        })
 }

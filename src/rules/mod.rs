@@ -248,6 +248,7 @@ pub fn run(cx: &Cx<'_, '_>, enabled: &dyn Fn(&str) -> bool) -> Vec<Diagnostic> {
         .files
         .par_iter()
         .enumerate()
+        .filter(|(id, _)| !m.set_aside.contains_key(id))
         .flat_map_iter(|(id, f)| {
             let mut v = Vec::new();
             for r in &rules {
@@ -258,15 +259,20 @@ pub fn run(cx: &Cx<'_, '_>, enabled: &dyn Fn(&str) -> bool) -> Vec<Diagnostic> {
             v
         })
         .collect();
-    out.par_extend(m.resources.par_iter().flat_map_iter(|res| {
-        let mut v = Vec::new();
-        for r in &rules {
-            guarded(*r, res.file, "on this object", &mut v, |o| {
-                r.check_resource(cx, res, o)
-            });
-        }
-        v
-    }));
+    out.par_extend(
+        m.resources
+            .par_iter()
+            .filter(|res| !m.set_aside.contains_key(&res.file))
+            .flat_map_iter(|res| {
+                let mut v = Vec::new();
+                for r in &rules {
+                    guarded(*r, res.file, "on this object", &mut v, |o| {
+                        r.check_resource(cx, res, o)
+                    });
+                }
+                v
+            }),
+    );
     out.par_extend(m.apps.par_iter().flat_map_iter(|app| {
         let mut v = Vec::new();
         let plan = cx.plan_of(app);

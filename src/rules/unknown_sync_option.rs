@@ -116,6 +116,10 @@ impl Rule for UnknownSyncOption {
         if let Some(list) = app_sync_options(r) {
             for item in list.items() {
                 if let Some(opt) = item.str() {
+                    // An ApplicationSet's template value is only known once the controller fills it.
+                    if r.kind == "ApplicationSet" && crate::model::project::templated(opt) {
+                        continue;
+                    }
                     if is_known_sync_option(opt) {
                         too_new(cx, r, item.span, opt, out);
                     } else {
