@@ -122,7 +122,6 @@ pub fn analyze(ws: &Workspace, rendered: &Rendered, opts: &Options) -> Report {
         }
     };
     let mut diagnostics = Vec::new();
-    let plans: Vec<Plan<'_>> = plan::build_all(&model, &mut diagnostics);
     let config = &opts.config;
     let version = config
         .kubernetes_version
@@ -148,9 +147,16 @@ pub fn analyze(ws: &Workspace, rendered: &Rendered, opts: &Options) -> Report {
                 || (r.file >= ws.files.len() && ids.contains(&model.origin(r.file, r.kind_span).0))
         })
     };
-    if config.enabled("schema") {
-        schemas.prepare(model.resources.iter().filter(|r| focused(r)));
-    }
+    // Compiling the schemas of the kinds present is serial per bundle: it overlaps the plans.
+    let (plans, ()) = rayon::join(
+        || plan::build_all(&model, &mut diagnostics),
+        || {
+            if config.enabled("schema") {
+                schemas.prepare(model.resources.iter().filter(|r| focused(r)));
+            }
+        },
+    );
+    let plans: Vec<Plan<'_>> = plans;
     let cx = rules::Cx {
         model: &model,
         plans: &plans,

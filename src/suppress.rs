@@ -68,46 +68,57 @@ fn collect(model: &Model<'_>) -> Vec<Suppression> {
             object: Some(rules::object_ref(r)),
         });
     }
-    for (id, f) in model.files.iter().enumerate() {
-        if f.class != crate::load::FileClass::Yaml {
+    // A text search over every file: in parallel, kept in file order.
+    use rayon::prelude::*;
+    let from_comments: Vec<Suppression> = model
+        .files
+        .par_iter()
+        .enumerate()
+        .filter(|(_, f)| f.class == crate::load::FileClass::Yaml)
+        .flat_map_iter(|(id, f)| comment_suppressions(id, f))
+        .collect();
+    out.extend(from_comments);
+    out
+}
+
+/// The `# synclint: ignore …` comments of one file.
+fn comment_suppressions(id: usize, f: &crate::load::SourceFile) -> Vec<Suppression> {
+    let mut out = Vec::new();
+    let text = f.text();
+    for c in comments(f) {
+        let raw = &text[c.range()];
+        let body = raw.trim_start_matches('#').trim_start();
+        let Some(rest) = body.strip_prefix(COMMENT_PREFIX) else {
             continue;
-        }
-        let text = f.text();
-        for c in comments(f) {
-            let raw = &text[c.range()];
-            let body = raw.trim_start_matches('#').trim_start();
-            let Some(rest) = body.strip_prefix(COMMENT_PREFIX) else {
-                continue;
-            };
-            let rest_trim = rest.trim_start();
-            let Some(list) = rest_trim.strip_prefix("ignore") else {
-                continue;
-            };
-            let list_start = c.start as usize + (raw.len() - list.len());
-            let line = f.line_col(c.start).line;
-            let line_start = f.line_span(line).start as usize;
-            let trailing = !text[line_start..c.start as usize].trim().is_empty();
-            let scope = if trailing {
-                f.line_span(line)
-            } else {
-                next_content_scope(f, line)
-            };
-            let entries = rule_list(list)
-                .into_iter()
-                .map(|(off, rule)| Entry {
-                    rule: rule.to_string(),
-                    at: Span::new(list_start + off, list_start + off + rule.len()),
-                    used: false,
-                })
-                .collect();
-            out.push(Suppression {
-                file: id,
-                scope,
-                entries,
-                resource: None,
-                object: None,
-            });
-        }
+        };
+        let rest_trim = rest.trim_start();
+        let Some(list) = rest_trim.strip_prefix("ignore") else {
+            continue;
+        };
+        let list_start = c.start as usize + (raw.len() - list.len());
+        let line = f.line_col(c.start).line;
+        let line_start = f.line_span(line).start as usize;
+        let trailing = !text[line_start..c.start as usize].trim().is_empty();
+        let scope = if trailing {
+            f.line_span(line)
+        } else {
+            next_content_scope(f, line)
+        };
+        let entries = rule_list(list)
+            .into_iter()
+            .map(|(off, rule)| Entry {
+                rule: rule.to_string(),
+                at: Span::new(list_start + off, list_start + off + rule.len()),
+                used: false,
+            })
+            .collect();
+        out.push(Suppression {
+            file: id,
+            scope,
+            entries,
+            resource: None,
+            object: None,
+        });
     }
     out
 }

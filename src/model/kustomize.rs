@@ -170,69 +170,20 @@ fn blocker(ws: &Workspace, dir: &Path, repo_root: &Path, root: &Node<'_>) -> Opt
 
 impl Kustomizations {
     pub fn read(ws: &Workspace) -> Kustomizations {
+        use rayon::prelude::*;
+        // Each kustomization is read on its own (in parallel), then merged in file order.
+        let read: Vec<Read> = ws
+            .files
+            .par_iter()
+            .enumerate()
+            .filter_map(|(id, f)| read_one(ws, id, f))
+            .collect();
         let mut out = Kustomizations::default();
         let mut whole: HashSet<PathBuf> = HashSet::new();
-        for (id, f) in ws.files.iter().enumerate() {
-            let Some(base) = f.path.file_name().and_then(|n| n.to_str()) else {
-                continue;
-            };
-            if !NAMES.contains(&base) {
-                continue;
-            }
-            let Some(dir) = f.path.parent() else { continue };
-            let Some(doc) = f.yaml().docs.first() else {
-                continue;
-            };
-            let root = &doc.root;
-            let join = |s: &str| normalize(&dir.join(s));
-            let repo_root = ws
-                .roots
-                .iter()
-                .flat_map(|r| r.repo_roots.iter())
-                .filter(|r| dir.starts_with(r))
-                .min_by_key(|r| r.components().count())
-                .cloned()
-                .unwrap_or_else(|| dir.to_path_buf());
-            let mut k = Kustomization {
-                file: id,
-                renames: ["namespace", "namePrefix", "nameSuffix"]
-                    .iter()
-                    .any(|key| root.get(key).is_some()),
-                patches: [
-                    "patches",
-                    "patchesStrategicMerge",
-                    "patchesJson6902",
-                    "replacements",
-                    "components",
-                ]
-                .iter()
-                .any(|key| root.get(key).is_some_and(|v| !v.items().is_empty())),
-                blocker: blocker(ws, dir, &repo_root, root),
-                component: root.get("kind").and_then(Node::str) == Some("Component"),
-                ..Kustomization::default()
-            };
-            // A template of a kustomization (filled in by a generator or a script) is not
-            // what Argo CD builds.
-            if let crate::load::FileClass::Skipped(why) = &f.class {
-                k.blocker = Some(format!("the kustomization file is a {why}"));
-            }
-            for (key, s) in loads(root) {
-                if remote(ws, dir, s) {
-                    continue;
-                }
-                match key {
-                    "resources" | "bases" | "components" => {
-                        let p = join(s);
-                        whole.insert(p.clone());
-                        k.includes.push(p);
-                    }
-                    "configMapGenerator" | "secretGenerator" | "openapi" => {}
-                    _ => {
-                        out.fragments.insert(join(s).into_os_string());
-                    }
-                }
-            }
-            out.by_dir.insert(dir.to_path_buf(), k);
+        for r in read {
+            whole.extend(r.whole);
+            out.fragments.extend(r.fragments);
+            out.by_dir.insert(r.dir, r.k);
         }
         // A file listed as a whole resource somewhere is not a fragment.
         out.fragments.retain(|p| !whole.contains(Path::new(p)));
@@ -356,6 +307,81 @@ impl Kustomizations {
         roots.sort();
         roots
     }
+}
+
+/// One kustomization file, read: its directory, what it includes whole, what it uses as
+/// fragments (patches, transformer configs).
+struct Read {
+    dir: PathBuf,
+    k: Kustomization,
+    whole: Vec<PathBuf>,
+    fragments: Vec<std::ffi::OsString>,
+}
+
+fn read_one(ws: &Workspace, id: FileId, f: &crate::load::SourceFile) -> Option<Read> {
+    let base = f.path.file_name().and_then(|n| n.to_str())?;
+    if !NAMES.contains(&base) {
+        return None;
+    }
+    let dir = f.path.parent()?;
+    let doc = f.yaml().docs.first()?;
+    let mut whole = Vec::new();
+    let mut fragments = Vec::new();
+    let root = &doc.root;
+    let join = |s: &str| normalize(&dir.join(s));
+    let repo_root = ws
+        .roots
+        .iter()
+        .flat_map(|r| r.repo_roots.iter())
+        .filter(|r| dir.starts_with(r))
+        .min_by_key(|r| r.components().count())
+        .cloned()
+        .unwrap_or_else(|| dir.to_path_buf());
+    let mut k = Kustomization {
+        file: id,
+        renames: ["namespace", "namePrefix", "nameSuffix"]
+            .iter()
+            .any(|key| root.get(key).is_some()),
+        patches: [
+            "patches",
+            "patchesStrategicMerge",
+            "patchesJson6902",
+            "replacements",
+            "components",
+        ]
+        .iter()
+        .any(|key| root.get(key).is_some_and(|v| !v.items().is_empty())),
+        blocker: blocker(ws, dir, &repo_root, root),
+        component: root.get("kind").and_then(Node::str) == Some("Component"),
+        ..Kustomization::default()
+    };
+    // A template of a kustomization (filled in by a generator or a script) is not
+    // what Argo CD builds.
+    if let crate::load::FileClass::Skipped(why) = &f.class {
+        k.blocker = Some(format!("the kustomization file is a {why}"));
+    }
+    for (key, s) in loads(root) {
+        if remote(ws, dir, s) {
+            continue;
+        }
+        match key {
+            "resources" | "bases" | "components" => {
+                let p = join(s);
+                whole.push(p.clone());
+                k.includes.push(p);
+            }
+            "configMapGenerator" | "secretGenerator" | "openapi" => {}
+            _ => {
+                fragments.push(join(s).into_os_string());
+            }
+        }
+    }
+    Some(Read {
+        dir: dir.to_path_buf(),
+        k,
+        whole,
+        fragments,
+    })
 }
 
 #[cfg(test)]

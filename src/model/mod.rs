@@ -549,11 +549,40 @@ impl<'a> Model<'a> {
 
         // Kustomizations no other kustomization includes: each is an app Argo CD would build at
         // that path (rendered if the tools allow, else linted as written).
-        for dir in kust.roots() {
-            let (sources, raw, why) = match self.build_of(kust, dir, false) {
-                Build::Rendered(f) => (vec![f], false, None),
-                Build::Raw(why) => (kust.closure(ws, dir), true, why),
-            };
+        // What each build reads does not depend on the others: found in parallel, claimed in
+        // order.
+        struct RootBuild<'k> {
+            dir: &'k Path,
+            sources: Vec<FileId>,
+            why: Option<String>,
+            patches: bool,
+            renames: bool,
+        }
+        let builds: Vec<RootBuild<'_>> = kust
+            .roots()
+            .into_par_iter()
+            .map(|dir| {
+                let (sources, raw, why) = match self.build_of(kust, dir, false) {
+                    Build::Rendered(f) => (vec![f], false, None),
+                    Build::Raw(why) => (kust.closure(ws, dir), true, why),
+                };
+                RootBuild {
+                    dir,
+                    patches: raw && kust.patches(dir),
+                    renames: raw && kust.renames(dir),
+                    sources,
+                    why,
+                }
+            })
+            .collect();
+        for RootBuild {
+            dir,
+            sources,
+            why,
+            patches,
+            renames,
+        } in builds
+        {
             let members: Vec<ResId> = file_resources(&sources)
                 .into_iter()
                 .filter(|m| !claimed.contains(m))
@@ -561,8 +590,9 @@ impl<'a> Model<'a> {
             if members.is_empty() {
                 continue;
             }
-            if raw && kust.patches(dir) {
-                self.patched_files.extend(kust.closure(ws, dir));
+            if patches {
+                // Raw (unrendered) builds read their closure: `sources` is it.
+                self.patched_files.extend(sources.iter().copied());
             }
             claimed.extend(members.iter().copied());
             // Named like the user sees the directory: from the kustomization file's display path.
@@ -576,7 +606,7 @@ impl<'a> Model<'a> {
             let mut app = App::implicit(apps.len(), name, members);
             app.kustomize = true;
             app.kustomize_dirs.push(dir.to_path_buf());
-            app.renamed = raw && kust.renames(dir);
+            app.renamed = renames;
             if let Some(w) = why {
                 app.completeness = Completeness::Partial(w);
             }
