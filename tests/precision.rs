@@ -829,3 +829,161 @@ spec:
         vec![("set.yaml".into(), 27, Severity::Error)]
     );
 }
+
+#[test]
+fn a_release_read_off_an_install_in_the_tree_is_told_not_warned() {
+    let cm = "apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+  annotations:
+    argocd.argoproj.io/sync-options: Prune=confirm
+data: {}
+";
+    let install = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: argocd-server
+spec:
+  selector:
+    matchLabels: {app: argocd-server}
+  template:
+    metadata:
+      labels: {app: argocd-server}
+    spec:
+      containers:
+        - name: argocd-server
+          image: quay.io/argoproj/argocd:v2.6.7
+";
+    let dir = tree(
+        "precision-option-version-in-tree",
+        &[("cm.yaml", cm), ("legacy/install.yaml", install)],
+    );
+    assert_eq!(
+        of_rule(&dir, &config(None), "unknown-sync-option"),
+        vec![("cm.yaml".into(), 6, Severity::Info)]
+    );
+}
+
+#[test]
+fn strategic_merge_patch_directives_are_fragments() {
+    let delete = format!("$patch: delete\n{BAD_DEPLOY}");
+    let web = app("web", "web", None);
+    let dir = tree(
+        "precision-patch-directive",
+        &[
+            ("apps/web.yaml", &web),
+            ("web/cm.yaml", CM),
+            ("web/drop-setup.yaml", &delete),
+            // The twin: the same object without the directive is a whole (invalid) Deployment.
+            ("web/setup.yaml", BAD_DEPLOY),
+        ],
+    );
+    common::set_origin(&dir, PLATFORM);
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "schema"),
+        vec![("web/setup.yaml".into(), 5, Severity::Error)]
+    );
+}
+
+/// An app whose kustomization reads a file outside its directory; `build_options` is what
+/// argocd-cm says about kustomize (None: nothing).
+fn outside_the_kustomization(name: &str, build_options: Option<&str>) -> std::path::PathBuf {
+    common::require_kustomize();
+    let web = app("web", "web", None);
+    let cm_settings = build_options.map(|o| {
+        format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: argocd-cm\n  namespace: argocd\ndata:\n  kustomize.buildOptions: \"{o}\"\n"
+        )
+    });
+    let mut files: Vec<(&str, &str)> = vec![
+        ("apps/web.yaml", &web),
+        (
+            "web/kustomization.yaml",
+            "resources:\n  - ../shared/cm.yaml\n",
+        ),
+        ("shared/cm.yaml", CM),
+    ];
+    if let Some(c) = &cm_settings {
+        files.push(("argocd/argocd-cm.yaml", c));
+    }
+    let dir = tree(name, &files);
+    common::set_origin(&dir, PLATFORM);
+    dir
+}
+
+#[test]
+fn a_build_argo_cd_runs_without_the_load_restrictor_is_not_a_proven_failure() {
+    let dir = outside_the_kustomization(
+        "precision-restrictor-off",
+        Some("--load-restrictor LoadRestrictionsNone"),
+    );
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "render-failed"),
+        vec![("apps/web.yaml".into(), 11, Severity::Info)]
+    );
+    // The twin: Argo CD keeps the restrictor, so its build fails too.
+    let dir = outside_the_kustomization("precision-restrictor-on", None);
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "render-failed"),
+        vec![("apps/web.yaml".into(), 11, Severity::Error)]
+    );
+}
+
+#[test]
+fn prune_false_from_common_annotations_is_not_reported_on_hooks() {
+    common::require_kustomize();
+    let hook = "apiVersion: batch/v1
+kind: Job
+metadata:
+  name: setup
+  annotations:
+    argocd.argoproj.io/hook: PreSync
+    OWN
+spec:
+  activeDeadlineSeconds: 600
+  backoffLimit: 1
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - name: s
+          image: example/s:1
+";
+    let web = app("web", "web", None);
+    let kust = "resources:\n  - cm.yaml\n  - job.yaml\ncommonAnnotations:\n  argocd.argoproj.io/sync-options: Prune=false\n";
+    let plain = hook.replace("    OWN\n", "");
+    let dir = tree(
+        "precision-common-annotations",
+        &[
+            ("apps/web.yaml", &web),
+            ("web/kustomization.yaml", kust),
+            ("web/cm.yaml", CM),
+            ("web/job.yaml", &plain),
+        ],
+    );
+    common::set_origin(&dir, PLATFORM);
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "ineffective-sync-option"),
+        vec![]
+    );
+    // The twin: written on the hook itself, it is the author's mistake.
+    let own = hook.replace("OWN", "argocd.argoproj.io/sync-options: Prune=false");
+    let dir = tree(
+        "precision-own-annotation",
+        &[
+            ("apps/web.yaml", &web),
+            (
+                "web/kustomization.yaml",
+                "resources:\n  - cm.yaml\n  - job.yaml\n",
+            ),
+            ("web/cm.yaml", CM),
+            ("web/job.yaml", &own),
+        ],
+    );
+    common::set_origin(&dir, PLATFORM);
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "ineffective-sync-option"),
+        vec![("web/job.yaml".into(), 7, Severity::Warning)]
+    );
+}

@@ -303,6 +303,7 @@ mod tests {
             version_from: super::super::instance::VersionFrom::Default,
             app_health: super::super::instance::Fact::Unknown,
             health_overrides: vec!["apps/Deployment".into()],
+            kustomize_build_options: None,
         };
         assert_eq!(source("apps", "Deployment", &inst), Some(Source::Instance));
         assert_eq!(source("apps", "StatefulSet", &inst), Some(Source::Builtin));

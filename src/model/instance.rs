@@ -87,6 +87,27 @@ pub struct Instance {
     pub app_health: Fact,
     /// `group/kind` keys whose health the instance overrides (argocd-cm, operator, config).
     pub health_overrides: Vec<String>,
+    /// `kustomize.buildOptions` of argocd-cm (written as a ConfigMap, or in Helm values), with
+    /// the file it was found in: the flags Argo CD adds to every `kustomize build`.
+    pub kustomize_build_options: Option<(String, FileId)>,
+}
+
+impl Instance {
+    /// Does Argo CD build with the load restrictor off (`--load-restrictor LoadRestrictionsNone`)?
+    pub fn kustomize_unrestricted(&self) -> bool {
+        self.kustomize_build_options
+            .as_ref()
+            .is_some_and(|(o, _)| o.contains("LoadRestrictionsNone"))
+    }
+}
+
+/// The value of a `kustomize.buildOptions:` key in a file's text (the first one).
+fn build_options(text: &str) -> Option<String> {
+    let at = text.find("kustomize.buildOptions")?;
+    let rest = &text[at + "kustomize.buildOptions".len()..];
+    let rest = rest.trim_start_matches(['"', '\'']).trim_start();
+    let value = rest.strip_prefix(':')?.lines().next()?.trim();
+    Some(value.trim_matches(['"', '\'']).to_string())
 }
 
 impl Instance {
@@ -183,7 +204,15 @@ impl Instance {
         };
         overrides.sort();
         overrides.dedup();
+        let kustomize_build_options = {
+            use rayon::prelude::*;
+            files
+                .par_iter()
+                .enumerate()
+                .find_map_first(|(i, f)| build_options(f.text()).map(|o| (o, i)))
+        };
         Instance {
+            kustomize_build_options,
             version,
             version_from,
             app_health,

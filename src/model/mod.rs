@@ -55,6 +55,9 @@ pub struct Model<'a> {
     /// The tree defines Applications: a directory none of them syncs is not applied by Argo CD
     /// as far as synclint can tell (alternatives, examples, bootstrap leftovers).
     pub has_applications: bool,
+    /// Applications are written in files synclint does not read as objects (Helm templates,
+    /// other templates): what Argo CD syncs is decided where the tree cannot be read.
+    pub applications_elsewhere: bool,
     /// Apps each resource belongs to.
     pub apps_of: Vec<Vec<AppId>>,
     /// Files skipped as kustomize patch fragments.
@@ -274,8 +277,17 @@ impl<'a> Model<'a> {
                 left_out.push(id);
                 continue;
             }
+            // A strategic-merge patch directive (`$patch: delete`) marks a fragment for
+            // kustomize or `kubectl patch`, never a whole object.
+            let patch = |d: &&crate::load::yaml::Document<'_>| d.root.get("$patch").is_some();
+            if !y.docs.is_empty() && y.docs.iter().all(|d| patch(&d)) {
+                fragments.push(id);
+                continue;
+            }
             for (di, doc) in y.docs.iter().enumerate() {
-                add_resources(&mut resources, id, di, &doc.root, f.text());
+                if !patch(&doc) {
+                    add_resources(&mut resources, id, di, &doc.root, f.text());
+                }
             }
         }
 
@@ -298,6 +310,11 @@ impl<'a> Model<'a> {
             resources,
             apps: Vec::new(),
             has_applications: false,
+            applications_elsewhere: ws.files.iter().any(|f| {
+                matches!(f.class, FileClass::Skipped(_))
+                    && (f.text().contains("kind: Application\n")
+                        || f.text().contains("kind: ApplicationSet\n"))
+            }),
             apps_of: Vec::new(),
             fragments,
             left_out,

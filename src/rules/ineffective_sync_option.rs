@@ -34,6 +34,7 @@ impl Rule for IneffectiveSyncOption {
                 )
             } else if r.argo.is_hook
                 && matches!(t.text, "Prune=false" | "Prune=confirm" | "PruneLast=true")
+                && written_on_the_object(cx, r, t.text)
             {
                 (
                     format!(
@@ -89,4 +90,16 @@ impl Rule for IneffectiveSyncOption {
             }
         }
     }
+}
+
+/// Is the option written in the object's own source? A kustomization's `commonAnnotations` put
+/// it on every object of the build, hooks included: there it is meant for the others, and
+/// nothing on the hook can be fixed.
+fn written_on_the_object(cx: &Cx<'_, '_>, r: &Resource<'_>, option: &str) -> bool {
+    let m = cx.model;
+    if r.file < m.ws.files.len() {
+        return true;
+    }
+    let (source, _) = m.origin(r.file, r.kind_span);
+    source >= m.ws.files.len() || m.text(source).contains(option)
 }

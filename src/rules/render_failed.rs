@@ -39,6 +39,18 @@ impl Rule for RenderFailed {
                 )
             };
             let note = "Argo CD runs the same build to generate the app's manifests; until it succeeds the app shows a ComparisonError and nothing syncs";
+            // Argo CD lifts kustomize's load restrictor (argocd-cm `kustomize.buildOptions`);
+            // synclint never does (a build must not read outside its directory here): a build
+            // that fails only for that proves nothing.
+            let restricted =
+                !*helm && msg.contains("is not in or below") && m.instance.kustomize_unrestricted();
+            let restricted_note = m.instance.kustomize_build_options.as_ref().map(|(o, f)| {
+                format!(
+                    "Argo CD builds with `{}` (kustomize.buildOptions in {}); synclint keeps kustomize's load restrictor, so this build cannot be checked offline",
+                    crate::report::escape::clip(o, 80),
+                    m.files[*f].name
+                )
+            });
             let mut reported = false;
             for app in &m.apps {
                 let Some(owner) = app.application else {
@@ -59,6 +71,10 @@ impl Rule for RenderFailed {
                     .help(help.clone())
                     .note(note);
                 d.app = Some(app.name.clone());
+                if restricted && let Some(n) = &restricted_note {
+                    d.severity = crate::diag::Severity::Info;
+                    d = d.note(n.clone());
+                }
                 out.push(d);
                 reported = true;
             }
@@ -67,11 +83,16 @@ impl Rule for RenderFailed {
                     .label("does not build")
                     .help(help)
                     .note(note);
-                if m.has_applications {
+                if m.has_applications || m.applications_elsewhere {
                     // No Application of the tree builds it (a bootstrap script may, with inputs
-                    // synclint does not see): worth knowing, not a proven sync failure.
+                    // synclint does not see, or Applications in unrendered templates): worth
+                    // knowing, not a proven sync failure.
                     d.severity = crate::diag::Severity::Info;
                     d.message = format!("no Application in this tree builds it, and {}", d.message);
+                }
+                if restricted && let Some(n) = &restricted_note {
+                    d.severity = crate::diag::Severity::Info;
+                    d = d.note(n.clone());
                 }
                 out.push(d);
             }

@@ -88,8 +88,9 @@ fn too_new(cx: &Cx<'_, '_>, r: &Resource<'_>, span: Span, opt: &str, out: &mut V
         .help(format!("upgrade Argo CD to {since} or newer, or drop the option (set `argocd.version` in .synclint.yaml if synclint guessed the release wrong)"))
         .note("Argo CD never validates option strings: an option its release does not know is dropped without a warning");
     if instance.version_from != VersionFrom::Declared {
-        // Read off an install in the tree: likely, not certain, the release that syncs it.
-        d.severity = crate::diag::Severity::Warning;
+        // Read off an install in the tree: often a stale copy, or another cluster's; the release
+        // that syncs the tree may be declared where synclint cannot read. Told, not warned.
+        d.severity = crate::diag::Severity::Info;
     }
     out.push(d);
 }
