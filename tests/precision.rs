@@ -668,6 +668,24 @@ spec:
           image: example/web:1
 ";
 
+/// A whole object with a mistake (an unknown field), in a directory no Application syncs.
+const BAD_BOOTSTRAP: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replica: 2
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: example/web:1
+";
+
 #[test]
 fn test_fixtures_and_patch_files_no_application_syncs_are_not_objects() {
     let web = app("web", "web", None);
@@ -682,7 +700,9 @@ fn test_fixtures_and_patch_files_no_application_syncs_are_not_objects() {
             // The true-positive twins: the same object where Argo CD applies it, and a file in
             // an unsynced directory that nothing marks as a fragment.
             ("web/deploy.yaml", BAD_DEPLOY),
-            ("bootstrap/deploy.yaml", BAD_DEPLOY),
+            ("bootstrap/deploy.yaml", BAD_BOOTSTRAP),
+            // A workload without a selector where nothing syncs it is the shape of a patch.
+            ("ops/keycloak-prod.yaml", BAD_DEPLOY),
         ],
     );
     common::set_origin(&dir, PLATFORM);
@@ -695,7 +715,7 @@ fn test_fixtures_and_patch_files_no_application_syncs_are_not_objects() {
     assert_eq!(
         got,
         vec![
-            ("schema".into(), "bootstrap/deploy.yaml".into(), 5),
+            ("schema".into(), "bootstrap/deploy.yaml".into(), 6),
             ("schema".into(), "web/deploy.yaml".into(), 5),
         ]
     );

@@ -207,6 +207,26 @@ impl<'a> Model<'a> {
         app.is_implicit() && self.has_applications
     }
 
+    /// Does Argo CD sync this object, as far as the tree tells? Not when every app that holds it
+    /// is a directory no Application syncs.
+    pub fn synced(&self, r: &Resource<'_>) -> bool {
+        let apps = &self.apps_of[r.id];
+        apps.is_empty() || apps.iter().any(|&a| !self.unsynced(&self.apps[a]))
+    }
+
+    /// A workload with no `spec.selector`, where no Application syncs it: the shape of a
+    /// strategic-merge patch (applied with `kubectl patch`, or by a tool outside the tree), not
+    /// an object anyone applies whole. Where an Application syncs it, it is a real error.
+    pub fn looks_like_a_patch(&self, r: &Resource<'_>) -> bool {
+        r.group == "apps"
+            && matches!(
+                r.kind,
+                "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet"
+            )
+            && r.root.path(&["spec", "selector"]).is_none()
+            && !self.synced(r)
+    }
+
     pub fn build(ws: &'a Workspace, rendered: &'a Rendered, settings: &Settings) -> Model<'a> {
         let files: Vec<&'a SourceFile> = ws
             .files

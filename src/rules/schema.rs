@@ -14,7 +14,7 @@ declare_rule! {
 impl Rule for Schema {
     fn check_resource(&self, cx: &Cx<'_, '_>, r: &Resource<'_>, out: &mut Vec<Diagnostic>) {
         let Some(set) = cx.schemas else { return };
-        if !(cx.focus)(r) {
+        if !(cx.focus)(r) || cx.model.looks_like_a_patch(r) {
             return;
         }
         let compiled = match set.compiled(r) {
