@@ -716,3 +716,52 @@ fn config_is_found_from_the_linted_path_upwards() {
     );
     assert_eq!(o.status.code(), Some(1));
 }
+
+/// The README's quick start prints what the README says in any clone: the demo's Applications
+/// name the repository by a placeholder URL, which its `.synclint.yaml` declares as this one.
+#[test]
+fn readme_quick_start_in_a_clone_with_another_origin() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = |from: &str| {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(from);
+        let mut stack = vec![src.clone()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap().flatten() {
+                let p = e.path();
+                let to = dir.path().join(from).join(p.strip_prefix(&src).unwrap());
+                if p.is_dir() {
+                    stack.push(p);
+                } else {
+                    std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+                    std::fs::copy(&p, &to).unwrap();
+                }
+            }
+        }
+    };
+    copy("examples/shop");
+    copy("examples/fixed");
+    std::fs::create_dir_all(dir.path().join(".git")).unwrap();
+    std::fs::write(
+        dir.path().join(".git/config"),
+        "[remote \"origin\"]\n\turl = https://github.com/someone/fork-of-synclint.git\n",
+    )
+    .unwrap();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    assert!(
+        readme.contains(
+            "check examples/shop   # lint the demo repo: 4 errors, 1 warning, exit code 1"
+        )
+    );
+    let out = synclint_in(dir.path(), &["check", "--no-cache", "examples/shop"], &[]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("4 errors, 1 warning in 4 files"), "{text}");
+    let out = synclint_in(dir.path(), &["check", "--no-cache", "examples/fixed"], &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
