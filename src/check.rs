@@ -61,7 +61,13 @@ pub fn render_jobs(ws: &Workspace, opts: &Options) -> Vec<Job> {
 /// Run the renderers (through the cache).
 pub fn render(ws: &Workspace, opts: &Options) -> Rendered {
     match &opts.render {
-        Some(r) => crate::render::run(ws, &render_jobs(ws, opts), r),
+        Some(r) => {
+            let kust = std::sync::Arc::new(Kustomizations::read(ws));
+            let jobs = jobs::plan(ws, &kust, opts.settings.limits.generated_apps);
+            let mut rendered = crate::render::run(ws, &jobs, r);
+            rendered.kustomizations = Some(kust);
+            rendered
+        }
         None => Rendered::default(),
     }
 }

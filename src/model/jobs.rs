@@ -3,7 +3,7 @@
 //! with Argo CD's parameters, checked against Helm's and Kubernetes' grammars. The renderer
 //! (`crate::render`) runs these jobs; the results come back as [`Rendered`].
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -82,15 +82,26 @@ pub struct Rendered {
     pub outcomes: Vec<(PathBuf, bool, Outcome)>,
     /// One-line notes for the user (a missing tool).
     pub notes: Vec<String>,
+    /// The kustomizations the jobs were planned from (the model reuses them, not reads again).
+    pub kustomizations: Option<Arc<super::kustomize::Kustomizations>>,
+    /// `outcomes` by (directory, helm), built on first lookup.
+    index: std::sync::OnceLock<HashMap<(PathBuf, bool), usize>>,
 }
 
 impl Rendered {
     /// The outcome for a directory (`helm` picks the Helm job).
     pub fn outcome(&self, dir: &Path, helm: bool) -> Option<&Outcome> {
-        self.outcomes
-            .iter()
-            .find(|(d, h, _)| d == dir && *h == helm)
-            .map(|(_, _, o)| o)
+        // Asked once per app and per kustomize root: an index, not a scan of every job.
+        let index = self.index.get_or_init(|| {
+            let mut m = HashMap::with_capacity(self.outcomes.len());
+            for (i, (d, h, _)) in self.outcomes.iter().enumerate() {
+                m.entry((d.clone(), *h)).or_insert(i);
+            }
+            m
+        });
+        index
+            .get(&(dir.to_path_buf(), helm))
+            .map(|&i| &self.outcomes[i].2)
     }
 
     pub fn rendered_file(&self, dir: &Path, helm: bool) -> Option<FileId> {
@@ -315,8 +326,13 @@ pub fn plan(ws: &Workspace, kust: &Kustomizations, generated_limit: usize) -> Ve
             root: repo_root_of(ws, dir),
         }
     };
-    for dir in kust.roots() {
-        jobs.insert((dir.to_path_buf(), false), kustomize_job(dir));
+    // Each root's inputs (its whole closure) are independent: gathered in parallel.
+    let roots: Vec<Job> = {
+        use rayon::prelude::*;
+        kust.roots().into_par_iter().map(kustomize_job).collect()
+    };
+    for job in roots {
+        jobs.insert((job.dir.clone(), false), job);
     }
     // Applications (and ApplicationSets) may point below a root, or at charts.
     let mut seen_charts: HashSet<PathBuf> = HashSet::new();

@@ -21,6 +21,7 @@ pub mod storage;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::load::yaml::Node;
 use crate::load::{FileClass, FileId, SourceFile, Workspace};
@@ -82,7 +83,7 @@ pub struct Model<'a> {
     /// ApplicationSets whose generators cannot be resolved offline.
     pub unresolved: Vec<(ResId, appset::Unresolved)>,
     /// The kustomizations of the tree.
-    pub kustomizations: Kustomizations,
+    pub kustomizations: Arc<Kustomizations>,
     /// Manifests under a Directory source's path that the app does not read:
     /// (app, source index, files).
     pub orphans: Vec<(AppId, usize, Vec<FileId>)>,
@@ -234,7 +235,10 @@ impl<'a> Model<'a> {
             .chain(&rendered.files)
             .map(|f| &**f)
             .collect();
-        let kust = Kustomizations::read(ws);
+        let kust = rendered
+            .kustomizations
+            .clone()
+            .unwrap_or_else(|| Arc::new(Kustomizations::read(ws)));
 
         // Raw files a rendered build stands for, and files of a kustomization's directory that
         // no build includes: neither is an object Argo CD applies.
@@ -344,7 +348,7 @@ impl<'a> Model<'a> {
             documents,
             patched_files: HashSet::new(),
             unresolved: Vec::new(),
-            kustomizations: Kustomizations::default(),
+            kustomizations: Arc::default(),
             orphans: Vec::new(),
             crds,
             instance,

@@ -14,7 +14,7 @@ use crate::load::Workspace;
 use crate::model::jobs::Job;
 
 /// Bump when the entry format or the meaning of a key changes.
-const FORMAT: &str = "synclint-render-cache-v1";
+const FORMAT: &str = "synclint-render-cache-v2";
 
 /// `$XDG_CACHE_HOME/synclint` (or the platform's cache directory), `SYNCLINT_CACHE_DIR` if set.
 pub fn default_dir() -> Option<PathBuf> {
@@ -40,8 +40,28 @@ fn tool_identity(tool: &Tool) -> String {
     )
 }
 
+/// The SHA-256 of each workspace file's text, computed on first use and shared by every job
+/// (a base is an input of each overlay that includes it).
+pub struct Digests(Vec<std::sync::OnceLock<[u8; 32]>>);
+
+impl Digests {
+    pub fn new(ws: &Workspace) -> Digests {
+        Digests((0..ws.files.len()).map(|_| Default::default()).collect())
+    }
+
+    fn of(&self, ws: &Workspace, f: crate::load::FileId) -> &[u8; 32] {
+        self.0[f].get_or_init(|| Sha256::digest(ws.files[f].text().as_bytes()).into())
+    }
+}
+
 /// The key of a job: any change to what the build reads gives another key.
-pub fn key(ws: &Workspace, job: &Job, tool: &Tool, kube_version: Option<&str>) -> String {
+pub fn key(
+    ws: &Workspace,
+    digests: &Digests,
+    job: &Job,
+    tool: &Tool,
+    kube_version: Option<&str>,
+) -> String {
     let mut h = Sha256::new();
     let mut field = |b: &[u8]| {
         h.update((b.len() as u64).to_le_bytes());
@@ -55,7 +75,7 @@ pub fn key(ws: &Workspace, job: &Job, tool: &Tool, kube_version: Option<&str>) -
     for &f in &job.inputs {
         let file = &ws.files[f];
         field(file.path.to_string_lossy().as_bytes());
-        field(file.text().as_bytes());
+        field(digests.of(ws, f));
     }
     for p in &job.extra_inputs {
         field(p.to_string_lossy().as_bytes());

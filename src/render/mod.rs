@@ -112,7 +112,13 @@ pub fn run(ws: &Workspace, jobs: &[Job], opts: &RenderOptions) -> Rendered {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(rayon::current_num_threads().max(1) * 2)
         .build();
-    let run_all = || -> Vec<Raw> { jobs.par_iter().map(|j| run_one(ws, j, opts)).collect() };
+    // A base is an input of every overlay that includes it: each file is hashed once.
+    let digests = cache::Digests::new(ws);
+    let run_all = || -> Vec<Raw> {
+        jobs.par_iter()
+            .map(|j| run_one(ws, j, opts, &digests))
+            .collect()
+    };
     let raws = match &pool {
         Ok(p) => p.install(run_all),
         Err(_) => run_all(),
@@ -123,42 +129,62 @@ pub fn run(ws: &Workspace, jobs: &[Job], opts: &RenderOptions) -> Rendered {
         alias_nodes: opts.limits.alias_nodes_per_file,
         run: None,
     };
-    for (job, raw) in jobs.iter().zip(raws) {
-        let helm = matches!(job.kind, JobKind::Helm(_));
-        let outcome = match raw {
-            Raw::Output { text, origin_base } => {
-                let id = base + rendered.files.len();
-                let what = if helm {
-                    "helm template"
-                } else {
-                    "kustomize build"
-                };
-                rendered.files.push(Arc::new(SourceFile::new(
-                    format!("{} ({what})", job.shown),
-                    job.dir.join(if helm {
-                        RENDERED_HELM
+    // Parsed in parallel (a rendered build is often most of a tree's bytes), numbered in order.
+    let parsed: Vec<(bool, Parsed)> = jobs
+        .par_iter()
+        .zip(raws.into_par_iter())
+        .map(|(job, raw)| {
+            let helm = matches!(job.kind, JobKind::Helm(_));
+            let done = match raw {
+                Raw::Output { text, origin_base } => {
+                    let what = if helm {
+                        "helm template"
                     } else {
-                        RENDERED_KUSTOMIZE
-                    }),
-                    text,
-                    FileClass::Yaml,
-                    &plimits,
-                )));
+                        "kustomize build"
+                    };
+                    Ok((
+                        SourceFile::new(
+                            format!("{} ({what})", job.shown),
+                            job.dir.join(if helm {
+                                RENDERED_HELM
+                            } else {
+                                RENDERED_KUSTOMIZE
+                            }),
+                            text,
+                            FileClass::Yaml,
+                            &plimits,
+                        ),
+                        origin_base,
+                    ))
+                }
+                Raw::Failed(m) => Err(Outcome::Failed(m)),
+                Raw::Blocked(m) => Err(Outcome::Blocked(m)),
+                Raw::Skipped(m) => Err(Outcome::Skipped(m)),
+            };
+            (helm, done)
+        })
+        .collect();
+    for (job, (helm, done)) in jobs.iter().zip(parsed) {
+        let outcome = match done {
+            Ok((file, origin_base)) => {
+                let id = base + rendered.files.len();
+                rendered.files.push(Arc::new(file));
                 Outcome::Rendered {
                     file: id,
                     origin_base,
                 }
             }
-            Raw::Failed(m) => Outcome::Failed(m),
-            Raw::Blocked(m) => Outcome::Blocked(m),
-            Raw::Skipped(m) => Outcome::Skipped(m),
+            Err(o) => o,
         };
         rendered.outcomes.push((job.dir.clone(), helm, outcome));
     }
     rendered
 }
 
-fn run_one(ws: &Workspace, job: &Job, opts: &RenderOptions) -> Raw {
+/// A job's result: its parsed output and origin base, or why there is none.
+type Parsed = Result<(SourceFile, PathBuf), Outcome>;
+
+fn run_one(ws: &Workspace, job: &Job, opts: &RenderOptions, digests: &cache::Digests) -> Raw {
     if let Some(why) = &job.refused {
         return Raw::Failed(why.clone());
     }
@@ -178,7 +204,7 @@ fn run_one(ws: &Workspace, job: &Job, opts: &RenderOptions) -> Raw {
     let key = opts
         .cache
         .as_ref()
-        .map(|_| cache::key(ws, job, tool, opts.kube_version.as_deref()));
+        .map(|_| cache::key(ws, digests, job, tool, opts.kube_version.as_deref()));
     if let (Some(dir), Some(k)) = (&opts.cache, &key)
         && let Some(hit) = cache::get(dir, k)
     {

@@ -361,8 +361,14 @@ impl Server {
                     self.full_at = Some(Instant::now() + self.timing.idle);
                 }
             }
-            Event::Rendered { files, rendered } => {
+            Event::Rendered {
+                files,
+                mut rendered,
+            } => {
                 self.render_running = false;
+                // Kept across edits: the model must read the kustomizations of the workspace it
+                // is built from, not the ones this render was planned from.
+                rendered.kustomizations = None;
                 // Rendered file ids continue the workspace's: valid only if no file was added.
                 if files == self.st.ws.files.len() {
                     self.st.rendered = Arc::new(rendered);
