@@ -434,7 +434,9 @@ fn a_missing_path_is_exit_2_with_outputs() {
 // --- the summary and annotations on a larger run ----------------------------------------------
 
 const DUPLICATE: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n";
-const NO_BACKOFF: &str = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\n  annotations:\n    argocd.argoproj.io/hook: PreSync\nspec:\n  activeDeadlineSeconds: 300\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: m, image: m:1}]\n";
+// Each pod has a deadline (so the hook ends), but with no backoffLimit and no Job deadline it is
+// retried six times.
+const NO_BACKOFF: &str = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\n  annotations:\n    argocd.argoproj.io/hook: PreSync\nspec:\n  template:\n    spec:\n      activeDeadlineSeconds: 300\n      restartPolicy: Never\n      containers: [{name: m, image: m:1}]\n";
 const BAD_SCHEMA: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\ndata: 5\n";
 
 #[test]

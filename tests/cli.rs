@@ -50,6 +50,7 @@ spec:
       containers: [{name: m, image: m:1}]
 "#;
 
+// Pods with a deadline, but no backoffLimit and no Job deadline: retried six times (a warning).
 const WARN_ONLY: &str = r#"apiVersion: batch/v1
 kind: Job
 metadata:
@@ -57,9 +58,9 @@ metadata:
   annotations:
     argocd.argoproj.io/hook: PreSync
 spec:
-  activeDeadlineSeconds: 300
   template:
     spec:
+      activeDeadlineSeconds: 300
       restartPolicy: Never
       containers: [{name: m, image: m:1}]
 "#;

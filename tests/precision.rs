@@ -1007,3 +1007,230 @@ spec:
         vec![("web/job.yaml".into(), 7, Severity::Warning)]
     );
 }
+
+fn job_hook(pod_deadline: Option<u32>) -> String {
+    let deadline = pod_deadline.map_or(String::new(), |d| {
+        format!("      activeDeadlineSeconds: {d}\n")
+    });
+    format!(
+        "apiVersion: batch/v1
+kind: Job
+metadata:
+  name: approve
+  annotations:
+    argocd.argoproj.io/hook: Sync
+    argocd.argoproj.io/hook-delete-policy: BeforeHookCreation
+spec:
+  backoffLimit: 0
+  template:
+    spec:
+{deadline}      restartPolicy: Never
+      containers:
+        - name: a
+          image: example/a:1
+"
+    )
+}
+
+#[test]
+fn a_pod_deadline_bounds_a_hook_job() {
+    let dir = tree(
+        "precision-pod-deadline",
+        &[("job.yaml", &job_hook(Some(300)))],
+    );
+    assert_eq!(of_rule(&dir, &Config::default(), "hook-deadline"), vec![]);
+    // The twin: no deadline anywhere.
+    let dir = tree("precision-no-deadline", &[("job.yaml", &job_hook(None))]);
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "hook-deadline"),
+        vec![("job.yaml".into(), 8, Severity::Warning)]
+    );
+}
+
+#[test]
+fn templated_retry_fields_of_an_applicationset_wait_for_the_generator() {
+    let set = |duration: &str| {
+        format!(
+            "apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: apps
+  namespace: argocd
+spec:
+  goTemplate: true
+  generators:
+    - list:
+        elements: [{{name: web, backoff: 15s}}]
+  template:
+    metadata:
+      name: '{{{{.name}}}}'
+    spec:
+      project: default
+      source:
+        repoURL: https://github.com/example/other.git
+        path: web
+      destination:
+        server: https://kubernetes.default.svc
+        namespace: web
+      syncPolicy:
+        retry:
+          limit: 3
+          backoff:
+            duration: '{duration}'
+"
+        )
+    };
+    let dir = tree(
+        "precision-retry-templated",
+        &[("set.yaml", &set("{{ .backoff }}"))],
+    );
+    assert_eq!(of_rule(&dir, &Config::default(), "invalid-retry"), vec![]);
+    let dir = tree("precision-retry-plain", &[("set.yaml", &set("15 seconds"))]);
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "invalid-retry"),
+        vec![("set.yaml".into(), 26, Severity::Error)]
+    );
+}
+
+#[test]
+fn a_dangling_link_to_something_that_is_not_a_manifest_is_not_an_error() {
+    let dir = tree("precision-dangling", &[("cm.yaml", CM)]);
+    std::os::unix::fs::symlink("/nonexistent/bin/tool", dir.join("tool")).unwrap();
+    assert_eq!(of_rule(&dir, &Config::default(), "read-error"), vec![]);
+    // The twin: a dangling link named like a manifest was meant to be read.
+    std::os::unix::fs::symlink("/nonexistent/app.yaml", dir.join("app.yaml")).unwrap();
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "read-error"),
+        vec![("app.yaml".into(), 1, Severity::Error)]
+    );
+}
+
+#[test]
+fn a_workload_scaled_to_zero_waits_for_nothing() {
+    let app = |replicas: u32| {
+        format!(
+            "apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: config
+  annotations:
+    argocd.argoproj.io/sync-wave: \"5\"
+data: {{}}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: db
+spec:
+  replicas: {replicas}
+  serviceName: db
+  selector:
+    matchLabels: {{app: db}}
+  template:
+    metadata:
+      labels: {{app: db}}
+    spec:
+      containers:
+        - name: db
+          image: example/db:1
+          envFrom:
+            - configMapRef: {{name: config}}
+"
+        )
+    };
+    let dir = tree("precision-scaled-to-zero", &[("db.yaml", &app(0))]);
+    assert_eq!(of_rule(&dir, &Config::default(), "sync-deadlock"), vec![]);
+    let dir = tree("precision-scaled-to-one", &[("db.yaml", &app(1))]);
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "sync-deadlock"),
+        vec![("db.yaml".into(), 26, Severity::Error)]
+    );
+}
+
+#[test]
+fn repositories_scoped_to_a_project_are_its_sources() {
+    let proj = "apiVersion: argoproj.io/v1alpha1
+kind: AppProject
+metadata:
+  name: team
+  namespace: argocd
+spec:
+  sourceRepos: ['https://github.com/example/platform.git']
+  destinations:
+    - {server: '*', namespace: '*'}
+";
+    let web = app_in("web", "web", "team").replace(
+        "repoURL: https://github.com/example/platform.git",
+        "repoURL: https://github.com/example/charts.git",
+    );
+    let secret = "apiVersion: v1
+kind: Secret
+metadata:
+  name: charts-repo
+  namespace: argocd
+  labels:
+    argocd.argoproj.io/secret-type: repository
+stringData:
+  url: https://github.com/example/charts.git
+  project: team
+";
+    let projects = app("projects", "projects", None);
+    let files = |with_secret: bool| {
+        let mut f: Vec<(&str, &str)> = vec![
+            ("apps/web.yaml", &web),
+            ("apps/projects.yaml", &projects),
+            ("projects/team.yaml", proj),
+        ];
+        if with_secret {
+            f.push(("projects/repo.yaml", secret));
+        }
+        f
+    };
+    let dir = tree("precision-scoped-repo", &files(true));
+    common::set_origin(&dir, PLATFORM);
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "project-denies-resource"),
+        vec![]
+    );
+    let dir = tree("precision-unscoped-repo", &files(false));
+    common::set_origin(&dir, PLATFORM);
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "project-denies-resource"),
+        vec![("apps/web.yaml".into(), 9, Severity::Error)]
+    );
+}
+
+#[test]
+fn an_application_commented_out_of_its_kustomization_switches_its_directory_off() {
+    let (web, db) = (app("web", "web", None), app("db", "db", None));
+    let root = app("root", "apps", None);
+    let tree_with = |name: &str, kust: &str| {
+        let dir = tree(
+            name,
+            &[
+                ("root.yaml", &root),
+                ("apps/kustomization.yaml", kust),
+                ("apps/web.yaml", &web),
+                ("apps/db.yaml", &db),
+                ("web/cm.yaml", CM),
+                ("db/job.yaml", &job_hook(None)),
+            ],
+        );
+        common::set_origin(&dir, PLATFORM);
+        dir
+    };
+    let dir = tree_with(
+        "precision-switched-off",
+        "resources:\n  - web.yaml\n  # - db.yaml\n",
+    );
+    assert_eq!(of_rule(&dir, &Config::default(), "hook-deadline"), vec![]);
+    // The twin: the Application is listed, so its hook runs in every sync.
+    let dir = tree_with(
+        "precision-switched-on",
+        "resources:\n  - web.yaml\n  - db.yaml\n",
+    );
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "hook-deadline"),
+        vec![("db/job.yaml".into(), 8, Severity::Warning)]
+    );
+}

@@ -111,6 +111,11 @@ pub fn walk<T: Send>(root: &Path, read: &(dyn Fn(&Path) -> T + Sync)) -> Walked<
                 let e = match entry {
                     Ok(e) => e,
                     Err(err) => {
+                        // A dangling link to something that is not a manifest (a script, a
+                        // build output) is nothing synclint would have read.
+                        if dangling(&err).is_some_and(|p| !wanted(p)) {
+                            return ignore::WalkState::Continue;
+                        }
                         let mut e = Some(walk_error(&err));
                         record(&mut |g| g.errors.extend(e.take()));
                         return ignore::WalkState::Continue;
@@ -228,6 +233,27 @@ fn walk_error(err: &ignore::Error) -> (String, String) {
         ),
         other => ("<walk>".into(), other.to_string()),
     }
+}
+
+/// The path of a "not found" walk error: a symbolic link whose target does not exist.
+fn dangling(err: &ignore::Error) -> Option<&Path> {
+    fn not_found(err: &ignore::Error) -> bool {
+        match err {
+            ignore::Error::Io(e) => e.kind() == std::io::ErrorKind::NotFound,
+            ignore::Error::WithPath { err, .. } | ignore::Error::WithDepth { err, .. } => {
+                not_found(err)
+            }
+            _ => false,
+        }
+    }
+    fn path(err: &ignore::Error) -> Option<&Path> {
+        match err {
+            ignore::Error::WithPath { path, .. } => Some(path),
+            ignore::Error::WithDepth { err, .. } => path(err),
+            _ => None,
+        }
+    }
+    path(err).filter(|_| not_found(err))
 }
 
 fn inner_message(err: &ignore::Error) -> String {

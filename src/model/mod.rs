@@ -76,6 +76,8 @@ pub struct Model<'a> {
     pub set_aside: HashMap<FileId, &'static str>,
     /// Whether the tree is where the live AppProjects come from (`compute_projects_from_tree`).
     pub projects_from_tree: bool,
+    /// Projects with repositories scoped to them (`compute_scoped_repositories`).
+    pub scoped_repositories: HashSet<String>,
     /// Documents read (all files).
     pub documents: usize,
     /// Files that a kustomization with patches includes, not rendered: they change when built.
@@ -152,6 +154,26 @@ fn test_fixture(path: &Path) -> bool {
         d.components()
             .any(|c| c.as_os_str().to_str().is_some_and(|s| DIRS.contains(&s)))
     })
+}
+
+/// Is the file listed in a comment of its directory's kustomization (`# - app.yaml`)? That is a
+/// resource switched off on purpose, not one merely kept elsewhere.
+fn commented_out(ws: &Workspace, f: FileId) -> bool {
+    let path = &ws.files[f].path;
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name().and_then(|n| n.to_str())) else {
+        return false;
+    };
+    kustomize::NAMES
+        .iter()
+        .filter_map(|n| ws.file_at(&dir.join(n)))
+        .any(|k| {
+            ws.files[k].text().lines().any(|l| {
+                l.trim_start()
+                    .strip_prefix('#')
+                    .map(|c| c.trim_start().trim_start_matches('-').trim())
+                    .is_some_and(|c| c.trim_start_matches("./") == name)
+            })
+        })
 }
 
 /// Is the file named as a patch (`deploy-patch.yaml`, `patch_cm.yml`, `patches.yaml`)?
@@ -345,6 +367,7 @@ impl<'a> Model<'a> {
             unread,
             set_aside: HashMap::new(),
             projects_from_tree: true,
+            scoped_repositories: HashSet::new(),
             documents,
             patched_files: HashSet::new(),
             unresolved: Vec::new(),
@@ -357,6 +380,7 @@ impl<'a> Model<'a> {
         model.assign_apps(&kust);
         model.kustomizations = kust;
         model.projects_from_tree = model.compute_projects_from_tree();
+        model.scoped_repositories = model.compute_scoped_repositories();
         model
     }
 
@@ -590,6 +614,32 @@ impl<'a> Model<'a> {
 
         // Kustomizations no other kustomization includes: each is an app Argo CD would build at
         // that path (rendered if the tools allow, else linted as written).
+        // Directories whose Application is switched off: its file sits in a kustomization's
+        // directory but the kustomization leaves it out (commented out of `resources:`).
+        let switched_off: Vec<(PathBuf, String)> = self
+            .left_out
+            .iter()
+            .filter(|&&f| commented_out(ws, f))
+            .flat_map(|&f| {
+                let root = ws.repo_roots_of(f).first().cloned();
+                ws.files[f].yaml().docs.iter().filter_map(move |d| {
+                    let r = &d.root;
+                    if r.get("kind").and_then(Node::str) != Some("Application") {
+                        return None;
+                    }
+                    let path = r.path(&["spec", "source", "path"]).and_then(Node::str)?;
+                    let path = path.trim_start_matches("./").trim_end_matches('/');
+                    if path.is_empty() || path == "." || path.contains("..") {
+                        return None;
+                    }
+                    let name = r
+                        .path(&["metadata", "name"])
+                        .and_then(Node::str)
+                        .unwrap_or("?");
+                    Some((root.as_ref()?.join(path), name.to_string()))
+                })
+            })
+            .collect();
         // What each build reads does not depend on the others: found in parallel, claimed in
         // order.
         struct RootBuild<'k> {
@@ -616,6 +666,8 @@ impl<'a> Model<'a> {
                 }
             })
             .collect();
+        const SWITCHED_OFF: &str = "the Application that syncs this directory is left out of its kustomization (switched off): not applied";
+        let explicit_apps = apps.iter().any(|a| !a.is_implicit());
         for RootBuild {
             dir,
             sources,
@@ -624,6 +676,14 @@ impl<'a> Model<'a> {
             renames,
         } in builds
         {
+            if explicit_apps && switched_off.iter().any(|(d, _)| dir.starts_with(d)) {
+                for f in sources {
+                    if file_resources(&[f]).iter().all(|m| !claimed.contains(m)) {
+                        self.set_aside.insert(f, SWITCHED_OFF);
+                    }
+                }
+                continue;
+            }
             let members: Vec<ResId> = file_resources(&sources)
                 .into_iter()
                 .filter(|m| !claimed.contains(m))
@@ -661,9 +721,14 @@ impl<'a> Model<'a> {
         for root in &ws.roots {
             let mut groups: BTreeMap<String, Vec<ResId>> = BTreeMap::new();
             for &f in &root.files {
+                if self.set_aside.contains_key(&f) {
+                    continue;
+                }
                 let path = &ws.files[f].path;
                 let why = if test_fixture(path) {
                     Some("a test fixture no Application syncs (not applied)")
+                } else if switched_off.iter().any(|(d, _)| path.starts_with(d)) {
+                    Some(SWITCHED_OFF)
                 } else if patch_named(path) {
                     Some(
                         "named as a patch, and no Application or kustomization uses it (a fragment for `kubectl patch`, not a whole object)",

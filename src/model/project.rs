@@ -86,6 +86,32 @@ impl<'a> Model<'a> {
         known * 2 >= used.len()
     }
 
+    /// Projects the tree's repository Secrets are scoped to (a `project` field). Such
+    /// repositories belong to the project in the live instance, beyond what its `sourceRepos`
+    /// lists, so a source refusal cannot be proved offline. Computed once, in `Model::build`.
+    pub(super) fn compute_scoped_repositories(&self) -> HashSet<String> {
+        let mut out = HashSet::new();
+        for r in self.resources.iter().filter(|r| r.is("", "Secret")) {
+            let repo = r
+                .root
+                .path(&["metadata", "labels", "argocd.argoproj.io/secret-type"])
+                .and_then(Node::str)
+                .is_some_and(|t| t == "repository" || t == "repo-creds");
+            if !repo {
+                continue;
+            }
+            if let Some(p) = r.root.path(&["stringData", "project"]).and_then(Node::str) {
+                out.insert(p.to_string());
+            }
+            if let Some(p) = r.root.path(&["data", "project"]).and_then(Node::str)
+                && let Some(text) = base64_decode(p)
+            {
+                out.insert(text);
+            }
+        }
+        out
+    }
+
     /// The AppProject named `name` that applies to an Application object: the one deployed by
     /// the same app (or kustomization build) as the Application, else the only one.
     pub fn project_for(&self, application: ResId, name: &str) -> ProjectRef {
@@ -265,4 +291,34 @@ pub fn group_kind_refusal(
 /// The app's project name as written (`default` when absent).
 pub fn project_name<'a>(app: &App<'a>) -> &'a str {
     app.project.unwrap_or("default")
+}
+
+/// A Secret's `data` value (standard base64), as text.
+fn base64_decode(s: &str) -> Option<String> {
+    let val = |c: u8| -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        } as u32)
+    };
+    let bytes: Vec<u8> = s.bytes().filter(|c| !c.is_ascii_whitespace()).collect();
+    let body = bytes
+        .strip_suffix(b"==")
+        .or(bytes.strip_suffix(b"="))
+        .unwrap_or(&bytes);
+    let mut out = Vec::new();
+    let (mut acc, mut bits) = (0u32, 0);
+    for &c in body {
+        acc = acc << 6 | val(c)?;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits & 0xff) as u8);
+        }
+    }
+    String::from_utf8(out).ok()
 }

@@ -19,6 +19,15 @@ impl Rule for HookDeadline {
         if !applies || r.root.path(&["spec", "activeDeadlineSeconds"]).is_some() {
             return;
         }
+        // A Job's pods each have a deadline, and a Job retries a finite number of times
+        // (backoffLimit, 6 by default): the hook ends, failed or not, in bounded time.
+        if r.is("batch", "Job")
+            && r.root
+                .path(&["spec", "template", "spec", "activeDeadlineSeconds"])
+                .is_some()
+        {
+            return;
+        }
         out.push(
             cx.finding(
                 &INFO,

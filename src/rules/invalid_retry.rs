@@ -138,9 +138,14 @@ impl Rule for InvalidRetry {
         let who = whose(r);
         let never_retried = "when a sync fails, NextRetryAt returns this parse error instead of a retry time: the operation ends Failed with \"(failed to retry: …)\" and is never retried";
 
+        // An ApplicationSet's template value is only known once the controller fills it.
+        let filled = |n: &&Node<'_>| {
+            !(r.kind == "ApplicationSet" && n.str().is_some_and(crate::model::project::templated))
+        };
         if let Some(limit) = retry
             .get("limit")
             .filter(|n| n.scalar().is_some() && n.str().is_some())
+            .filter(filled)
         {
             match limit.as_i64() {
                 Some(l) if l < -1 => {
@@ -166,7 +171,7 @@ impl Rule for InvalidRetry {
             return;
         };
         let parse = |key: &str| -> Option<(&Node<'_>, Result<i128, String>)> {
-            let n = backoff.get(key)?;
+            let n = backoff.get(key).filter(filled)?;
             let text = n.str().filter(|t| !t.is_empty())?;
             Some((n, argo_duration(text)))
         };
@@ -185,7 +190,11 @@ impl Rule for InvalidRetry {
             }
         }
 
-        if let Some(f) = backoff.get("factor").filter(|n| n.str().is_some()) {
+        if let Some(f) = backoff
+            .get("factor")
+            .filter(|n| n.str().is_some())
+            .filter(filled)
+        {
             match f.as_i64() {
                 Some(v) if v < 1 => {
                     let effect = if v == 0 {

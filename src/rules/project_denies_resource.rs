@@ -68,7 +68,10 @@ impl Rule for ProjectDeniesResource {
             let Some(url) = url_node.non_empty_str() else {
                 continue;
             };
-            if templated(url) || source_permitted(pspec, url) {
+            if templated(url)
+                || source_permitted(pspec, url)
+                || cx.model.scoped_repositories.contains(pname)
+            {
                 continue;
             }
             out.push(related(

@@ -40,7 +40,8 @@ impl Rule for SyncDeadlock {
                 continue;
             };
             let (r, pr) = (&res[rid], &res[pid]);
-            if !pod_health(r) {
+            // Scaled to zero: no pod starts, nothing it references is needed, Healthy at once.
+            if !pod_health(r) || crate::model::health::scaled_to_zero(r) {
                 continue;
             }
             let pref = &r.pod_refs[d.pod_ref];
