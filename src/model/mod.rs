@@ -297,67 +297,42 @@ impl<'a> Model<'a> {
             .filter_map(Path::parent)
             .filter(|d| below_a_kustomization(d))
             .collect();
-        // What each file is (objects, a fragment, left out of its kustomization) depends on that
-        // file alone: decided in parallel, numbered in file order.
-        enum Read<'a> {
-            Skip,
-            Fragment,
-            LeftOut,
-            Objects(Vec<Resource<'a>>),
-        }
-        let read: Vec<(usize, Read<'a>)> = files
-            .par_iter()
-            .enumerate()
-            .map(|(id, f)| {
-                let y = f.yaml();
-                let docs = y.docs.len();
-                if f.class != FileClass::Yaml || covered.contains(&id) {
-                    return (docs, Read::Skip);
-                }
-                if kust.fragments.contains(f.path.as_os_str()) {
-                    return (docs, Read::Fragment);
-                }
-                // In a kustomization's directory, or in a plain folder below one that the
-                // kustomization takes other files from (a patch folder): kustomize reads only
-                // what the kustomization names.
-                let in_kustomize_dir = id < ws.files.len()
-                    && !kustomize::NAMES.iter().any(|n| f.path.ends_with(n))
-                    && f.path
-                        .parent()
-                        .is_some_and(|d| kust.by_dir.contains_key(d) || managed_dirs.contains(d));
-                if in_kustomize_dir && !included.contains(f.path.as_path()) {
-                    return (docs, Read::LeftOut);
-                }
-                // A strategic-merge patch directive (`$patch: delete`) marks a fragment for
-                // kustomize or `kubectl patch`, never a whole object.
-                let patch = |d: &&crate::load::yaml::Document<'_>| d.root.get("$patch").is_some();
-                if !y.docs.is_empty() && y.docs.iter().all(|d| patch(&d)) {
-                    return (docs, Read::Fragment);
-                }
-                let mut objects = Vec::new();
-                for (di, doc) in y.docs.iter().enumerate() {
-                    if !patch(&doc) {
-                        add_resources(&mut objects, id, di, &doc.root, f.text());
-                    }
-                }
-                (docs, Read::Objects(objects))
-            })
-            .collect();
         let mut left_out = Vec::new();
         let mut fragments = Vec::new();
-        let mut resources: Vec<Resource<'a>> = Vec::new();
+        let mut resources = Vec::new();
         let mut documents = 0;
-        for (id, (docs, r)) in read.into_iter().enumerate() {
-            documents += docs;
-            match r {
-                Read::Skip => {}
-                Read::Fragment => fragments.push(id),
-                Read::LeftOut => left_out.push(id),
-                Read::Objects(objects) => {
-                    for mut o in objects {
-                        o.id = resources.len();
-                        resources.push(o);
-                    }
+        for (id, f) in files.iter().enumerate() {
+            let y = f.yaml();
+            documents += y.docs.len();
+            if f.class != FileClass::Yaml || covered.contains(&id) {
+                continue;
+            }
+            if kust.fragments.contains(f.path.as_os_str()) {
+                fragments.push(id);
+                continue;
+            }
+            // In a kustomization's directory, or in a plain folder below one that the
+            // kustomization takes other files from (a patch folder): kustomize reads only what
+            // the kustomization names.
+            let in_kustomize_dir = id < ws.files.len()
+                && !kustomize::NAMES.iter().any(|n| f.path.ends_with(n))
+                && f.path
+                    .parent()
+                    .is_some_and(|d| kust.by_dir.contains_key(d) || managed_dirs.contains(d));
+            if in_kustomize_dir && !included.contains(f.path.as_path()) {
+                left_out.push(id);
+                continue;
+            }
+            // A strategic-merge patch directive (`$patch: delete`) marks a fragment for
+            // kustomize or `kubectl patch`, never a whole object.
+            let patch = |d: &&crate::load::yaml::Document<'_>| d.root.get("$patch").is_some();
+            if !y.docs.is_empty() && y.docs.iter().all(|d| patch(&d)) {
+                fragments.push(id);
+                continue;
+            }
+            for (di, doc) in y.docs.iter().enumerate() {
+                if !patch(&doc) {
+                    add_resources(&mut resources, id, di, &doc.root, f.text());
                 }
             }
         }
