@@ -792,11 +792,11 @@ fn helm_delete_and_test_hooks_do_not_run_in_a_sync() {
     }
 }
 
-#[test]
-fn templated_applicationset_fields_are_checked_after_templating_only() {
-    let set = |option: &str, jq: &str| {
-        format!(
-            "apiVersion: argoproj.io/v1alpha1
+/// A goTemplate ApplicationSet over one list element, with `more` appended to its template spec
+/// (indented as its keys).
+fn go_template_set(more: &str) -> String {
+    format!(
+        "apiVersion: argoproj.io/v1alpha1
 kind: ApplicationSet
 metadata:
   name: apps
@@ -805,7 +805,7 @@ spec:
   goTemplate: true
   generators:
     - list:
-        elements: [{{name: web}}]
+        elements: [{{name: web, backoff: 15s}}]
   template:
     metadata:
       name: '{{{{.name}}}}'
@@ -818,7 +818,15 @@ spec:
       destination:
         server: https://kubernetes.default.svc
         namespace: web
-      ignoreDifferences:
+{more}"
+    )
+}
+
+#[test]
+fn templated_applicationset_fields_are_checked_after_templating_only() {
+    let set = |option: &str, jq: &str| {
+        go_template_set(&format!(
+            "      ignoreDifferences:
         - group: apps
           kind: Deployment
           jqPathExpressions:
@@ -827,7 +835,7 @@ spec:
         syncOptions:
           - '{option}'
 "
-        )
+        ))
     };
     let templated = set(
         r#"{{ printf "%s=%s" "ServerSideApply" (dig "ssa" "false" . | toString) }}"#,
@@ -1050,35 +1058,14 @@ fn a_pod_deadline_bounds_a_hook_job() {
 #[test]
 fn templated_retry_fields_of_an_applicationset_wait_for_the_generator() {
     let set = |duration: &str| {
-        format!(
-            "apiVersion: argoproj.io/v1alpha1
-kind: ApplicationSet
-metadata:
-  name: apps
-  namespace: argocd
-spec:
-  goTemplate: true
-  generators:
-    - list:
-        elements: [{{name: web, backoff: 15s}}]
-  template:
-    metadata:
-      name: '{{{{.name}}}}'
-    spec:
-      project: default
-      source:
-        repoURL: https://github.com/example/other.git
-        path: web
-      destination:
-        server: https://kubernetes.default.svc
-        namespace: web
-      syncPolicy:
+        go_template_set(&format!(
+            "      syncPolicy:
         retry:
           limit: 3
           backoff:
             duration: '{duration}'
 "
-        )
+        ))
     };
     let dir = tree(
         "precision-retry-templated",
@@ -1088,7 +1075,7 @@ spec:
     let dir = tree("precision-retry-plain", &[("set.yaml", &set("15 seconds"))]);
     assert_eq!(
         of_rule(&dir, &Config::default(), "invalid-retry"),
-        vec![("set.yaml".into(), 26, Severity::Error)]
+        vec![("set.yaml".into(), 27, Severity::Error)]
     );
 }
 

@@ -115,16 +115,7 @@ impl Rendered {
 /// Helm's release-name grammar (`chartutil.ValidateReleaseName`): lower-case DNS-1123 labels
 /// joined by dots, at most 53 characters. Anything else (a `--flag`) is refused.
 pub fn valid_release_name(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 53
-        && s.split('.').all(|label| {
-            !label.is_empty()
-                && label
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-        })
+    super::resource::dns1123_subdomain(s, 53)
 }
 
 /// A Kubernetes namespace name: a DNS-1123 label.

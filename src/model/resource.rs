@@ -216,3 +216,19 @@ pub fn is_cluster_scoped(group: &str, kind: &str) -> bool {
             | ("certificates.k8s.io", "CertificateSigningRequest")
     )
 }
+
+/// A DNS-1123 subdomain of at most `max` bytes: lower-case labels of letters, digits and `-`
+/// (not at either end), joined by dots. Kubernetes object names (253) and Helm release names
+/// (53) follow it.
+pub fn dns1123_subdomain(s: &str, max: usize) -> bool {
+    !s.is_empty()
+        && s.len() <= max
+        && s.split('.').all(|label| {
+            !label.is_empty()
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+        })
+}

@@ -39,7 +39,8 @@ impl Rule for MissingProject {
                 continue;
             }
             // Not a Kubernetes object name: no AppProject anywhere can have it.
-            let invalid = !valid_name(project);
+            // An AppProject's name is an object name: a DNS-1123 subdomain.
+            let invalid = !crate::model::resource::dns1123_subdomain(project, 253);
             if !invalid && !complete && suggest(project, &names).is_none() {
                 unknown.push((r, project));
                 continue;
@@ -138,17 +139,4 @@ impl Rule for MissingProject {
             out.push(d);
         }
     }
-}
-
-/// An AppProject's name is an object name: a DNS-1123 subdomain.
-fn valid_name(name: &str) -> bool {
-    name.len() <= 253
-        && name.split('.').all(|label| {
-            !label.is_empty()
-                && label
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-        })
 }
