@@ -1221,3 +1221,27 @@ fn an_application_commented_out_of_its_kustomization_switches_its_directory_off(
         vec![("db/job.yaml".into(), 8, Severity::Warning)]
     );
 }
+
+#[test]
+fn a_tree_that_itself_lives_under_a_fixtures_directory_is_linted() {
+    // Only directories inside the linted tree say "test input": where the user keeps the tree
+    // (a CI workspace, a `fixtures/` folder of another project) says nothing about it.
+    let web = app("web", "web", None);
+    let outer = common::scratch("precision-outer");
+    let dir = outer.join("fixtures").join("repo");
+    for (rel, text) in [
+        ("apps/web.yaml", web.as_str()),
+        ("web/cm.yaml", CM),
+        ("bootstrap/deploy.yaml", BAD_BOOTSTRAP),
+    ] {
+        let p = dir.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    std::fs::create_dir_all(dir.join(".git")).unwrap();
+    common::set_origin(&dir, PLATFORM);
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "schema"),
+        vec![("bootstrap/deploy.yaml".into(), 6, Severity::Error)]
+    );
+}

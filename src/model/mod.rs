@@ -137,8 +137,11 @@ pub fn yaml_text(n: &Node<'_>) -> String {
 }
 
 /// Is this file below a directory that holds test inputs by convention (`testdata/`,
-/// `fixtures/`, …)? Environment names such as `test/` or `e2e/` are not: those are deployed.
-fn test_fixture(path: &Path) -> bool {
+/// `fixtures/`, …), inside the tree being linted (`roots`: where it starts; what lies above is
+/// the user's business)? Environment names such as `test/` or `e2e/` are not: those are deployed.
+fn test_fixture(path: &Path, roots: &[PathBuf]) -> bool {
+    let top = roots.last().map_or(Path::new(""), PathBuf::as_path);
+    let path = path.strip_prefix(top).unwrap_or(path);
     const DIRS: &[&str] = &[
         "testdata",
         "test-data",
@@ -486,7 +489,10 @@ impl<'a> Model<'a> {
             .par_iter()
             .filter(|r| r.file < ws.files.len() || r.group.starts_with("argoproj.io"))
             // An Application among test fixtures is another tool's test input, not an app.
-            .filter(|r| r.file >= ws.files.len() || !test_fixture(&ws.files[r.file].path))
+            .filter(|r| {
+                r.file >= ws.files.len()
+                    || !test_fixture(&ws.files[r.file].path, ws.repo_roots_of(r.file))
+            })
             .filter_map(|r| {
                 let scx = SourceContext {
                     ws,
@@ -725,7 +731,7 @@ impl<'a> Model<'a> {
                     continue;
                 }
                 let path = &ws.files[f].path;
-                let why = if test_fixture(path) {
+                let why = if test_fixture(path, &root.repo_roots) {
                     Some("a test fixture no Application syncs (not applied)")
                 } else if switched_off.iter().any(|(d, _)| path.starts_with(d)) {
                     Some(SWITCHED_OFF)
