@@ -12,9 +12,9 @@ targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=(jq cron config glob yaml tree)
 for t in "${targets[@]}"; do
   case $t in
-    jq|config) runs=10000000; len=65536 ;;
-    cron) runs=10000000; len=4096 ;;
-    glob) runs=1000000; len=4096 ;;
+    jq|config) runs=10000000; len=262144 ;;
+    cron) runs=10000000; len=262144 ;;
+    glob) runs=1000000; len=262144 ;;
     yaml|tree) runs=1000000; len=262144 ;;
     *) echo "unknown target $t" >&2; exit 2 ;;
   esac
