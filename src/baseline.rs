@@ -1,7 +1,7 @@
 //! Baselines: record today's findings by a fingerprint that ignores line numbers, then report only
 //! new ones. Lets a team adopt synclint on a big repository without fixing everything first.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -78,7 +78,7 @@ pub fn filter(
     baseline: &Baseline,
     root: Option<&Path>,
 ) -> usize {
-    let mut known: HashMap<&str, usize> = HashMap::new();
+    let mut known: HashMap<&str, usize> = HashMap::default();
     for r in &baseline.findings {
         *known.entry(r.fingerprint.as_str()).or_default() += 1;
     }

@@ -234,9 +234,8 @@ pub fn apply(
     }
     let before = diags.len();
     // Suppressions by file, and annotations by object: a finding meets only its own.
-    let mut by_file: std::collections::HashMap<usize, Vec<usize>> = Default::default();
-    let mut by_object: std::collections::HashMap<crate::diag::ObjectRef, Vec<usize>> =
-        Default::default();
+    let mut by_file: foldhash::HashMap<usize, Vec<usize>> = Default::default();
+    let mut by_object: foldhash::HashMap<crate::diag::ObjectRef, Vec<usize>> = Default::default();
     for (i, s) in sups.iter().enumerate() {
         by_file.entry(s.file).or_default().push(i);
         if let Some(o) = &s.object {

@@ -8,7 +8,8 @@ pub mod source;
 pub mod walk;
 pub mod yaml;
 
-use std::collections::{BTreeSet, HashMap};
+use foldhash::HashMap;
+use std::collections::BTreeSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -149,7 +150,8 @@ impl Workspace {
     /// Only the files `keep` (ascending ids), renumbered in that order, with the same roots,
     /// directories and paths: the language server re-lints a part of the tree on this.
     pub fn subset(&self, keep: &[FileId]) -> Workspace {
-        let mut new_id: HashMap<FileId, FileId> = HashMap::with_capacity(keep.len());
+        let mut new_id: HashMap<FileId, FileId> =
+            HashMap::with_capacity_and_hasher(keep.len(), Default::default());
         for (i, &f) in keep.iter().enumerate() {
             new_id.insert(f, i);
         }
@@ -172,7 +174,7 @@ impl Workspace {
             repo_urls: self.repo_urls.clone(),
             repo_root: self.repo_root.clone(),
             outside_links: self.outside_links.clone(),
-            by_path: HashMap::new(),
+            by_path: HashMap::default(),
             sorted: Vec::new(),
             root_of: Vec::new(),
         };
@@ -198,19 +200,25 @@ impl Workspace {
     }
 
     fn index(&mut self) {
-        self.by_path = self
-            .files
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (f.path.clone().into_os_string(), i))
-            .collect();
-        self.sorted = self
-            .files
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (f.path.clone(), i))
-            .collect();
-        self.sorted.sort();
+        let files = &self.files;
+        (self.by_path, self.sorted) = rayon::join(
+            || {
+                files
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| (f.path.clone().into_os_string(), i))
+                    .collect()
+            },
+            || {
+                let mut sorted: Vec<(PathBuf, FileId)> = files
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| (f.path.clone(), i))
+                    .collect();
+                sorted.sort();
+                sorted
+            },
+        );
         self.root_of = vec![0; self.files.len()];
         for (ri, r) in self.roots.iter().enumerate() {
             for &f in &r.files {
@@ -435,8 +443,10 @@ pub fn load_with(
                     )
                 })
             });
-            merge(&mut dirs, walked.dirs);
-            merge(&mut paths, walked.paths);
+            rayon::join(
+                || merge(&mut dirs, walked.dirs),
+                || merge(&mut paths, walked.paths),
+            );
             outside_links.extend(walked.outside_links);
             for (name, msg) in walked.errors {
                 notes.push((shown(&name), FileClass::Unreadable(msg), ri));
@@ -487,7 +497,7 @@ pub fn load_with(
         }
     }
     // Chart templates that are not rendered are not YAML: skipped with a note.
-    let chart_dirs: std::collections::HashSet<PathBuf> = files
+    let chart_dirs: foldhash::HashSet<PathBuf> = files
         .iter()
         .filter(|f| f.path.file_name().is_some_and(|n| n == "Chart.yaml"))
         .filter_map(|f| f.path.parent().map(Path::to_path_buf))
@@ -508,8 +518,10 @@ pub fn load_with(
             .any(|r| r.is_dir && r.repo_roots.last() == Some(top))
     {
         let walked = walk::walk(top, &|_| ());
-        merge(&mut dirs, walked.dirs);
-        merge(&mut paths, walked.paths);
+        rayon::join(
+            || merge(&mut dirs, walked.dirs),
+            || merge(&mut paths, walked.paths),
+        );
         outside_links.extend(walked.outside_links);
     }
     let mut repo_urls: Vec<String> = repo_root.as_deref().map(git::remotes).unwrap_or_default();
@@ -526,7 +538,7 @@ pub fn load_with(
         outside_links,
         repo_urls,
         repo_root,
-        by_path: HashMap::new(),
+        by_path: HashMap::default(),
         sorted: Vec::new(),
         root_of: Vec::new(),
     };
@@ -586,8 +598,11 @@ fn special(_: &std::fs::Metadata) -> &'static str {
     "a special file"
 }
 
-fn in_chart_templates(path: &Path, charts: &std::collections::HashSet<PathBuf>) -> bool {
-    if charts.is_empty() {
+fn in_chart_templates(path: &Path, charts: &foldhash::HashSet<PathBuf>) -> bool {
+    // Most files are in no `templates/` folder: one byte search rules them out.
+    if charts.is_empty()
+        || memchr::memmem::find(path.as_os_str().as_encoded_bytes(), b"/templates/").is_none()
+    {
         return false;
     }
     path.ancestors().any(|a| {
@@ -649,7 +664,7 @@ fn read_file(
         Ok(f) => f,
         Err(e) => return unreadable(e),
     };
-    match file.metadata() {
+    let size = match file.metadata() {
         Ok(m) if !m.is_file() => {
             return SourceFile::placeholder(
                 name.clone(),
@@ -661,12 +676,9 @@ fn read_file(
             return SourceFile::placeholder(name, abs, too_large(limits.file_bytes));
         }
         Err(e) => return unreadable(e),
-        Ok(_) => {}
-    }
+        Ok(m) => m.len() as usize,
+    };
     // Sized from the metadata: one read for the content and one to see the end.
-    let size = file
-        .metadata()
-        .map_or(0, |m| m.len().min(limits.file_bytes)) as usize;
     let mut bytes = Vec::with_capacity(size + 1);
     if let Err(e) = file
         .take(limits.file_bytes.saturating_add(1))

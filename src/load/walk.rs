@@ -152,9 +152,13 @@ pub fn walk<T: Send>(root: &Path, read: &(dyn Fn(&Path) -> T + Sync)) -> Walked<
         });
     let mut g = found.into_inner().unwrap_or_else(|p| p.into_inner());
     // Threads finish in any order: sort what the caller sees.
-    sort_paths(&mut g.files, |f| &f.0);
-    sort_paths(&mut g.paths, |p| p);
-    sort_paths(&mut g.dirs, |p| p);
+    let Found {
+        files, paths, dirs, ..
+    } = &mut g;
+    rayon::join(
+        || sort_paths(files, |f| &f.0),
+        || rayon::join(|| sort_paths(paths, |p| p), || sort_paths(dirs, |p| p)),
+    );
     g.errors.sort();
     let mut skipped = skipped.lock().map(|s| s.clone()).unwrap_or_default();
     skipped.extend(g.skipped);
@@ -270,9 +274,10 @@ fn inner_message(err: &ignore::Error) -> String {
 /// yields: on byte keys where a separator sorts before every other byte, as the end of a
 /// component does. Comparing components is several times slower, and a big tree has tens of
 /// thousands of paths.
-pub fn sort_paths<T>(v: &mut [T], path: impl Fn(&T) -> &Path) {
+pub fn sort_paths<T: Send>(v: &mut [T], path: impl Fn(&T) -> &Path + Sync) {
+    use rayon::slice::ParallelSliceMut;
     let sep = std::path::MAIN_SEPARATOR as u8;
-    v.sort_by_cached_key(|t| {
+    v.par_sort_by_cached_key(|t| {
         let mut k = path(t).as_os_str().as_encoded_bytes().to_vec();
         k.iter_mut().filter(|c| **c == sep).for_each(|c| *c = 0);
         k

@@ -4,8 +4,8 @@
 //! budget (a billion-laughs file becomes a finding, not an out-of-memory), merge keys (`<<`) are
 //! applied the way go-yaml does, and duplicate keys are recorded instead of aborting the parse.
 
+use foldhash::HashMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use serde_json::{Number, Value};
 
@@ -449,7 +449,7 @@ impl<'a, 'l> Builder<'a, 'l> {
     fn new(limits: &'l ParseLimits<'l>, alias_left: u64) -> Self {
         Builder {
             stack: Vec::new(),
-            anchors: HashMap::new(),
+            anchors: HashMap::default(),
             root: None,
             issues: Vec::new(),
             limits,
@@ -623,7 +623,7 @@ impl<'a, 'l> Builder<'a, 'l> {
         }
         self.check_duplicates(&out);
         if !merged.is_empty() {
-            let present: std::collections::HashSet<String> = out
+            let present: foldhash::HashSet<String> = out
                 .iter()
                 .filter_map(|e| e.key.str().map(str::to_string))
                 .collect();
@@ -651,7 +651,8 @@ impl<'a, 'l> Builder<'a, 'l> {
                 }
             }
         } else {
-            let mut seen: HashMap<&str, &Entry<'a>> = HashMap::with_capacity(entries.len());
+            let mut seen: HashMap<&str, &Entry<'a>> =
+                HashMap::with_capacity_and_hasher(entries.len(), Default::default());
             for e in entries {
                 let Some(k) = e.key.scalar() else { continue };
                 if let Some(first) = seen.get(&*k.value) {

@@ -8,7 +8,7 @@
 //!
 //! A pattern that does not compile matches nothing, as in the engine.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]

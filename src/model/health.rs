@@ -4,7 +4,7 @@
 //! (wait or fail), what a waited-on object waits for, and which objects say in their manifest
 //! that they will never become Healthy on their own.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 use std::sync::OnceLock;
 
 use super::glob::{self, Dialect};

@@ -3,7 +3,8 @@
 //! with Argo CD's parameters, checked against Helm's and Kubernetes' grammars. The renderer
 //! (`crate::render`) runs these jobs; the results come back as [`Rendered`].
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -93,7 +94,7 @@ impl Rendered {
     pub fn outcome(&self, dir: &Path, helm: bool) -> Option<&Outcome> {
         // Asked once per app and per kustomize root: an index, not a scan of every job.
         let index = self.index.get_or_init(|| {
-            let mut m = HashMap::with_capacity(self.outcomes.len());
+            let mut m = HashMap::with_capacity_and_hasher(self.outcomes.len(), Default::default());
             for (i, (d, h, _)) in self.outcomes.iter().enumerate() {
                 m.entry((d.clone(), *h)).or_insert(i);
             }
@@ -326,7 +327,7 @@ pub fn plan(ws: &Workspace, kust: &Kustomizations, generated_limit: usize) -> Ve
         jobs.insert((job.dir.clone(), false), job);
     }
     // Applications (and ApplicationSets) may point below a root, or at charts.
-    let mut seen_charts: HashSet<PathBuf> = HashSet::new();
+    let mut seen_charts: HashSet<PathBuf> = HashSet::default();
     for_each_app_spec(ws, generated_limit, |app| {
         for src in app.sources.iter().filter(|s| s.local) {
             match src.kind {

@@ -5,7 +5,7 @@
 //! `helmCharts`, generator files — so a remote reference anywhere (also behind a hidden
 //! directory) keeps the build from running.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::load::yaml::Node;
@@ -179,7 +179,7 @@ impl Kustomizations {
             .filter_map(|(id, f)| read_one(ws, id, f))
             .collect();
         let mut out = Kustomizations::default();
-        let mut whole: HashSet<PathBuf> = HashSet::new();
+        let mut whole: HashSet<PathBuf> = HashSet::default();
         for r in read {
             whole.extend(r.whole);
             out.fragments.extend(r.fragments);
@@ -232,7 +232,7 @@ impl Kustomizations {
 
     /// Visit the kustomizations a build of `dir` reaches (each once).
     fn walk(&self, dir: &Path, mut f: impl FnMut(&Kustomization)) {
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         let mut stack = vec![dir.to_path_buf()];
         while let Some(d) = stack.pop() {
             if !seen.insert(d.clone()) {

@@ -18,8 +18,9 @@ pub mod repo;
 pub mod resource;
 pub mod storage;
 
+use foldhash::{HashMap, HashSet};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -198,25 +199,22 @@ fn parent_name(name: &str) -> String {
     }
 }
 
+/// Where a file's objects are: (document, node, `apiVersion`, `kind` node).
+type Slot<'a> = (usize, &'a Node<'a>, &'a str, &'a Node<'a>);
+
 /// A document's objects: itself, or the items of a `List`.
-fn add_resources<'a>(
-    out: &mut Vec<Resource<'a>>,
-    file: FileId,
-    doc: usize,
-    root: &'a Node<'a>,
-    text: &str,
-) {
+fn object_slots<'a>(out: &mut Vec<Slot<'a>>, doc: usize, root: &'a Node<'a>) {
     let kind = root.get("kind").and_then(Node::str);
     if kind.is_some_and(|k| k.ends_with("List")) && root.get("items").is_some() {
         for item in root.get("items").map(Node::items).unwrap_or(&[]) {
-            if let Some(r) = Resource::from_node(out.len(), file, doc, item, text) {
-                out.push(r);
+            if let Some((v, k)) = resource::object_type(item) {
+                out.push((doc, item, v, k));
             }
         }
         return;
     }
-    if let Some(r) = Resource::from_node(out.len(), file, doc, root, text) {
-        out.push(r);
+    if let Some((v, k)) = resource::object_type(root) {
+        out.push((doc, root, v, k));
     }
 }
 
@@ -267,7 +265,7 @@ impl<'a> Model<'a> {
 
         // Raw files a rendered build stands for, and files of a kustomization's directory that
         // no build includes: neither is an object Argo CD applies.
-        let mut covered: HashSet<FileId> = HashSet::new();
+        let mut covered: HashSet<FileId> = HashSet::default();
         for (dir, helm, o) in &rendered.outcomes {
             if let (Outcome::Rendered { .. }, false) = (o, helm) {
                 covered.extend(kust.closure(ws, dir));
@@ -300,47 +298,76 @@ impl<'a> Model<'a> {
             .filter_map(Path::parent)
             .filter(|d| below_a_kustomization(d))
             .collect();
+        // What each file is: classified in parallel (each file on its own), then numbered in
+        // file order.
+        enum Class<'a> {
+            Skip,
+            Fragment,
+            LeftOut,
+            Objects(Vec<Slot<'a>>),
+        }
+        let classes: Vec<Class<'a>> = files
+            .par_iter()
+            .enumerate()
+            .map(|(id, f)| {
+                let y = f.yaml();
+                if f.class != FileClass::Yaml || covered.contains(&id) {
+                    return Class::Skip;
+                }
+                if kust.fragments.contains(f.path.as_os_str()) {
+                    return Class::Fragment;
+                }
+                // In a kustomization's directory, or in a plain folder below one that the
+                // kustomization takes other files from (a patch folder): kustomize reads only
+                // what the kustomization names.
+                let in_kustomize_dir = id < ws.files.len()
+                    && !f
+                        .path
+                        .file_name()
+                        .is_some_and(|n| kustomize::NAMES.iter().any(|k| n == *k))
+                    && f.path
+                        .parent()
+                        .is_some_and(|d| kust.by_dir.contains_key(d) || managed_dirs.contains(d));
+                if in_kustomize_dir && !included.contains(f.path.as_path()) {
+                    return Class::LeftOut;
+                }
+                // A strategic-merge patch directive (`$patch: delete`) marks a fragment for
+                // kustomize or `kubectl patch`, never a whole object.
+                let patch = |d: &crate::load::yaml::Document<'_>| d.root.get("$patch").is_some();
+                if !y.docs.is_empty() && y.docs.iter().all(patch) {
+                    return Class::Fragment;
+                }
+                let mut out = Vec::new();
+                for (di, doc) in y.docs.iter().enumerate() {
+                    if !patch(doc) {
+                        object_slots(&mut out, di, &doc.root);
+                    }
+                }
+                Class::Objects(out)
+            })
+            .collect();
+        let documents = files.iter().map(|f| f.yaml().docs.len()).sum();
         let mut left_out = Vec::new();
         let mut fragments = Vec::new();
-        let mut resources = Vec::new();
-        let mut documents = 0;
-        for (id, f) in files.iter().enumerate() {
-            let y = f.yaml();
-            documents += y.docs.len();
-            if f.class != FileClass::Yaml || covered.contains(&id) {
-                continue;
-            }
-            if kust.fragments.contains(f.path.as_os_str()) {
-                fragments.push(id);
-                continue;
-            }
-            // In a kustomization's directory, or in a plain folder below one that the
-            // kustomization takes other files from (a patch folder): kustomize reads only what
-            // the kustomization names.
-            let in_kustomize_dir = id < ws.files.len()
-                && !kustomize::NAMES.iter().any(|n| f.path.ends_with(n))
-                && f.path
-                    .parent()
-                    .is_some_and(|d| kust.by_dir.contains_key(d) || managed_dirs.contains(d));
-            if in_kustomize_dir && !included.contains(f.path.as_path()) {
-                left_out.push(id);
-                continue;
-            }
-            // A strategic-merge patch directive (`$patch: delete`) marks a fragment for
-            // kustomize or `kubectl patch`, never a whole object.
-            let patch = |d: &&crate::load::yaml::Document<'_>| d.root.get("$patch").is_some();
-            if !y.docs.is_empty() && y.docs.iter().all(|d| patch(&d)) {
-                fragments.push(id);
-                continue;
-            }
-            for (di, doc) in y.docs.iter().enumerate() {
-                if !patch(&doc) {
-                    add_resources(&mut resources, id, di, &doc.root, f.text());
-                }
+        let mut slots: Vec<(FileId, Slot<'a>)> = Vec::new();
+        for (id, class) in classes.into_iter().enumerate() {
+            match class {
+                Class::Skip => {}
+                Class::Fragment => fragments.push(id),
+                Class::LeftOut => left_out.push(id),
+                Class::Objects(s) => slots.extend(s.into_iter().map(|s| (id, s))),
             }
         }
+        // Built in place (an indexed collect writes straight into the result).
+        let resources: Vec<Resource<'a>> = slots
+            .into_par_iter()
+            .enumerate()
+            .map(|(rid, (file, (doc, root, v, k)))| {
+                Resource::new(rid, file, doc, root, files[file].text(), v, k)
+            })
+            .collect();
 
-        let mut crds: HashMap<(&'a str, &'a str), Vec<ResId>> = HashMap::new();
+        let mut crds: HashMap<(&'a str, &'a str), Vec<ResId>> = HashMap::default();
         for r in &resources {
             if let Some(key) = r.crd_key() {
                 crds.entry(key).or_default().push(r.id);
@@ -368,11 +395,11 @@ impl<'a> Model<'a> {
             fragments,
             left_out,
             unread,
-            set_aside: HashMap::new(),
+            set_aside: HashMap::default(),
             projects_from_tree: true,
-            scoped_repositories: HashSet::new(),
+            scoped_repositories: HashSet::default(),
             documents,
-            patched_files: HashSet::new(),
+            patched_files: HashSet::default(),
             unresolved: Vec::new(),
             kustomizations: Arc::default(),
             orphans: Vec::new(),
@@ -459,7 +486,7 @@ impl<'a> Model<'a> {
         let ws = self.ws;
         let limit = self.settings.limits.generated_apps;
         // Resources per file.
-        let mut res_by_file: HashMap<FileId, Vec<ResId>> = HashMap::new();
+        let mut res_by_file: HashMap<FileId, Vec<ResId>> = HashMap::default();
         for r in &self.resources {
             res_by_file.entry(r.file).or_default().push(r.id);
         }
@@ -469,13 +496,13 @@ impl<'a> Model<'a> {
                 .collect()
         };
         // Files directly in each directory (the workspace's own files).
-        let mut files_in_dir: HashMap<&std::ffi::OsStr, Vec<FileId>> = HashMap::new();
+        let mut files_in_dir: HashMap<&std::ffi::OsStr, Vec<FileId>> = HashMap::default();
         for (i, f) in ws.files.iter().enumerate() {
             if let Some(d) = f.path.parent() {
                 files_in_dir.entry(d.as_os_str()).or_default().push(i);
             }
         }
-        let mut claimed: HashSet<ResId> = HashSet::new();
+        let mut claimed: HashSet<ResId> = HashSet::default();
         let mut apps: Vec<App<'a>> = Vec::new();
 
         // Explicit Applications, and the Applications of resolvable ApplicationSets: each one
@@ -725,23 +752,37 @@ impl<'a> Model<'a> {
         // is one app of its own. Test fixtures no Application syncs are not objects at all.
         let has_applications = apps.iter().any(|a| !a.is_implicit());
         for root in &ws.roots {
+            // Each file's verdict and group, found in parallel (paths only), applied in order.
+            let verdicts: Vec<(Option<&'static str>, String)> = root
+                .files
+                .par_iter()
+                .map(|&f| {
+                    let path = &ws.files[f].path;
+                    let why = if test_fixture(path, &root.repo_roots) {
+                        Some("a test fixture no Application syncs (not applied)")
+                    } else if switched_off.iter().any(|(d, _)| path.starts_with(d)) {
+                        Some(SWITCHED_OFF)
+                    } else if patch_named(path) {
+                        Some(
+                            "named as a patch, and no Application or kustomization uses it (a fragment for `kubectl patch`, not a whole object)",
+                        )
+                    } else {
+                        None
+                    };
+                    let key = if root.is_dir && !self.settings.group_per_path {
+                        path.parent()
+                            .map_or_else(|| root.name.clone(), |_| parent_name(&ws.files[f].name))
+                    } else {
+                        root.name.clone()
+                    };
+                    (why, key)
+                })
+                .collect();
             let mut groups: BTreeMap<String, Vec<ResId>> = BTreeMap::new();
-            for &f in &root.files {
+            for (&f, (why, key)) in root.files.iter().zip(verdicts) {
                 if self.set_aside.contains_key(&f) {
                     continue;
                 }
-                let path = &ws.files[f].path;
-                let why = if test_fixture(path, &root.repo_roots) {
-                    Some("a test fixture no Application syncs (not applied)")
-                } else if switched_off.iter().any(|(d, _)| path.starts_with(d)) {
-                    Some(SWITCHED_OFF)
-                } else if patch_named(path) {
-                    Some(
-                        "named as a patch, and no Application or kustomization uses it (a fragment for `kubectl patch`, not a whole object)",
-                    )
-                } else {
-                    None
-                };
                 if let Some(why) = why
                     && has_applications
                     && root.is_dir
@@ -752,14 +793,6 @@ impl<'a> Model<'a> {
                     self.set_aside.insert(f, why);
                     continue;
                 }
-                let key = if root.is_dir && !self.settings.group_per_path {
-                    ws.files[f]
-                        .path
-                        .parent()
-                        .map_or_else(|| root.name.clone(), |_| parent_name(&ws.files[f].name))
-                } else {
-                    root.name.clone()
-                };
                 let members = file_resources(&[f])
                     .into_iter()
                     .filter(|m| !claimed.contains(m));

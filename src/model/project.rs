@@ -3,7 +3,7 @@
 //! `IsSourcePermitted`).
 
 use crate::load::yaml::{Node, NodeKind, Span};
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 use super::app::{App, Cluster};
 use super::glob::{self, Dialect};
@@ -90,7 +90,7 @@ impl<'a> Model<'a> {
     /// repositories belong to the project in the live instance, beyond what its `sourceRepos`
     /// lists, so a source refusal cannot be proved offline. Computed once, in `Model::build`.
     pub(super) fn compute_scoped_repositories(&self) -> HashSet<String> {
-        let mut out = HashSet::new();
+        let mut out = HashSet::default();
         for r in self.resources.iter().filter(|r| r.is("", "Secret")) {
             let repo = r
                 .root

@@ -32,6 +32,16 @@ pub struct Resource<'a> {
     pub pod_refs: Vec<PodRef<'a>>,
 }
 
+/// A cluster object's `apiVersion` and `kind` node, or `None` when the node is not one (no
+/// `apiVersion`/`kind`, or a tool config such as a Kustomization).
+pub fn object_type<'a>(root: &'a Node<'a>) -> Option<(&'a str, &'a Node<'a>)> {
+    let api_version = root.get("apiVersion")?.non_empty_str()?;
+    let kind_node = root.get("kind")?;
+    let kind = kind_node.non_empty_str()?;
+    let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
+    is_cluster_object(group, kind).then_some((api_version, kind_node))
+}
+
 impl<'a> Resource<'a> {
     /// Build a resource from a document root (or a `List` item). `None` if it is not a cluster
     /// object (no `apiVersion`/`kind`, or a tool config such as a Kustomization).
@@ -42,16 +52,25 @@ impl<'a> Resource<'a> {
         root: &'a Node<'a>,
         text: &str,
     ) -> Option<Resource<'a>> {
-        let api_version = root.get("apiVersion")?.non_empty_str()?;
-        let kind_node = root.get("kind")?;
-        let kind = kind_node.non_empty_str()?;
+        let (api_version, kind_node) = object_type(root)?;
+        Some(Self::new(id, file, doc, root, text, api_version, kind_node))
+    }
+
+    /// The resource of a document root `object_type` accepts.
+    pub fn new(
+        id: ResId,
+        file: FileId,
+        doc: usize,
+        root: &'a Node<'a>,
+        text: &str,
+        api_version: &'a str,
+        kind_node: &'a Node<'a>,
+    ) -> Resource<'a> {
+        let kind = kind_node.non_empty_str().unwrap_or("");
         let (group, version) = match api_version.rsplit_once('/') {
             Some((g, v)) => (g, v),
             None => ("", api_version),
         };
-        if !is_cluster_object(group, kind) {
-            return None;
-        }
         let meta = root.get("metadata");
         let name_node = meta.and_then(|m| m.get("name"));
         let gen_node = meta.and_then(|m| m.get("generateName"));
@@ -70,7 +89,7 @@ impl<'a> Resource<'a> {
         let argo = ArgoMeta::parse(annotations, text);
         let pod_spec = pod_spec(group, kind, root);
         let refs = pod_spec.map(pod_refs).unwrap_or_default();
-        Some(Resource {
+        Resource {
             id,
             file,
             doc,
@@ -88,7 +107,7 @@ impl<'a> Resource<'a> {
             argo,
             pod_spec,
             pod_refs: refs,
-        })
+        }
     }
 
     /// The name the engine sorts by: `metadata.name`, or the `generateName` prefix.

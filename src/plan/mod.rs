@@ -3,7 +3,7 @@
 pub mod order;
 pub mod view;
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 
 use crate::model::argo::Phase;
 use crate::model::podspec::{PodRef, RefKind};
@@ -181,7 +181,7 @@ pub fn build<'m>(model: &'m Model<'_>, app: &'m App<'_>) -> Plan<'m> {
     let mut not_synced = Vec::new();
 
     // Dedup by group/kind/namespace/name, keeping the last (NormalizeTargetObjects).
-    let mut last: HashMap<(&str, &str, Option<&str>, &str), ResId> = HashMap::new();
+    let mut last: HashMap<(&str, &str, Option<&str>, &str), ResId> = HashMap::default();
     let mut duplicates = Vec::new();
     for &id in &app.resources {
         let r = &res[id];
@@ -287,7 +287,7 @@ pub fn build<'m>(model: &'m Model<'_>, app: &'m App<'_>) -> Plan<'m> {
         step_of.push(steps.len() - 1);
     }
     let has_hooks = tasks.iter().chain(&sync_fail).any(|t| t.hook);
-    let mut first_task = HashMap::new();
+    let mut first_task = HashMap::default();
     for (i, t) in tasks.iter().enumerate() {
         if let Some(r) = t.res {
             first_task.entry(r).or_insert(i);
@@ -331,7 +331,7 @@ fn provides(t: &Task<'_>, r: &PodRef<'_>, ns: Option<&str>) -> bool {
 /// For every pod reference of every task, the first task in this plan that creates the target.
 fn dependencies(plan: &Plan<'_>, res: &[Resource<'_>]) -> Vec<Dependency> {
     // Tasks by the name they create, in plan order.
-    let mut by_name: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+    let mut by_name: HashMap<(&str, &str), Vec<usize>> = HashMap::default();
     for (i, t) in plan.tasks.iter().enumerate() {
         if t.res.is_some() && !t.generated {
             by_name.entry((t.kind, t.name)).or_default().push(i);
@@ -525,8 +525,8 @@ impl Plan<'_> {
             unmet: Vec::new(),
             sync_fail_deps: Vec::new(),
             wave_overflow: Vec::new(),
-            first_task: HashMap::new(),
-            skipped: HashSet::new(),
+            first_task: HashMap::default(),
+            skipped: HashSet::default(),
         }
     }
 }

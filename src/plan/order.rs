@@ -90,7 +90,7 @@ fn adjust<'a>(
     refs: impl Fn(&Task<'a>) -> Option<String>,
     moved: impl Fn(usize) -> Moved,
 ) {
-    let mut first: std::collections::HashMap<String, usize> = Default::default();
+    let mut first: foldhash::HashMap<String, usize> = Default::default();
     for i in 0..tasks.len() {
         if let Some(key) = is_dep(&tasks[i]) {
             if let Some(&index) = first.get(&key) {

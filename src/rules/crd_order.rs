@@ -1,7 +1,7 @@
 //! `crd-order`: a custom resource whose CRD may not exist yet when it is applied. See
 //! `rules/crd-order.md`.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use crate::diag::{Diagnostic, Severity};
 use crate::model::argo::{ANN_WAVE, Phase};
@@ -35,7 +35,7 @@ fn skip_dry_run(model: &Model<'_>, r: &Resource<'_>) -> bool {
 impl Rule for CrdOrder {
     fn check_model(&self, cx: &Cx<'_, '_>, out: &mut Vec<Diagnostic>) {
         let m = cx.model;
-        let mut crds: HashMap<(&str, &str), Vec<&Resource<'_>>> = HashMap::new();
+        let mut crds: HashMap<(&str, &str), Vec<&Resource<'_>>> = HashMap::default();
         for r in &m.resources {
             if let Some(key) = r.crd_key() {
                 crds.entry(key).or_default().push(r);

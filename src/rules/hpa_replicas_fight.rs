@@ -52,8 +52,8 @@ impl Rule for HpaReplicasFight {
             r.namespace.or(dest)
         }
         // Workloads by kind and name, once per app.
-        let mut workloads: std::collections::HashMap<(&str, &str), Vec<&Resource<'_>>> =
-            std::collections::HashMap::new();
+        let mut workloads: foldhash::HashMap<(&str, &str), Vec<&Resource<'_>>> =
+            foldhash::HashMap::default();
         for &wid in &app.resources {
             let w = &res[wid];
             if let (true, Some(n)) = (scalable(w), w.name) {

@@ -3,7 +3,7 @@
 
 pub(crate) mod cron;
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 use std::sync::LazyLock;
 
 use crate::diag::{Diagnostic, Severity};

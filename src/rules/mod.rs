@@ -312,15 +312,15 @@ pub fn sort(files: &[&SourceFile], out: &mut Vec<Diagnostic>) {
 /// At most `limit` findings of one rule in one file: the rest become one "N more" finding
 /// (a hostile file with 50,000 repeated keys is one screen, not 50,000).
 pub fn cap(out: &mut Vec<Diagnostic>, limit: usize) {
-    use std::collections::HashMap;
-    let mut count: HashMap<(FileId, &'static str), usize> = HashMap::new();
+    use foldhash::HashMap;
+    let mut count: HashMap<(FileId, &'static str), usize> = HashMap::default();
     for d in out.iter() {
         *count.entry((d.file, d.rule)).or_default() += 1;
     }
     if count.values().all(|&n| n <= limit) {
         return;
     }
-    let mut seen: HashMap<(FileId, &'static str), usize> = HashMap::new();
+    let mut seen: HashMap<(FileId, &'static str), usize> = HashMap::default();
     let mut kept = Vec::with_capacity(out.len());
     for d in out.drain(..) {
         let key = (d.file, d.rule);

@@ -3,7 +3,7 @@
 //! first use, with only the definitions it references, and shared across threads. A schema that
 //! does not compile is reported, not silently skipped.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use serde_json::Value;
@@ -64,9 +64,9 @@ struct Index<'a> {
 
 fn parse_bundle(text: &'static str) -> Bundle {
     let index: Index<'static> = serde_json::from_str(text).unwrap_or(Index {
-        kinds: HashMap::new(),
-        defs: HashMap::new(),
-        scope: HashMap::new(),
+        kinds: HashMap::default(),
+        defs: HashMap::default(),
+        scope: HashMap::default(),
     });
     let lazy = |m: HashMap<&'static str, &'static serde_json::value::RawValue>| {
         m.into_iter()
@@ -156,9 +156,9 @@ impl<'a> SchemaSet<'a> {
     pub fn new(version: &str, max_depth: usize) -> SchemaSet<'a> {
         SchemaSet {
             kubernetes: kubernetes(version),
-            owned: HashMap::new(),
-            crds: HashMap::new(),
-            cache: Mutex::new(HashMap::new()),
+            owned: HashMap::default(),
+            crds: HashMap::default(),
+            cache: Mutex::new(HashMap::default()),
             max_depth,
         }
     }
@@ -280,7 +280,7 @@ impl<'a> SchemaSet<'a> {
         use rayon::prelude::*;
         let mut bundle: Vec<(String, &'static Bundle, String)> = Vec::new();
         let mut others: Vec<(String, &Resource<'_>)> = Vec::new();
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = foldhash::HashSet::default();
         for r in resources {
             let key = format!("{}/{}/{}", r.group, r.version, r.kind);
             if !seen.insert(key.clone()) {
@@ -403,7 +403,7 @@ pub fn builtin_scope(key: &str) -> Option<bool> {
 pub fn builtin_scope_by_kind(group: &str, kind: &str) -> Option<bool> {
     static INDEX: OnceLock<HashMap<(String, String), bool>> = OnceLock::new();
     let index = INDEX.get_or_init(|| {
-        let mut m = HashMap::new();
+        let mut m = HashMap::default();
         if let Some(b) = kubernetes(DEFAULT_KUBERNETES) {
             for (k, v) in &b.scope {
                 // `group/version/Kind`, or `version/Kind` for the core group.

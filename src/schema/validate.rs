@@ -8,7 +8,7 @@
 //!
 //! A schema is compiled once per kind, with only the definitions it references.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use serde_json::Value;
 
@@ -311,7 +311,7 @@ impl<'v> Arena<'v> {
             c: Compiler {
                 root,
                 nodes: Vec::new(),
-                refs: HashMap::new(),
+                refs: HashMap::default(),
                 depth: 0,
                 max_depth,
             },
@@ -486,7 +486,7 @@ struct Run<'c, 'n> {
     kind_span: Span,
     path: Vec<Seg<'n>>,
     out: Vec<Problem>,
-    seen: std::collections::HashSet<Span>,
+    seen: foldhash::HashSet<Span>,
     limit: usize,
     /// The key the current node sits under (missing fields point at it).
     key_span: Option<Span>,
@@ -835,7 +835,7 @@ impl<'c, 'n> Run<'c, 'n> {
             self.bound(node, format!("{} has more than {m} items", self.here()));
         }
         if s.unique_items {
-            let mut seen = std::collections::HashSet::new();
+            let mut seen = foldhash::HashSet::default();
             if items.iter().any(|i| !seen.insert(i.to_json().to_string())) {
                 self.bound(node, format!("{} has repeated items", self.here()));
             }

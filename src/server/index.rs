@@ -2,7 +2,7 @@
 //! lens, inlay hints) and its identity (go to definition). Built from the core's plan view, owned,
 //! so a scoped re-lint can replace the entries of the files it covered.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 
 use crate::load::FileId;
 use crate::load::yaml::Span;
@@ -165,7 +165,7 @@ pub fn entries(view: &PlanView) -> Vec<(FileId, Entry)> {
 
 impl Index {
     pub fn build(view: &PlanView) -> Index {
-        let mut by_file: HashMap<FileId, Vec<Entry>> = HashMap::new();
+        let mut by_file: HashMap<FileId, Vec<Entry>> = HashMap::default();
         for (f, e) in entries(view) {
             by_file.entry(f).or_default().push(e);
         }

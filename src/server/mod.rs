@@ -13,7 +13,7 @@ mod scope;
 mod state;
 mod uri;
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -155,13 +155,13 @@ fn serve(conn: Connection, loader: Loader) -> Result<(), String> {
         st,
         timing,
         events: crossbeam_channel::unbounded(),
-        dirty: HashSet::new(),
+        dirty: HashSet::default(),
         relint_at: None,
         full_at: None,
         full_running: false,
         render_running: false,
         render_again: false,
-        published: HashMap::new(),
+        published: HashMap::default(),
     };
     if watch {
         s.watch_files();

@@ -4,7 +4,7 @@
 //! kustomizations). The findings of the covered files replace theirs; a full pass follows when
 //! the editor is idle and corrects anything cross-app (duplicates across apps).
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -88,7 +88,7 @@ pub fn covered(
     members: &Membership,
     global: &HashSet<FileId>,
 ) -> Option<(HashSet<FileId>, HashSet<FileId>)> {
-    let mut out = HashSet::new();
+    let mut out = HashSet::default();
     for &f in changed {
         if global.contains(&f) || is_global(&ws.files[f]) {
             return None;
@@ -122,7 +122,7 @@ pub fn kinds(ws: &Workspace, files: &HashSet<FileId>) -> HashSet<String> {
         }
         out.insert(kind.to_string());
     }
-    let mut out = HashSet::new();
+    let mut out = HashSet::default();
     for &f in files {
         for d in &ws.files[f].yaml().docs {
             walk(&d.root, &mut out);

@@ -1,7 +1,7 @@
 //! The server's memory: the workspace with open buffers as overlays, the last render, the
 //! findings by file, the plan index; full and scoped passes over it.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -53,14 +53,14 @@ impl State {
             ws,
             opts,
             rendered: Arc::new(Rendered::default()),
-            diags: HashMap::new(),
+            diags: HashMap::default(),
             index: Index::default(),
             members: Membership::default(),
-            global: HashSet::new(),
+            global: HashSet::default(),
             part: None,
-            open: HashMap::new(),
+            open: HashMap::default(),
             generation: 0,
-            touched: HashSet::new(),
+            touched: HashSet::default(),
         };
         s.global = scope::globals(&s.ws);
         Ok(s)

@@ -6,7 +6,7 @@
 //! which comments out the closing `)`. Arity is not checked, and neither are `@formats` (gojq
 //! reports an unknown one only when it runs).
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 #[derive(Debug, PartialEq, Eq)]
 pub struct JqError {
