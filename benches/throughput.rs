@@ -1,5 +1,5 @@
 //! `cargo bench`: how synclint's cost compares with reading its input, on a real corpus and on the
-//! same corpus four times over. For each tree it runs, in one session and best of 3:
+//! same corpus four times over. For each tree it runs, in one session:
 //!
 //! - `cat` of every YAML/JSON file (the floor: reading the bytes),
 //! - `synclint debug-parse` (walk, read and parse; nothing else),
@@ -7,58 +7,87 @@
 //!
 //! and prints wall and CPU (user+sys) seconds, peak memory, and the ratios the targets are stated
 //! in: check CPU, check wall ÷ cat wall, the 4× tree ÷ the 1× tree, one thread ÷ two, and peak
-//! memory against the input's size. Children are measured with GNU time (`/usr/bin/time`).
+//! memory against the input's size, each with its target and a verdict. Children are measured
+//! with GNU time (`/usr/bin/time`: CPU, peak memory) and a monotonic clock (wall).
+//!
+//! Shared machines drift: the commands run in interleaved rounds (each command once per round,
+//! 5 rounds on the corpus, 3 on the 4× tree) and each keeps its fastest round, so every ratio
+//! compares runs made at the same moments.
+//!
+//! `cargo bench -- --instructions` also counts instructions with valgrind (one thread, so the
+//! count is exact and repeatable): the 4× tree ÷ the 1× tree says whether anything in the
+//! pipeline grows faster than its input, whatever the machine's load.
 //!
 //! The corpus is `../shared/corpus` by default; `cargo bench -- DIR` picks another tree.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::Instant;
 
+#[derive(Clone, Copy)]
 struct Sample {
     wall: f64,
     cpu: f64,
     rss_kb: u64,
 }
 
-/// Run `cmd` under GNU time, `runs` times, and keep the fastest (by CPU).
-fn measure(label: &str, cmd: &[&str], env: &[(&str, &str)], runs: usize) -> Sample {
-    let mut best: Option<Sample> = None;
-    for _ in 0..runs {
-        let out = Command::new("/usr/bin/time")
-            .arg("-f")
-            .arg("@@%e %U %S %M")
-            .args(cmd)
-            .envs(env.iter().copied())
-            .stdout(std::process::Stdio::null())
-            .output()
-            .expect("GNU time (/usr/bin/time) is needed to measure");
-        let err = String::from_utf8_lossy(&out.stderr);
-        let line = err
-            .lines()
-            .rev()
-            .find_map(|l| l.strip_prefix("@@"))
-            .unwrap_or_else(|| panic!("{label}: no timing in {err}"));
-        let v: Vec<f64> = line
-            .split_whitespace()
-            .map(|x| x.parse().unwrap_or(0.0))
-            .collect();
-        let s = Sample {
-            wall: v[0],
-            cpu: v[1] + v[2],
-            rss_kb: v[3] as u64,
-        };
-        if best.as_ref().is_none_or(|b| s.cpu < b.cpu) {
-            best = Some(s);
+/// One run of `cmd` under GNU time.
+fn run_once(label: &str, cmd: &[&str], env: &[(&str, &str)]) -> Sample {
+    let start = Instant::now();
+    let out = Command::new("/usr/bin/time")
+        .arg("-f")
+        .arg("@@%e %U %S %M")
+        .args(cmd)
+        .envs(env.iter().copied())
+        .stdout(std::process::Stdio::null())
+        .output()
+        .expect("GNU time (/usr/bin/time) is needed to measure");
+    let wall = start.elapsed().as_secs_f64();
+    let err = String::from_utf8_lossy(&out.stderr);
+    let line = err
+        .lines()
+        .rev()
+        .find_map(|l| l.strip_prefix("@@"))
+        .unwrap_or_else(|| panic!("{label}: no timing in {err}"));
+    let v: Vec<f64> = line
+        .split_whitespace()
+        .map(|x| x.parse().unwrap_or(0.0))
+        .collect();
+    Sample {
+        wall,
+        cpu: v[1] + v[2],
+        rss_kb: v[3] as u64,
+    }
+}
+
+/// Run every command once per round, `rounds` times, interleaved; keep each one's fastest round
+/// (by wall) and its highest peak memory.
+fn measure_all(cmds: &[(&str, Vec<String>, Vec<(&str, &str)>)], rounds: usize) -> Vec<Sample> {
+    let mut best: Vec<Option<Sample>> = vec![None; cmds.len()];
+    for _ in 0..rounds {
+        for (i, (label, cmd, env)) in cmds.iter().enumerate() {
+            let argv: Vec<&str> = cmd.iter().map(String::as_str).collect();
+            let s = run_once(label, &argv, env);
+            best[i] = Some(match best[i] {
+                None => s,
+                Some(b) => Sample {
+                    wall: b.wall.min(s.wall),
+                    cpu: b.cpu.min(s.cpu),
+                    rss_kb: b.rss_kb.max(s.rss_kb),
+                },
+            });
         }
     }
-    let s = best.unwrap();
-    println!(
-        "  {label:<34} {:>7.3} s wall {:>7.3} s cpu {:>8.1} MB peak",
-        s.wall,
-        s.cpu,
-        s.rss_kb as f64 / 1024.0
-    );
-    s
+    let out: Vec<Sample> = best.into_iter().map(Option::unwrap).collect();
+    for ((label, ..), s) in cmds.iter().zip(&out) {
+        println!(
+            "  {label:<34} {:>7.3} s wall {:>7.3} s cpu {:>8.1} MB peak",
+            s.wall,
+            s.cpu,
+            s.rss_kb as f64 / 1024.0
+        );
+    }
+    out
 }
 
 fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -93,10 +122,11 @@ fn copy_tree(from: &Path, to: &Path) {
 struct Row {
     cat: Sample,
     check: Sample,
+    one: Sample,
     bytes: u64,
 }
 
-fn bench_tree(name: &str, dir: &Path, bin: &str) -> Row {
+fn bench_tree(name: &str, dir: &Path, bin: &str, rounds: usize) -> Row {
     let mut files = Vec::new();
     yaml_files(dir, &mut files);
     files.sort();
@@ -123,36 +153,29 @@ fn bench_tree(name: &str, dir: &Path, bin: &str) -> Row {
         "xargs -0 cat < '{}' > /dev/null",
         list.to_string_lossy().replace('\'', "'\\''")
     );
-    let cat = measure("cat", &["sh", "-c", &cat_cmd], &[], 3);
-    measure("parse only", &[bin, "debug-parse", d], &[], 3);
-    let check = measure(
-        "check --no-render (2 threads)",
-        &[
-            bin,
-            "check",
-            "--no-render",
-            "--no-config",
-            "--format",
-            "json",
-            d,
-        ],
-        &[],
-        3,
-    );
-    let one = measure(
-        "check --no-render (1 thread)",
-        &[
-            bin,
-            "check",
-            "--no-render",
-            "--no-config",
-            "--format",
-            "json",
-            d,
-        ],
-        &[("RAYON_NUM_THREADS", "1")],
-        3,
-    );
+    let own = |args: &[&str]| -> Vec<String> {
+        std::iter::once(bin)
+            .chain(args.iter().copied())
+            .map(String::from)
+            .collect()
+    };
+    let check_args = ["check", "--no-render", "--no-config", "--format", "json", d];
+    let cmds = vec![
+        (
+            "cat",
+            vec!["sh".to_string(), "-c".to_string(), cat_cmd],
+            vec![],
+        ),
+        ("parse only", own(&["debug-parse", d]), vec![]),
+        ("check --no-render (2 threads)", own(&check_args), vec![]),
+        (
+            "check --no-render (1 thread)",
+            own(&check_args),
+            vec![("RAYON_NUM_THREADS", "1")],
+        ),
+    ];
+    let s = measure_all(&cmds, rounds);
+    let (cat, check, one) = (s[0], s[2], s[3]);
     println!(
         "  check/cat wall {:.2}×   1 thread/2 threads wall {:.2}×   peak {:.1} MB = {:.2}× input + {:.1} MB",
         check.wall / cat.wall.max(0.001),
@@ -161,7 +184,12 @@ fn bench_tree(name: &str, dir: &Path, bin: &str) -> Row {
         (check.rss_kb as f64 * 1024.0) / bytes.max(1) as f64,
         (check.rss_kb as f64 * 1024.0 - 2.0 * bytes as f64) / 1e6,
     );
-    Row { cat, check, bytes }
+    Row {
+        cat,
+        check,
+        one,
+        bytes,
+    }
 }
 
 fn main() {
@@ -181,19 +209,112 @@ fn main() {
     }
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     println!("load average: {}", load.trim());
-    let one = bench_tree("1×", &corpus, bin);
+    let one = bench_tree("1×", &corpus, bin, 5);
     let four_dir = std::env::temp_dir().join("synclint-bench-4x");
     let _ = std::fs::remove_dir_all(&four_dir);
     for i in 0..4 {
         copy_tree(&corpus, &four_dir.join(format!("copy{i}")));
     }
-    let four = bench_tree("4×", &four_dir, bin);
+    let four = bench_tree("4×", &four_dir, bin, 3);
+    let scale = four.check.cpu / one.check.cpu.max(0.001);
     println!(
-        "4× tree ÷ 1× tree: check cpu {:.2}×, wall {:.2}×, input {:.2}×, cat {:.2}×",
-        four.check.cpu / one.check.cpu.max(0.001),
+        "4× tree ÷ 1× tree: check cpu {scale:.2}×, wall {:.2}×, input {:.2}×, cat {:.2}×",
         four.check.wall / one.check.wall.max(0.001),
         four.bytes as f64 / one.bytes.max(1) as f64,
         four.cat.wall / one.cat.wall.max(0.001),
     );
+    let instructions = std::env::args()
+        .any(|a| a == "--instructions")
+        .then(|| {
+            let i1 = instructions(bin, &corpus)?;
+            let i4 = instructions(bin, &four_dir)?;
+            println!(
+                "instructions (valgrind, 1 thread): 1× {:.2} G, 4× {:.2} G, ratio {:.2}×",
+                i1 as f64 / 1e9,
+                i4 as f64 / 1e9,
+                i4 as f64 / i1.max(1) as f64
+            );
+            Some(i4 as f64 / i1.max(1) as f64)
+        })
+        .flatten();
     let _ = std::fs::remove_dir_all(&four_dir);
+
+    // The targets (issue 13), each with what was measured.
+    let memory_ok = |r: &Row| r.check.rss_kb as f64 * 1024.0 <= 2.0 * r.bytes as f64 + 60e6;
+    let verdicts = [
+        (
+            "check CPU on the corpus ≤ 0.5 s",
+            one.check.cpu <= 0.5,
+            format!("{:.3} s", one.check.cpu),
+        ),
+        (
+            "check wall ≤ 2.5× cat on the corpus",
+            one.check.wall <= 2.5 * one.cat.wall,
+            format!("{:.2}×", one.check.wall / one.cat.wall.max(0.001)),
+        ),
+        (
+            "two threads ≥ 1.7× faster than one (corpus)",
+            one.one.wall >= 1.7 * one.check.wall,
+            format!("{:.2}×", one.one.wall / one.check.wall.max(0.001)),
+        ),
+        (
+            "two threads ≥ 1.7× faster than one (4×)",
+            four.one.wall >= 1.7 * four.check.wall,
+            format!("{:.2}×", four.one.wall / four.check.wall.max(0.001)),
+        ),
+        (
+            "4× tree ≤ 4.4× the corpus (CPU)",
+            scale <= 4.4,
+            format!("{scale:.2}×"),
+        ),
+        (
+            "peak memory ≤ 2× input + 60 MB (corpus)",
+            memory_ok(&one),
+            format!("{:.1} MB", one.check.rss_kb as f64 / 1024.0),
+        ),
+        (
+            "peak memory ≤ 2× input + 60 MB (4×)",
+            memory_ok(&four),
+            format!("{:.1} MB", four.check.rss_kb as f64 / 1024.0),
+        ),
+    ];
+    println!("targets:");
+    for (what, ok, got) in verdicts {
+        println!("  {} {what}: {got}", if ok { "ok  " } else { "MISS" });
+    }
+    if let Some(r) = instructions {
+        let ok = r <= 4.4;
+        println!(
+            "  {} 4× tree ≤ 4.4× the corpus (instructions): {r:.2}×",
+            if ok { "ok  " } else { "MISS" }
+        );
+    }
+}
+
+/// Instructions `check --no-render` executes on one thread, counted by valgrind (`None` when
+/// valgrind is not installed).
+fn instructions(bin: &str, dir: &Path) -> Option<u64> {
+    let out = Command::new("valgrind")
+        .args(["--tool=callgrind", "--callgrind-out-file=/dev/null"])
+        .args([
+            bin,
+            "check",
+            "--no-render",
+            "--no-config",
+            "--format",
+            "json",
+        ])
+        .arg(dir)
+        .env("RAYON_NUM_THREADS", "1")
+        .stdout(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    let err = String::from_utf8_lossy(&out.stderr);
+    let line = err.lines().find(|l| l.contains("Collected :"))?;
+    line.rsplit(':')
+        .next()?
+        .trim()
+        .replace(',', "")
+        .parse()
+        .ok()
 }

@@ -129,7 +129,7 @@ fn comment_suppressions(id: usize, f: &crate::load::SourceFile) -> Vec<Suppressi
 fn comments(f: &crate::load::SourceFile) -> Vec<Span> {
     let text = f.text();
     let mut out = Vec::new();
-    for (at, _) in text.match_indices(COMMENT_PREFIX) {
+    for at in memchr::memmem::find_iter(text.as_bytes(), COMMENT_PREFIX) {
         let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
         let Some(hash) = text[line_start..at].rfind('#').map(|i| line_start + i) else {
             continue;

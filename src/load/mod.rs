@@ -505,7 +505,7 @@ pub fn load_with(
     for f in &mut files {
         let templated = f.class == FileClass::Yaml
             || matches!(&f.class, FileClass::Skipped(r) if r.contains("template"));
-        if templated && in_chart_templates(&f.path, &chart_dirs) && f.text().contains("{{") {
+        if templated && in_chart_templates(&f.path, &chart_dirs) && source::occurs(f.text(), "{{") {
             f.class = FileClass::Skipped(TEMPLATE_NOTE.into());
         }
     }

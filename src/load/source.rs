@@ -39,7 +39,9 @@ pub struct SourceFile {
     pub class: FileClass,
     /// Position of the first invalid UTF-8 byte, for a file that looks like a manifest.
     pub bad_utf8: Option<Span>,
-    line_starts: Vec<u32>,
+    /// Where each line starts: built on first use (most files never need a position, and on a
+    /// big tree the index would be a tenth of the memory).
+    line_starts: std::sync::OnceLock<Vec<u32>>,
     parsed: Parsed,
 }
 
@@ -61,7 +63,6 @@ impl SourceFile {
         class: FileClass,
         limits: &ParseLimits<'_>,
     ) -> SourceFile {
-        let line_starts = line_starts(&text);
         let parse = class == FileClass::Yaml;
         let parsed = Parsed::new(text, |t| {
             if parse {
@@ -75,7 +76,7 @@ impl SourceFile {
             path,
             class,
             bad_utf8: None,
-            line_starts,
+            line_starts: std::sync::OnceLock::new(),
             parsed,
         };
         f.reclassify_template();
@@ -128,9 +129,9 @@ impl SourceFile {
             return;
         }
         let text = self.text();
-        let go = text.contains("{{");
-        let other = text.contains("{%") || text.contains("<%") || text.contains("{#");
-        let fill_in = text.contains('<') || text.contains("${");
+        let go = occurs(text, "{{");
+        let other = occurs(text, "{%") || occurs(text, "<%") || occurs(text, "{#");
+        let fill_in = text.contains('<') || occurs(text, "${");
         if !go && !other && !fill_in {
             return;
         }
@@ -181,8 +182,8 @@ impl SourceFile {
     pub fn line_col(&self, offset: u32) -> LineCol {
         let text = self.text();
         let offset = offset.min(text.len() as u32);
-        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.line_starts[line] as usize;
+        let line = self.starts().partition_point(|&s| s <= offset) - 1;
+        let start = self.starts()[line] as usize;
         let mut end = offset as usize;
         while !text.is_char_boundary(end) {
             end -= 1;
@@ -196,7 +197,7 @@ impl SourceFile {
     /// Column in UTF-16 code units (SARIF, LSP), 1-based.
     pub fn utf16_column(&self, offset: u32) -> usize {
         let lc = self.line_col(offset);
-        let start = self.line_starts[lc.line - 1] as usize;
+        let start = self.starts()[lc.line - 1] as usize;
         self.text()[start..]
             .chars()
             .take(lc.column - 1)
@@ -207,7 +208,7 @@ impl SourceFile {
 
     /// Byte offset of a 1-based line and UTF-16 column (LSP positions), clamped to the line.
     pub fn offset_of_utf16(&self, line: usize, utf16_col: usize) -> u32 {
-        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+        let Some(&start) = self.starts().get(line.saturating_sub(1)) else {
             return self.text().len() as u32;
         };
         let sp = self.line_span(line);
@@ -222,15 +223,19 @@ impl SourceFile {
     }
 
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.starts().len()
+    }
+
+    fn starts(&self) -> &[u32] {
+        self.line_starts.get_or_init(|| line_starts(self.text()))
     }
 
     /// Byte span of a whole 1-based line, without its line break.
     pub fn line_span(&self, line: usize) -> Span {
         let text = self.text();
-        let start = self.line_starts[line - 1] as usize;
+        let start = self.starts()[line - 1] as usize;
         let end = self
-            .line_starts
+            .starts()
             .get(line)
             .map_or(text.len(), |&e| e as usize - 1);
         Span::new(start, end.max(start))
@@ -246,6 +251,17 @@ fn line_starts(text: &str) -> Vec<u32> {
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
     memchr::memmem::find(hay, needle).is_some()
+}
+
+/// Where `needle` first occurs in `text`: a SIMD search, for scans over whole files (the
+/// standard library's substring search is several times slower on long texts).
+pub fn find_in(text: &str, needle: &str) -> Option<usize> {
+    memchr::memmem::find(text.as_bytes(), needle.as_bytes())
+}
+
+/// Does `needle` occur in `text`? (As [`find_in`].)
+pub fn occurs(text: &str, needle: &str) -> bool {
+    find_in(text, needle).is_some()
 }
 
 /// Decide, before parsing, what a file is.

@@ -589,6 +589,9 @@ impl<'a, 'l> Builder<'a, 'l> {
             items.last().map_or(start, |n| n.span.end as usize)
         };
         let depth = self.stack.len() + 1;
+        // Grown by doubling: give the spare capacity back (trees are most of the memory).
+        let mut items = items;
+        items.shrink_to_fit();
         self.push_node(
             Node {
                 span: Span::new(start, end.max(start)),
@@ -600,8 +603,14 @@ impl<'a, 'l> Builder<'a, 'l> {
     }
 
     /// Apply merge keys and record duplicate keys.
-    fn finish_entries(&mut self, entries: Vec<Entry<'a>>) -> Vec<Entry<'a>> {
+    fn finish_entries(&mut self, mut entries: Vec<Entry<'a>>) -> Vec<Entry<'a>> {
         let has_merge = entries.iter().any(is_merge_key);
+        if !has_merge {
+            // Grown by doubling: give the spare capacity back (trees are most of the memory).
+            self.check_duplicates(&entries);
+            entries.shrink_to_fit();
+            return entries;
+        }
         let mut out: Vec<Entry<'a>> = Vec::with_capacity(entries.len());
         let mut merged: Vec<Entry<'a>> = Vec::new();
         for e in entries {
@@ -1093,12 +1102,18 @@ mod deferred {
             while pos < bytes.len() {
                 let lend = line_end(pos);
                 let l = &bytes[pos..lend];
-                let ind = l.iter().take_while(|b| matches!(b, b' ' | b'\t')).count();
+                // Leading spaces, then any mix of spaces and tabs: one pass over the indent.
+                let spaces = indent(l);
+                let ind = spaces
+                    + l[spaces..]
+                        .iter()
+                        .take_while(|b| matches!(b, b' ' | b'\t'))
+                        .count();
                 let t = &l[ind..];
                 let next = (lend + 1).min(bytes.len());
                 let blank = t.iter().all(|b| b.is_ascii_whitespace()) || t[0] == b'#';
                 if !blank {
-                    if indent(l) <= col || l.starts_with(b"---") || l.starts_with(b"...") {
+                    if spaces <= col || l.starts_with(b"---") || l.starts_with(b"...") {
                         break;
                     }
                     end = next;

@@ -209,17 +209,8 @@ fn git(body: &Node<'_>, cx: &SourceContext<'_>) -> Result<Vec<Params>, String> {
             }
         }
         // Only directories below the include patterns' literal prefixes can match.
-        let mut prefixes: Vec<std::path::PathBuf> = include
-            .iter()
-            .map(|g| {
-                let lit: Vec<&str> = g
-                    .trim_start_matches("./")
-                    .split('/')
-                    .take_while(|seg| !seg.contains(['*', '?', '[', '{', '\\']))
-                    .collect();
-                root.join(lit[..lit.len().saturating_sub(1)].join("/"))
-            })
-            .collect();
+        let mut prefixes: Vec<std::path::PathBuf> =
+            include.iter().map(|g| root.join(literal_dir(g))).collect();
         prefixes.sort();
         prefixes.dedup_by(|b, a| b.starts_with(a));
         // `dirs_under` yields directories only: just the prefixes themselves need the lookup.
@@ -248,14 +239,14 @@ fn git(body: &Node<'_>, cx: &SourceContext<'_>) -> Result<Vec<Params>, String> {
             let Some(glob) = f.get("path").and_then(Node::str) else {
                 continue;
             };
-            // Only files below the pattern's literal directory can match.
-            let literal: Vec<&str> = glob
-                .trim_start_matches("./")
-                .split('/')
-                .take_while(|seg| !seg.contains(['*', '?', '[', '{', '\\']))
-                .collect();
-            let prefix = root.join(literal[..literal.len().saturating_sub(1)].join("/"));
+            // Only files below the pattern's literal directory can match, and, when the
+            // pattern names the file (`**/config.json`), only files of that name.
+            let prefix = root.join(literal_dir(glob));
+            let name = glob.rsplit('/').next().filter(|n| !wildcard(n));
             for sf in cx.ws.files_under(&prefix).map(|i| &cx.ws.files[i]) {
+                if name.is_some_and(|n| sf.path.file_name().is_none_or(|f| f != n)) {
+                    continue;
+                }
                 let Some(r) = rel(&sf.path) else { continue };
                 if !path_match(glob, &r) {
                     continue;
@@ -285,6 +276,19 @@ fn git(body: &Node<'_>, cx: &SourceContext<'_>) -> Result<Vec<Params>, String> {
     out.sort();
     out.dedup();
     Ok(out)
+}
+
+/// Does a path segment of a glob hold a wildcard?
+fn wildcard(seg: &str) -> bool {
+    seg.contains(['*', '?', '[', '{', '\\'])
+}
+
+/// The directory every match of a glob lies in: its leading literal segments (`apps/*/base` →
+/// `apps`), all but the last when the whole pattern is literal (`apps/web` → `apps`).
+fn literal_dir(glob: &str) -> String {
+    let segs: Vec<&str> = glob.trim_start_matches("./").split('/').collect();
+    let lit = segs.iter().take_while(|s| !wildcard(s)).count();
+    segs[..lit.min(segs.len().saturating_sub(1))].join("/")
 }
 
 /// Go's `path.Match` per segment, `**` spanning directories (the git generator's doublestar).
@@ -322,6 +326,22 @@ pub fn substitute(template: &str, params: &Params) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_literal_directory_of_a_glob_is_searched() {
+        for (glob, dir) in [
+            ("add-ons/*", "add-ons"),
+            ("./tenants/**/base", "tenants"),
+            ("apps/web", "apps"),
+            ("apps", ""),
+            ("*", ""),
+            ("**/config.json", ""),
+            ("a/b/{x,y}/c", "a/b"),
+            ("clusters/*/config.json", "clusters"),
+        ] {
+            assert_eq!(literal_dir(glob), dir, "{glob}");
+        }
+    }
 
     #[test]
     fn path_globs_like_go() {

@@ -6,6 +6,7 @@
 //! `spec.extraConfig`); the image tag of an Argo CD install in the tree; a remote install base's
 //! `?ref=`. When nothing tells, a fact is `Unknown` and rules say so as `info`.
 
+use crate::load::source::{find_in, occurs};
 use crate::load::yaml::{Node, Span};
 use crate::load::{FileId, SourceFile, Workspace};
 
@@ -103,7 +104,7 @@ impl Instance {
 
 /// The value of a `kustomize.buildOptions:` key in a file's text (the first one).
 fn build_options(text: &str) -> Option<String> {
-    let at = text.find("kustomize.buildOptions")?;
+    let at = find_in(text, "kustomize.buildOptions")?;
     let rest = &text[at + "kustomize.buildOptions".len()..];
     let rest = rest.trim_start_matches(['"', '\'']).trim_start();
     let value = rest.strip_prefix(':')?.lines().next()?.trim();
@@ -171,7 +172,7 @@ impl Instance {
             use rayon::prelude::*;
             let first = files.par_iter().enumerate().find_map_first(|(i, f)| {
                 let t = f.text();
-                if let Some(at) = t.find("health.argoproj.io_Application") {
+                if let Some(at) = find_in(t, "health.argoproj.io_Application") {
                     return Some((i, Span::new(at, at + 31)));
                 }
                 legacy_app_health(t).map(|at| (i, Span::new(at, at + 23)))
@@ -305,10 +306,10 @@ fn operator_health_keys(spec: &Node<'_>) -> Vec<String> {
 /// The legacy `resource.customizations` form that keys `argoproj.io/Application` with a
 /// `health.lua` (offset of the key).
 fn legacy_app_health(text: &str) -> Option<usize> {
-    if !text.contains("resource.customizations") || !text.contains("health.lua") {
+    if !occurs(text, "resource.customizations") || !occurs(text, "health.lua") {
         return None;
     }
-    text.find("argoproj.io/Application:")
+    find_in(text, "argoproj.io/Application:")
 }
 
 /// `quay.io/argoproj/argocd:v2.9.3` (also `argoproj/argocd:v1.8.7`, digests after `@`).

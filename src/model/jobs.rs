@@ -403,7 +403,7 @@ fn for_each_app_spec(ws: &Workspace, limit: usize, mut f: impl FnMut(&app::App<'
             continue;
         }
         let text = file.text();
-        if !text.contains("Application") {
+        if !crate::load::source::occurs(text, "Application") {
             continue;
         }
         let scx = SourceContext {

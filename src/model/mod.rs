@@ -388,8 +388,8 @@ impl<'a> Model<'a> {
             has_applications: false,
             applications_elsewhere: ws.files.iter().any(|f| {
                 matches!(f.class, FileClass::Skipped(_))
-                    && (f.text().contains("kind: Application\n")
-                        || f.text().contains("kind: ApplicationSet\n"))
+                    && (crate::load::source::occurs(f.text(), "kind: Application\n")
+                        || crate::load::source::occurs(f.text(), "kind: ApplicationSet\n"))
             }),
             apps_of: Vec::new(),
             fragments,
