@@ -62,7 +62,10 @@ fn run_once(label: &str, cmd: &[&str], env: &[(&str, &str)]) -> Sample {
 
 /// Run every command once per round, `rounds` times, interleaved; keep each one's fastest round
 /// (by wall) and its highest peak memory.
-fn measure_all(cmds: &[(&str, Vec<String>, Vec<(&str, &str)>)], rounds: usize) -> Vec<Sample> {
+/// (label, argv, environment)
+type Cmd<'a> = (&'a str, Vec<String>, Vec<(&'a str, &'a str)>);
+
+fn measure_all(cmds: &[Cmd<'_>], rounds: usize) -> Vec<Sample> {
     let mut best: Vec<Option<Sample>> = vec![None; cmds.len()];
     for _ in 0..rounds {
         for (i, (label, cmd, env)) in cmds.iter().enumerate() {
