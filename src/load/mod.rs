@@ -51,8 +51,8 @@ pub struct Workspace {
     /// Keyed by the path's bytes: hashing a `Path` walks its components, an `OsStr` does not
     /// (every path here is absolute and normalised, so the bytes identify it).
     by_path: HashMap<std::ffi::OsString, FileId>,
-    /// (path, id) sorted by path: the files below a directory are one range.
-    sorted: Vec<(PathBuf, FileId)>,
+    /// File ids sorted by path: the files below a directory are one range.
+    sorted: Vec<FileId>,
     /// The root (command-line input) each file belongs to.
     root_of: Vec<usize>,
 }
@@ -184,11 +184,13 @@ impl Workspace {
 
     /// Files below `dir` (at any depth), in path order.
     pub fn files_under<'s>(&'s self, dir: &'s Path) -> impl Iterator<Item = FileId> + 's {
-        let start = self.sorted.partition_point(|(p, _)| p.as_path() < dir);
+        let start = self
+            .sorted
+            .partition_point(|&f| self.files[f].path.as_path() < dir);
         self.sorted[start..]
             .iter()
-            .take_while(move |(p, _)| p.starts_with(dir))
-            .map(|&(_, id)| id)
+            .take_while(move |&&f| self.files[f].path.starts_with(dir))
+            .copied()
     }
 
     /// The directories a file's Application source paths resolve against.
@@ -210,12 +212,9 @@ impl Workspace {
                     .collect()
             },
             || {
-                let mut sorted: Vec<(PathBuf, FileId)> = files
-                    .iter()
-                    .enumerate()
-                    .map(|(i, f)| (f.path.clone(), i))
-                    .collect();
-                sorted.sort();
+                // Stable: files at one path stay in id order.
+                let mut sorted: Vec<FileId> = (0..files.len()).collect();
+                sorted.sort_by(|&a, &b| files[a].path.cmp(&files[b].path));
                 sorted
             },
         );

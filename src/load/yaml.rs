@@ -986,6 +986,14 @@ fn parse_strict<'a>(text: &'a str, limits: &ParseLimits<'_>) -> (ParsedYaml<'a>,
                 }
             }
             Event::Scalar(value, st, anchor, tag) => {
+                // A scalar the scanner had to build (block, folded, escaped) grew by doubling.
+                let value = match value {
+                    Cow::Owned(mut v) => {
+                        v.shrink_to_fit();
+                        Cow::Owned(v)
+                    }
+                    b => b,
+                };
                 let tag = match tag {
                     None => Tag::None,
                     Some(t) if t.is_yaml_core_schema_tag("str") => Tag::Str,
