@@ -2,6 +2,7 @@
 //! server): a loaded [`Workspace`] and its rendered output in, a [`Report`] out. `analyze` is pure;
 //! `render` is the one step that runs processes (through the cache).
 
+use rayon::prelude::*;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
@@ -147,11 +148,22 @@ pub fn analyze(ws: &Workspace, rendered: &Rendered, opts: &Options) -> Report {
             .filter(|&f| opts.focus.contains(&ws.files[f].path))
             .collect()
     });
+    // Decided once per resource: a rendered object's origin is a search of its build's map.
+    let in_focus: Option<Vec<bool>> = focus.as_ref().map(|ids| {
+        model
+            .resources
+            .par_iter()
+            .map(|r| {
+                ids.contains(&r.file)
+                    || (r.file >= ws.files.len()
+                        && ids.contains(&model.origin(r.file, r.kind_span).0))
+            })
+            .collect()
+    });
     let focused = |r: &crate::model::Resource<'_>| {
-        focus.as_ref().is_none_or(|ids| {
-            ids.contains(&r.file)
-                || (r.file >= ws.files.len() && ids.contains(&model.origin(r.file, r.kind_span).0))
-        })
+        in_focus
+            .as_ref()
+            .is_none_or(|f| f.get(r.id) != Some(&false))
     };
     // Compiling the schemas of the kinds present is serial per bundle: it overlaps the plans.
     let (plans, ()) = rayon::join(

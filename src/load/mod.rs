@@ -624,6 +624,17 @@ pub fn absolute(p: &Path) -> PathBuf {
 }
 
 pub fn normalize(p: &Path) -> PathBuf {
+    // Most paths are already normal (no `.`, `..`, empty segment or trailing `/`): copied as is.
+    let b = p.as_os_str().as_encoded_bytes();
+    let normal = !b.is_empty()
+        && !b.ends_with(b"/")
+        && b.split(|&c| c == b'/')
+            .skip(1)
+            .chain(b.split(|&c| c == b'/').next().filter(|s| !s.is_empty()))
+            .all(|s| !s.is_empty() && s != b"." && s != b"..");
+    if normal {
+        return p.to_path_buf();
+    }
     let mut out = PathBuf::new();
     for c in p.components() {
         match c {
@@ -725,4 +736,48 @@ pub fn schema_files(dirs: &[PathBuf]) -> Result<Vec<crate::schema::set::SchemaFi
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize;
+    use std::path::{Component, Path, PathBuf};
+
+    /// The slow, obviously right fold of `.` and `..`.
+    fn fold(p: &Path) -> PathBuf {
+        let mut out = PathBuf::new();
+        for c in p.components() {
+            match c {
+                Component::CurDir => {}
+                Component::ParentDir => {
+                    out.pop();
+                }
+                other => out.push(other),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn normal_paths_are_copied_and_others_folded() {
+        for p in [
+            "/repo/apps/web",
+            "apps/web",
+            "/",
+            "",
+            ".",
+            "./apps",
+            "apps/./web",
+            "apps/../web",
+            "/repo//apps/",
+            "apps/web/",
+            "/repo/a/..",
+            "..",
+            "../x",
+            "/repo/.hidden/x",
+            "/repo/a..b/c.",
+        ] {
+            assert_eq!(normalize(Path::new(p)), fold(Path::new(p)), "{p:?}");
+        }
+    }
 }

@@ -75,6 +75,8 @@ pub struct Model<'a> {
     /// patch files (`*-patch.yaml`, for `kubectl patch`). In no app; no rule looks at them.
     /// The value says why (for `--verbose`).
     pub set_aside: HashMap<FileId, &'static str>,
+    /// The named AppProjects, in resource order (found once: rules ask for them per app).
+    pub project_ids: Vec<ResId>,
     /// Whether the tree is where the live AppProjects come from (`compute_projects_from_tree`).
     pub projects_from_tree: bool,
     /// Projects with repositories scoped to them (`compute_scoped_repositories`).
@@ -396,6 +398,7 @@ impl<'a> Model<'a> {
             left_out,
             unread,
             set_aside: HashMap::default(),
+            project_ids: Vec::new(),
             projects_from_tree: true,
             scoped_repositories: HashSet::default(),
             documents,
@@ -407,6 +410,12 @@ impl<'a> Model<'a> {
             instance,
             settings: settings.clone(),
         };
+        model.project_ids = model
+            .resources
+            .iter()
+            .filter(|r| r.is("argoproj.io", "AppProject") && r.name.is_some())
+            .map(|r| r.id)
+            .collect();
         model.assign_apps(&kust);
         model.kustomizations = kust;
         model.projects_from_tree = model.compute_projects_from_tree();

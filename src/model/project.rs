@@ -52,9 +52,7 @@ pub enum ProjectRef {
 impl<'a> Model<'a> {
     /// The AppProjects of the tree.
     pub fn projects(&self) -> impl Iterator<Item = &Resource<'a>> {
-        self.resources
-            .iter()
-            .filter(|r| r.is("argoproj.io", "AppProject") && r.name.is_some())
+        self.project_ids.iter().map(|&id| &self.resources[id])
     }
 
     /// Is the tree where the live AppProjects come from? Yes when an Application syncs one of
