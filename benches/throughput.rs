@@ -11,8 +11,8 @@
 //! with GNU time (`/usr/bin/time`: CPU, peak memory) and a monotonic clock (wall).
 //!
 //! Shared machines drift: the commands run in interleaved rounds (each command once per round,
-//! 5 rounds on the corpus, 3 on the 4× tree) and each keeps its fastest round, so every ratio
-//! compares runs made at the same moments.
+//! 15 rounds on the corpus, 5 on the 4× tree) and each keeps its fastest round, so every ratio
+//! compares runs made at the same moments; the median wall is printed beside it.
 //!
 //! `cargo bench -- --instructions` also counts instructions with valgrind (one thread, so the
 //! count is exact and repeatable): the 4× tree ÷ the 1× tree says whether anything in the
@@ -26,7 +26,9 @@ use std::time::Instant;
 
 #[derive(Clone, Copy)]
 struct Sample {
+    /// The fastest round.
     wall: f64,
+    median: f64,
     cpu: f64,
     rss_kb: u64,
 }
@@ -55,37 +57,43 @@ fn run_once(label: &str, cmd: &[&str], env: &[(&str, &str)]) -> Sample {
         .collect();
     Sample {
         wall,
+        median: wall,
         cpu: v[1] + v[2],
         rss_kb: v[3] as u64,
     }
 }
 
-/// Run every command once per round, `rounds` times, interleaved; keep each one's fastest round
-/// (by wall) and its highest peak memory.
 /// (label, argv, environment)
 type Cmd<'a> = (&'a str, Vec<String>, Vec<(&'a str, &'a str)>);
 
+/// Run every command once per round, `rounds` times, interleaved; keep each one's fastest round
+/// (wall and CPU), its median wall, and its highest peak memory.
 fn measure_all(cmds: &[Cmd<'_>], rounds: usize) -> Vec<Sample> {
-    let mut best: Vec<Option<Sample>> = vec![None; cmds.len()];
+    let mut runs: Vec<Vec<Sample>> = vec![Vec::new(); cmds.len()];
     for _ in 0..rounds {
         for (i, (label, cmd, env)) in cmds.iter().enumerate() {
             let argv: Vec<&str> = cmd.iter().map(String::as_str).collect();
-            let s = run_once(label, &argv, env);
-            best[i] = Some(match best[i] {
-                None => s,
-                Some(b) => Sample {
-                    wall: b.wall.min(s.wall),
-                    cpu: b.cpu.min(s.cpu),
-                    rss_kb: b.rss_kb.max(s.rss_kb),
-                },
-            });
+            runs[i].push(run_once(label, &argv, env));
         }
     }
-    let out: Vec<Sample> = best.into_iter().map(Option::unwrap).collect();
+    let out: Vec<Sample> = runs
+        .iter()
+        .map(|r| {
+            let mut walls: Vec<f64> = r.iter().map(|s| s.wall).collect();
+            walls.sort_by(f64::total_cmp);
+            Sample {
+                wall: walls[0],
+                median: walls[walls.len() / 2],
+                cpu: r.iter().map(|s| s.cpu).fold(f64::INFINITY, f64::min),
+                rss_kb: r.iter().map(|s| s.rss_kb).max().unwrap_or(0),
+            }
+        })
+        .collect();
     for ((label, ..), s) in cmds.iter().zip(&out) {
         println!(
-            "  {label:<34} {:>7.3} s wall {:>7.3} s cpu {:>8.1} MB peak",
+            "  {label:<34} {:>7.3} s wall (median {:.3}) {:>7.3} s cpu {:>8.1} MB peak",
             s.wall,
+            s.median,
             s.cpu,
             s.rss_kb as f64 / 1024.0
         );
@@ -126,10 +134,14 @@ struct Row {
     cat: Sample,
     check: Sample,
     one: Sample,
+    /// `check` of the reference tree, run in the same rounds (for the scaling ratio).
+    reference: Option<Sample>,
     bytes: u64,
 }
 
-fn bench_tree(name: &str, dir: &Path, bin: &str, rounds: usize) -> Row {
+/// Measure a tree; `reference` is another tree whose `check` runs in the same rounds, so that
+/// the cost ratio of the two is not the machine's drift between two sessions.
+fn bench_tree(name: &str, dir: &Path, bin: &str, rounds: usize, reference: Option<&Path>) -> Row {
     let mut files = Vec::new();
     yaml_files(dir, &mut files);
     files.sort();
@@ -163,7 +175,17 @@ fn bench_tree(name: &str, dir: &Path, bin: &str, rounds: usize) -> Row {
             .collect()
     };
     let check_args = ["check", "--no-render", "--no-config", "--format", "json", d];
-    let cmds = vec![
+    let reference_args = reference.map(|r| {
+        own(&[
+            "check",
+            "--no-render",
+            "--no-config",
+            "--format",
+            "json",
+            r.to_str().unwrap(),
+        ])
+    });
+    let mut cmds = vec![
         (
             "cat",
             vec!["sh".to_string(), "-c".to_string(), cat_cmd],
@@ -177,8 +199,12 @@ fn bench_tree(name: &str, dir: &Path, bin: &str, rounds: usize) -> Row {
             vec![("RAYON_NUM_THREADS", "1")],
         ),
     ];
+    if let Some(r) = reference_args {
+        cmds.push(("check --no-render, 1× (reference)", r, vec![]));
+    }
     let s = measure_all(&cmds, rounds);
     let (cat, check, one) = (s[0], s[2], s[3]);
+    let reference = s.get(4).copied();
     println!(
         "  check/cat wall {:.2}×   1 thread/2 threads wall {:.2}×   peak {:.1} MB = {:.2}× input + {:.1} MB",
         check.wall / cat.wall.max(0.001),
@@ -191,6 +217,7 @@ fn bench_tree(name: &str, dir: &Path, bin: &str, rounds: usize) -> Row {
         cat,
         check,
         one,
+        reference,
         bytes,
     }
 }
@@ -212,17 +239,19 @@ fn main() {
     }
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     println!("load average: {}", load.trim());
-    let one = bench_tree("1×", &corpus, bin, 5);
+    let one = bench_tree("1×", &corpus, bin, 15, None);
     let four_dir = std::env::temp_dir().join("synclint-bench-4x");
     let _ = std::fs::remove_dir_all(&four_dir);
     for i in 0..4 {
         copy_tree(&corpus, &four_dir.join(format!("copy{i}")));
     }
-    let four = bench_tree("4×", &four_dir, bin, 3);
-    let scale = four.check.cpu / one.check.cpu.max(0.001);
+    let four = bench_tree("4×", &four_dir, bin, 5, Some(&corpus));
+    // Against the corpus runs made in the same rounds as the 4× ones.
+    let base = four.reference.unwrap_or(one.check);
+    let scale = four.check.cpu / base.cpu.max(0.001);
     println!(
         "4× tree ÷ 1× tree: check cpu {scale:.2}×, wall {:.2}×, input {:.2}×, cat {:.2}×",
-        four.check.wall / one.check.wall.max(0.001),
+        four.check.wall / base.wall.max(0.001),
         four.bytes as f64 / one.bytes.max(1) as f64,
         four.cat.wall / one.cat.wall.max(0.001),
     );
@@ -258,12 +287,20 @@ fn main() {
         (
             "two threads ≥ 1.7× faster than one (corpus)",
             one.one.wall >= 1.7 * one.check.wall,
-            format!("{:.2}×", one.one.wall / one.check.wall.max(0.001)),
+            format!(
+                "{:.2}× (medians {:.2}×)",
+                one.one.wall / one.check.wall.max(0.001),
+                one.one.median / one.check.median.max(0.001)
+            ),
         ),
         (
             "two threads ≥ 1.7× faster than one (4×)",
             four.one.wall >= 1.7 * four.check.wall,
-            format!("{:.2}×", four.one.wall / four.check.wall.max(0.001)),
+            format!(
+                "{:.2}× (medians {:.2}×)",
+                four.one.wall / four.check.wall.max(0.001),
+                four.one.median / four.check.median.max(0.001)
+            ),
         ),
         (
             "4× tree ≤ 4.4× the corpus (CPU)",
