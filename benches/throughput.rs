@@ -91,7 +91,7 @@ fn measure_all(cmds: &[Cmd<'_>], rounds: usize) -> Vec<Sample> {
         .collect();
     for ((label, ..), s) in cmds.iter().zip(&out) {
         println!(
-            "  {label:<34} {:>7.3} s wall (median {:.3}) {:>7.3} s cpu {:>8.1} MB peak",
+            "  {label:<34} {:>7.3} s wall (median {:.3}) {:>7.3} s cpu {:>8.1} MiB peak",
             s.wall,
             s.median,
             s.cpu,
@@ -209,7 +209,7 @@ fn bench_tree(name: &str, dir: &Path, bin: &str, rounds: usize, reference: Optio
         "  check/cat wall {:.2}×   1 thread/2 threads wall {:.2}×   peak {:.1} MB = {:.2}× input + {:.1} MB",
         check.wall / cat.wall.max(0.001),
         one.wall / check.wall.max(0.001),
-        check.rss_kb as f64 / 1024.0,
+        check.rss_kb as f64 * 1024.0 / 1e6,
         (check.rss_kb as f64 * 1024.0) / bytes.max(1) as f64,
         (check.rss_kb as f64 * 1024.0 - 2.0 * bytes as f64) / 1e6,
     );
@@ -310,12 +310,12 @@ fn main() {
         (
             "peak memory ≤ 2× input + 60 MB (corpus)",
             memory_ok(&one),
-            format!("{:.1} MB", one.check.rss_kb as f64 / 1024.0),
+            format!("{:.1} MB", one.check.rss_kb as f64 * 1024.0 / 1e6),
         ),
         (
             "peak memory ≤ 2× input + 60 MB (4×)",
             memory_ok(&four),
-            format!("{:.1} MB", four.check.rss_kb as f64 / 1024.0),
+            format!("{:.1} MB", four.check.rss_kb as f64 * 1024.0 / 1e6),
         ),
     ];
     println!("targets:");
