@@ -187,9 +187,9 @@ impl Instance {
             app_health = Fact::No(f, sp);
         }
         for (i, f) in ws.files.iter().enumerate() {
-            if crate::model::kustomize::NAMES
-                .iter()
-                .any(|n| f.path.ends_with(n))
+            if f.path
+                .file_name()
+                .is_some_and(|n| crate::model::kustomize::NAMES.iter().any(|k| n == *k))
             {
                 for (at, v) in remote_base_versions(f.text()) {
                     found_versions.push((v, i, Span::new(at, at)));

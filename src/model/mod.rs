@@ -162,24 +162,42 @@ fn test_fixture(path: &Path, roots: &[PathBuf]) -> bool {
     })
 }
 
-/// Is the file listed in a comment of its directory's kustomization (`# - app.yaml`)? That is a
-/// resource switched off on purpose, not one merely kept elsewhere.
-fn commented_out(ws: &Workspace, f: FileId) -> bool {
-    let path = &ws.files[f].path;
-    let (Some(dir), Some(name)) = (path.parent(), path.file_name().and_then(|n| n.to_str())) else {
-        return false;
-    };
-    kustomize::NAMES
-        .iter()
-        .filter_map(|n| ws.file_at(&dir.join(n)))
-        .any(|k| {
-            ws.files[k].text().lines().any(|l| {
-                l.trim_start()
-                    .strip_prefix('#')
-                    .map(|c| c.trim_start().trim_start_matches('-').trim())
-                    .is_some_and(|c| c.trim_start_matches("./") == name)
+/// The files among `files` that their directory's kustomization lists in a comment
+/// (`# - app.yaml`): resources switched off on purpose, not merely kept elsewhere. Each
+/// kustomization is read once, whatever the number of files beside it.
+fn commented_out(ws: &Workspace, files: &[FileId]) -> Vec<FileId> {
+    let mut by_dir: BTreeMap<&Path, Vec<FileId>> = BTreeMap::new();
+    for &f in files {
+        if let Some(dir) = ws.files[f].path.parent() {
+            by_dir.entry(dir).or_default().push(f);
+        }
+    }
+    let by_dir: Vec<(&Path, Vec<FileId>)> = by_dir.into_iter().collect();
+    let mut out: Vec<FileId> = by_dir
+        .par_iter()
+        .flat_map_iter(|(dir, fs)| {
+            let names: HashSet<&str> = kustomize::NAMES
+                .iter()
+                .filter_map(|n| ws.file_at(&dir.join(n)))
+                .flat_map(|k| ws.files[k].text().lines())
+                .filter_map(|l| {
+                    l.trim_start()
+                        .strip_prefix('#')
+                        .map(|c| c.trim_start().trim_start_matches('-').trim())
+                        .map(|c| c.trim_start_matches("./"))
+                })
+                .collect();
+            fs.iter().copied().filter(move |&f| {
+                ws.files[f]
+                    .path
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| names.contains(n))
             })
         })
+        .collect();
+    out.sort_unstable();
+    out
 }
 
 /// Is the file named as a patch (`deploy-patch.yaml`, `patch_cm.yml`, `patches.yaml`)?
@@ -658,11 +676,9 @@ impl<'a> Model<'a> {
         // that path (rendered if the tools allow, else linted as written).
         // Directories whose Application is switched off: its file sits in a kustomization's
         // directory but the kustomization leaves it out (commented out of `resources:`).
-        let switched_off: Vec<(PathBuf, String)> = self
-            .left_out
-            .iter()
-            .filter(|&&f| commented_out(ws, f))
-            .flat_map(|&f| {
+        let switched_off: Vec<(PathBuf, String)> = commented_out(ws, &self.left_out)
+            .into_iter()
+            .flat_map(|f| {
                 let root = ws.repo_roots_of(f).first().cloned();
                 ws.files[f].yaml().docs.iter().filter_map(move |d| {
                     let r = &d.root;
