@@ -1245,3 +1245,59 @@ fn a_tree_that_itself_lives_under_a_fixtures_directory_is_linted() {
         vec![("bootstrap/deploy.yaml".into(), 6, Severity::Error)]
     );
 }
+
+#[test]
+fn docs_examples_and_scaffolds_no_application_syncs_are_not_objects() {
+    // A copy of argocd-example-apps under docs/, a kustomization among the examples and a
+    // scaffold to copy: in a tree whose Applications say what is applied, none of it is synced.
+    let web = app("web", "web", None);
+    let job = hook_job("pre-install");
+    let kust = "resources:\n  - job.yaml\n";
+    let dir = tree(
+        "precision-docs",
+        &[
+            ("apps/web.yaml", &web),
+            ("web/job.yaml", &job),
+            ("docs/guide/example/sync-waves/manifests.yaml", &job),
+            ("docs/guide/example/pre-post-sync/kustomization.yaml", kust),
+            ("docs/guide/example/pre-post-sync/job.yaml", &job),
+            ("services/_template/job.yaml", &job),
+        ],
+    );
+    common::set_origin(&dir, PLATFORM);
+    let r = report_with(&dir, &Config::default());
+    let mut got: Vec<(String, String, usize)> = rows(&dir, &r)
+        .into_iter()
+        .filter(|(rule, _, _)| rule == "hook-deadline")
+        .collect();
+    got.sort();
+    // The true positive: the same hook where an Application syncs it.
+    assert_eq!(
+        got,
+        vec![("hook-deadline".into(), "web/job.yaml".into(), 7)]
+    );
+    let verbose = r.verbose.join("\n");
+    assert!(
+        verbose.contains("manifests.yaml: documentation, an example or a scaffold"),
+        "{verbose}"
+    );
+
+    // Without Applications in the tree, nothing says what is applied: docs are linted.
+    let dir = tree(
+        "precision-docs-no-apps",
+        &[("docs/guide/example/sync-waves/manifests.yaml", &job)],
+    );
+    let r = report_with(&dir, &Config::default());
+    let got: Vec<(String, String, usize)> = rows(&dir, &r)
+        .into_iter()
+        .filter(|(rule, _, _)| rule == "hook-deadline")
+        .collect();
+    assert_eq!(
+        got,
+        vec![(
+            "hook-deadline".into(),
+            "docs/guide/example/sync-waves/manifests.yaml".into(),
+            7
+        )]
+    );
+}

@@ -143,22 +143,55 @@ pub fn yaml_text(n: &Node<'_>) -> String {
 /// `fixtures/`, …), inside the tree being linted (`roots`: where it starts; what lies above is
 /// the user's business)? Environment names such as `test/` or `e2e/` are not: those are deployed.
 fn test_fixture(path: &Path, roots: &[PathBuf]) -> bool {
+    below_a_dir_named(
+        path,
+        roots,
+        &[
+            "testdata",
+            "test-data",
+            "test_data",
+            "fixtures",
+            "__fixtures__",
+            "test-fixtures",
+            "test_fixtures",
+            "__tests__",
+            "__snapshots__",
+        ],
+    )
+}
+
+/// Is this file below a folder of documentation, examples or scaffolding (`docs/`,
+/// `examples/`, `_template/`, …) inside the tree being linted? In a tree whose Applications say
+/// what Argo CD applies, such a folder that none of them syncs is reading material or a starting
+/// point to copy (a copy of argocd-example-apps under `docs/`, a `SERVICE_NAME` scaffold), not
+/// something a sync runs.
+fn docs_or_example(path: &Path, roots: &[PathBuf]) -> bool {
+    below_a_dir_named(
+        path,
+        roots,
+        &[
+            "docs",
+            "doc",
+            "documentation",
+            "examples",
+            "example",
+            "samples",
+            "_template",
+            "_templates",
+            "scaffold",
+            "skeleton",
+        ],
+    )
+}
+
+/// Is one of the directories between the linted tree's top (`roots`) and the file named one of
+/// `names`? What lies above the tree is the user's business.
+fn below_a_dir_named(path: &Path, roots: &[PathBuf], names: &[&str]) -> bool {
     let top = roots.last().map_or(Path::new(""), PathBuf::as_path);
     let path = path.strip_prefix(top).unwrap_or(path);
-    const DIRS: &[&str] = &[
-        "testdata",
-        "test-data",
-        "test_data",
-        "fixtures",
-        "__fixtures__",
-        "test-fixtures",
-        "test_fixtures",
-        "__tests__",
-        "__snapshots__",
-    ];
     path.parent().is_some_and(|d| {
         d.components()
-            .any(|c| c.as_os_str().to_str().is_some_and(|s| DIRS.contains(&s)))
+            .any(|c| c.as_os_str().to_str().is_some_and(|s| names.contains(&s)))
     })
 }
 
@@ -724,6 +757,8 @@ impl<'a> Model<'a> {
                 }
             })
             .collect();
+        const DOCS: &str =
+            "documentation, an example or a scaffold no Application syncs (not applied)";
         const SWITCHED_OFF: &str = "the Application that syncs this directory is left out of its kustomization (switched off): not applied";
         let explicit_apps = apps.iter().any(|a| !a.is_implicit());
         for RootBuild {
@@ -741,6 +776,38 @@ impl<'a> Model<'a> {
                     }
                 }
                 continue;
+            }
+            // A kustomization among docs, examples or test fixtures that no Application syncs:
+            // its own files are reading material (a base it shares with a real build is not).
+            let roots_of_dir = kustomize::NAMES
+                .iter()
+                .find_map(|n| ws.file_at(&dir.join(n)))
+                .map_or(&[][..], |f| ws.repo_roots_of(f));
+            let marker = dir.join("_");
+            let aside = if test_fixture(&marker, roots_of_dir) {
+                Some("a test fixture no Application syncs (not applied)")
+            } else if docs_or_example(&marker, roots_of_dir) {
+                Some(DOCS)
+            } else {
+                None
+            };
+            if let Some(why) = aside
+                && explicit_apps
+            {
+                let own: Vec<FileId> = sources
+                    .iter()
+                    .copied()
+                    .filter(|&f| {
+                        self.files[f].path.starts_with(dir)
+                            && file_resources(&[f]).iter().all(|m| !claimed.contains(m))
+                    })
+                    .collect();
+                if !own.is_empty() {
+                    for f in own {
+                        self.set_aside.insert(f, why);
+                    }
+                    continue;
+                }
             }
             let members: Vec<ResId> = file_resources(&sources)
                 .into_iter()
@@ -785,6 +852,8 @@ impl<'a> Model<'a> {
                     let path = &ws.files[f].path;
                     let why = if test_fixture(path, &root.repo_roots) {
                         Some("a test fixture no Application syncs (not applied)")
+                    } else if docs_or_example(path, &root.repo_roots) {
+                        Some(DOCS)
                     } else if switched_off.iter().any(|(d, _)| path.starts_with(d)) {
                         Some(SWITCHED_OFF)
                     } else if patch_named(path) {
