@@ -1262,15 +1262,39 @@ fn docs_examples_and_scaffolds_no_application_syncs_are_not_objects() {
             ("docs/guide/example/pre-post-sync/kustomization.yaml", kust),
             ("docs/guide/example/pre-post-sync/job.yaml", &job),
             ("services/_template/job.yaml", &job),
+            // A scaffold's Application names a placeholder path nothing has created yet.
+            (
+                "services/_template/apps/SERVICE_NAME-dev.yaml",
+                &app(
+                    "SERVICE_NAME-dev",
+                    "services/SERVICE_NAME/overlays/dev",
+                    None,
+                ),
+            ),
+            // Its true-positive twin: a real Application with a path that does not exist.
+            (
+                "apps/api.yaml",
+                &app("api", "services/api/overlays/dev", None),
+            ),
         ],
     );
     common::set_origin(&dir, PLATFORM);
     let r = report_with(&dir, &Config::default());
-    let mut got: Vec<(String, String, usize)> = rows(&dir, &r)
-        .into_iter()
-        .filter(|(rule, _, _)| rule == "hook-deadline")
-        .collect();
-    got.sort();
+    let of =
+        |r: &synclint::Report, dir: &std::path::Path, rule: &str| -> Vec<(String, String, usize)> {
+            let mut v: Vec<_> = rows(dir, r)
+                .into_iter()
+                .filter(|(x, _, _)| x == rule)
+                .collect();
+            v.sort();
+            v
+        };
+    let paths = of(&r, &dir, "unknown-path");
+    assert_eq!(
+        paths,
+        vec![("unknown-path".into(), "apps/api.yaml".into(), 11)]
+    );
+    let got = of(&r, &dir, "hook-deadline");
     // The true positive: the same hook where an Application syncs it.
     assert_eq!(
         got,
@@ -1288,10 +1312,7 @@ fn docs_examples_and_scaffolds_no_application_syncs_are_not_objects() {
         &[("docs/guide/example/sync-waves/manifests.yaml", &job)],
     );
     let r = report_with(&dir, &Config::default());
-    let got: Vec<(String, String, usize)> = rows(&dir, &r)
-        .into_iter()
-        .filter(|(rule, _, _)| rule == "hook-deadline")
-        .collect();
+    let got = of(&r, &dir, "hook-deadline");
     assert_eq!(
         got,
         vec![(

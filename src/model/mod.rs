@@ -176,11 +176,17 @@ fn docs_or_example(path: &Path, roots: &[PathBuf]) -> bool {
             "examples",
             "example",
             "samples",
-            "_template",
-            "_templates",
-            "scaffold",
-            "skeleton",
         ],
+    ) || scaffold(path, roots)
+}
+
+/// Is this file below a scaffold to copy (`_template/`, `scaffold/`, `skeleton/`)? Its
+/// Applications name placeholders (`SERVICE_NAME`), not apps anyone created.
+fn scaffold(path: &Path, roots: &[PathBuf]) -> bool {
+    below_a_dir_named(
+        path,
+        roots,
+        &["_template", "_templates", "scaffold", "skeleton"],
     )
 }
 
@@ -575,10 +581,13 @@ impl<'a> Model<'a> {
             .resources
             .par_iter()
             .filter(|r| r.file < ws.files.len() || r.group.starts_with("argoproj.io"))
-            // An Application among test fixtures is another tool's test input, not an app.
+            // An Application among test fixtures is another tool's test input, and one in a
+            // scaffold a placeholder to fill in: neither is an app.
             .filter(|r| {
-                r.file >= ws.files.len()
-                    || !test_fixture(&ws.files[r.file].path, ws.repo_roots_of(r.file))
+                r.file >= ws.files.len() || {
+                    let (path, roots) = (&ws.files[r.file].path, ws.repo_roots_of(r.file));
+                    !test_fixture(path, roots) && !scaffold(path, roots)
+                }
             })
             .filter_map(|r| {
                 let scx = SourceContext {
