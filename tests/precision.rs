@@ -329,6 +329,18 @@ fn crd_order_only_within_one_instance_and_cluster() {
         of_rule(&dir, &Config::default(), "crd-order"),
         vec![("widgets/w.yaml".into(), 2, Severity::Warning)]
     );
+    // The message names both apps (it once printed the consumer's internal number).
+    let r = report_with(&dir, &Config::default());
+    let msg = r
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "crd-order")
+        .map(|d| d.message.clone())
+        .unwrap_or_default();
+    assert!(
+        msg.ends_with("nothing makes `crds` sync before `widgets`"),
+        "{msg}"
+    );
 }
 
 #[test]

@@ -130,7 +130,7 @@ impl Rule for CrdOrder {
                     Fact::No(..) => {}
                 }
             }
-            let crd_app = m.apps[crd_app].name.as_str();
+            let (crd_app, cr_app) = (m.apps[crd_app].name.as_str(), m.apps[cr_app].name.as_str());
             let mut d = cx
                 .finding(
                     &INFO,
