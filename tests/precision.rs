@@ -1334,3 +1334,47 @@ fn docs_examples_and_scaffolds_no_application_syncs_are_not_objects() {
         )]
     );
 }
+
+#[test]
+fn a_project_refusal_names_the_app_whose_project_refuses() {
+    // One directory synced by two apps: dev's project permits the object's namespace, prod's
+    // does not. The finding belongs to the prod app, not to the first app holding the object.
+    let cm = "apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+  namespace: web-dev
+data: {}
+";
+    let prod_project = project("prod").replace(
+        "- {server: '*', namespace: '*'}",
+        "- {server: '*', namespace: 'web-prod'}",
+    );
+    let dir = tree(
+        "precision-project-app",
+        &[
+            ("apps/a-dev.yaml", &app_in("web-dev", "web", "dev")),
+            ("apps/b-prod.yaml", &app_in("web-prod", "web", "prod")),
+            ("projects/dev.yaml", &project("dev")),
+            ("projects/prod.yaml", &prod_project),
+            ("apps/projects.yaml", &app("projects", "projects", None)),
+            ("web/cm.yaml", cm),
+        ],
+    );
+    common::set_origin(&dir, PLATFORM);
+    let r = report_with(&dir, &Config::default());
+    let got: Vec<(String, usize, Option<String>)> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "project-denies-resource")
+        .map(|d| {
+            let f = &r.files[d.file];
+            (
+                f.name.rsplit('/').next().unwrap_or("").to_string(),
+                f.line_col(d.span.start).line,
+                d.app.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(got, vec![("cm.yaml".into(), 5, Some("web-prod".into()))]);
+}

@@ -48,7 +48,9 @@ impl Rule for ProjectDeniesResource {
             return;
         };
         let who = application.display();
-        let related = |d: Diagnostic| {
+        // The app at fault is the one whose project refuses, whatever else holds the object.
+        let related = |mut d: Diagnostic| {
+            d.app = Some(app.name.clone());
             d.related(
                 project.file,
                 project.name_span,
