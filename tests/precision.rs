@@ -1335,6 +1335,22 @@ fn docs_examples_and_scaffolds_no_application_syncs_are_not_objects() {
     );
 }
 
+/// One rule's findings: (file name, line, the finding).
+fn findings<'r>(
+    r: &'r synclint::Report,
+    rule: &str,
+) -> Vec<(String, usize, &'r synclint::diag::Diagnostic)> {
+    r.diagnostics
+        .iter()
+        .filter(|d| d.rule == rule)
+        .map(|d| {
+            let f = &r.files[d.file];
+            let name = f.name.rsplit('/').next().unwrap_or("").to_string();
+            (name, f.line_col(d.span.start).line, d)
+        })
+        .collect()
+}
+
 #[test]
 fn a_project_refusal_names_the_app_whose_project_refuses() {
     // One directory synced by two apps: dev's project permits the object's namespace, prod's
@@ -1363,18 +1379,48 @@ data: {}
     );
     common::set_origin(&dir, PLATFORM);
     let r = report_with(&dir, &Config::default());
-    let got: Vec<(String, usize, Option<String>)> = r
-        .diagnostics
-        .iter()
-        .filter(|d| d.rule == "project-denies-resource")
-        .map(|d| {
-            let f = &r.files[d.file];
-            (
-                f.name.rsplit('/').next().unwrap_or("").to_string(),
-                f.line_col(d.span.start).line,
-                d.app.clone(),
-            )
-        })
+    let got: Vec<(String, usize, Option<String>)> = findings(&r, "project-denies-resource")
+        .into_iter()
+        .map(|(file, line, d)| (file, line, d.app.clone()))
         .collect();
     assert_eq!(got, vec![("cm.yaml".into(), 5, Some("web-prod".into()))]);
+}
+
+#[test]
+fn a_required_field_at_the_wrong_depth_is_one_finding() {
+    // `template.spec` indented as a sibling of `template`: the unknown `spec.spec` says where it
+    // is; "missing template.spec" is the same mistake seen from the other side.
+    let set = go_template_set("");
+    let (head, spec) = set.split_once("    spec:\n").unwrap();
+    let dedented: String = spec.lines().map(|l| format!("{}\n", &l[2..])).collect();
+    let wrong_depth = format!("{head}  spec:\n{dedented}");
+    let spec_line = head.lines().count() + 1;
+    let schema = |dir: &std::path::Path| {
+        let r = report_with(dir, &Config::default());
+        let mut v: Vec<(String, usize, String)> = findings(&r, "schema")
+            .into_iter()
+            .map(|(file, line, d)| (file, line, d.message.clone()))
+            .collect();
+        v.sort();
+        v
+    };
+    let dir = tree("precision-wrong-depth", &[("appset.yaml", &wrong_depth)]);
+    assert_eq!(
+        schema(&dir),
+        vec![(
+            "appset.yaml".into(),
+            spec_line,
+            "unknown field `spec` in ApplicationSet.spec".into()
+        )]
+    );
+    // The twin: no `spec` anywhere is a missing field.
+    let dir = tree("precision-missing-spec", &[("appset.yaml", head)]);
+    let got = schema(&dir);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(
+        got[0]
+            .2
+            .starts_with("missing required field `spec` in ApplicationSet.spec.template"),
+        "{got:?}"
+    );
 }

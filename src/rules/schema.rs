@@ -72,8 +72,22 @@ impl Rule for Schema {
                 .label("and more"),
             );
         }
+        // A required field written at the wrong depth (`template.spec` indented as `spec.spec`)
+        // is one mistake: the unknown field says where it is; the missing one is its echo.
+        let misplaced: Vec<(String, String)> = problems
+            .iter()
+            .filter_map(|p| field_and_place(&p.message, "unknown field `"))
+            .collect();
+        let nested = |a: &str, b: &str| a.strip_prefix(b).is_some_and(|r| r.starts_with('.'));
+        let echo = |m: &str| {
+            field_and_place(m, "missing required field `").is_some_and(|(field, place)| {
+                misplaced
+                    .iter()
+                    .any(|(f, at)| *f == field && (nested(at, &place) || nested(&place, at)))
+            })
+        };
         for p in problems {
-            if partial && p.message.starts_with("missing required field") {
+            if (partial && p.message.starts_with("missing required field")) || echo(&p.message) {
                 continue;
             }
             let mut d = cx
@@ -86,4 +100,17 @@ impl Rule for Schema {
             out.push(d);
         }
     }
+}
+
+/// The field and the place of a problem message (`<prefix>name` in Kind.path…`): `("name",
+/// "Kind.path")`. The place ends at the first space (hints such as "did you mean" follow it).
+fn field_and_place(message: &str, prefix: &str) -> Option<(String, String)> {
+    let rest = message.strip_prefix(prefix)?;
+    let (field, rest) = rest.split_once('`')?;
+    let place = rest.strip_prefix(" in ")?;
+    let place = place
+        .split_whitespace()
+        .next()?
+        .trim_end_matches([',', ':', ';']);
+    Some((field.to_string(), place.to_string()))
 }
