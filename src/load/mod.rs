@@ -603,8 +603,13 @@ fn special(_: &std::fs::Metadata) -> &'static str {
 
 fn in_chart_templates(path: &Path, charts: &foldhash::HashSet<PathBuf>) -> bool {
     // Most files are in no `templates/` folder: one byte search rules them out.
+    const FOLDER: &[u8] = if cfg!(windows) {
+        b"\\templates\\"
+    } else {
+        b"/templates/"
+    };
     if charts.is_empty()
-        || memchr::memmem::find(path.as_os_str().as_encoded_bytes(), b"/templates/").is_none()
+        || memchr::memmem::find(path.as_os_str().as_encoded_bytes(), FOLDER).is_none()
     {
         return false;
     }
@@ -629,8 +634,10 @@ pub fn absolute(p: &Path) -> PathBuf {
 
 pub fn normalize(p: &Path) -> PathBuf {
     // Most paths are already normal (no `.`, `..`, empty segment or trailing `/`): copied as is.
+    // (Windows has two separators: always folded there.)
     let b = p.as_os_str().as_encoded_bytes();
-    let normal = !b.is_empty()
+    let normal = cfg!(unix)
+        && !b.is_empty()
         && !b.ends_with(b"/")
         && b.split(|&c| c == b'/')
             .skip(1)
