@@ -261,7 +261,7 @@ pub fn find_in(text: &str, needle: &str) -> Option<usize> {
 
 /// Does `needle` occur in `text`? (As [`find_in`].)
 pub fn occurs(text: &str, needle: &str) -> bool {
-    find_in(text, needle).is_some()
+    contains(text.as_bytes(), needle.as_bytes())
 }
 
 /// Decide, before parsing, what a file is.

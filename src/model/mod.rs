@@ -190,6 +190,18 @@ fn scaffold(path: &Path, roots: &[PathBuf]) -> bool {
     )
 }
 
+/// Why a file no Application syncs is not an object, by its place alone: test fixtures, and
+/// docs, examples and scaffolds (for `--verbose`).
+fn set_aside_by_place(path: &Path, roots: &[PathBuf]) -> Option<&'static str> {
+    if test_fixture(path, roots) {
+        Some("a test fixture no Application syncs (not applied)")
+    } else if docs_or_example(path, roots) {
+        Some("documentation, an example or a scaffold no Application syncs (not applied)")
+    } else {
+        None
+    }
+}
+
 /// Is one of the directories between the linted tree's top (`roots`) and the file named one of
 /// `names`? What lies above the tree is the user's business.
 fn below_a_dir_named(path: &Path, roots: &[PathBuf], names: &[&str]) -> bool {
@@ -766,8 +778,6 @@ impl<'a> Model<'a> {
                 }
             })
             .collect();
-        const DOCS: &str =
-            "documentation, an example or a scaffold no Application syncs (not applied)";
         const SWITCHED_OFF: &str = "the Application that syncs this directory is left out of its kustomization (switched off): not applied";
         let explicit_apps = apps.iter().any(|a| !a.is_implicit());
         for RootBuild {
@@ -788,18 +798,10 @@ impl<'a> Model<'a> {
             }
             // A kustomization among docs, examples or test fixtures that no Application syncs:
             // its own files are reading material (a base it shares with a real build is not).
-            let roots_of_dir = kustomize::NAMES
+            let aside = kustomize::NAMES
                 .iter()
                 .find_map(|n| ws.file_at(&dir.join(n)))
-                .map_or(&[][..], |f| ws.repo_roots_of(f));
-            let marker = dir.join("_");
-            let aside = if test_fixture(&marker, roots_of_dir) {
-                Some("a test fixture no Application syncs (not applied)")
-            } else if docs_or_example(&marker, roots_of_dir) {
-                Some(DOCS)
-            } else {
-                None
-            };
+                .and_then(|k| set_aside_by_place(&ws.files[k].path, ws.repo_roots_of(k)));
             if let Some(why) = aside
                 && explicit_apps
             {
@@ -859,10 +861,8 @@ impl<'a> Model<'a> {
                 .par_iter()
                 .map(|&f| {
                     let path = &ws.files[f].path;
-                    let why = if test_fixture(path, &root.repo_roots) {
-                        Some("a test fixture no Application syncs (not applied)")
-                    } else if docs_or_example(path, &root.repo_roots) {
-                        Some(DOCS)
+                    let why = if let Some(why) = set_aside_by_place(path, &root.repo_roots) {
+                        Some(why)
                     } else if switched_off.iter().any(|(d, _)| path.starts_with(d)) {
                         Some(SWITCHED_OFF)
                     } else if patch_named(path) {
