@@ -205,19 +205,20 @@ pub fn analyze(ws: &Workspace, rendered: &Rendered, opts: &Options) -> Report {
     rules::cap(&mut diagnostics, opts.settings.limits.findings_per_file);
     let mut unvalidated: Vec<(String, usize)> = Vec::new();
     if config.enabled("schema") {
-        let mut kinds: Vec<String> = model
-            .resources
-            .iter()
-            .filter(|r| focused(r) && matches!(schemas.compiled(r), Ok(None)))
-            .map(|r| format!("{} {}", r.api_version, r.kind))
-            .collect();
-        kinds.sort();
-        for k in kinds {
-            match unvalidated.last_mut() {
-                Some((last, n)) if *last == k => *n += 1,
-                _ => unvalidated.push((k, 1)),
+        // Counted per kind first: the schema lookup is made once per kind, not per object.
+        let mut by_kind: foldhash::HashMap<(&str, &str), (usize, &crate::model::Resource<'_>)> =
+            Default::default();
+        for r in model.resources.iter().filter(|r| focused(r)) {
+            by_kind.entry((r.api_version, r.kind)).or_insert((0, r)).0 += 1;
+        }
+        let mut kinds: Vec<(String, usize)> = Vec::new();
+        for ((api_version, kind), (n, r)) in by_kind {
+            if matches!(schemas.compiled(r), Ok(None)) {
+                kinds.push((format!("{api_version} {kind}"), n));
             }
         }
+        kinds.sort();
+        unvalidated = kinds;
     }
     let mut summary = Summary {
         unvalidated: unvalidated.iter().map(|(_, n)| n).sum(),
@@ -255,7 +256,7 @@ fn verbose_lines(m: &Model<'_>) -> Vec<String> {
     }
     for &f in &m.fragments {
         out.push(format!(
-            "skipped {}: a kustomize patch (a fragment, not a whole object)",
+            "skipped {}: a kustomization names it as a patch, generator or transformer (a fragment, not a whole object)",
             name(f)
         ));
     }

@@ -255,3 +255,95 @@ fn helm_gets_the_target_kubernetes_version_as_argo_cd_passes_the_clusters() {
         objects(&r)
     );
 }
+
+#[test]
+fn local_file_dependencies_are_vendored_as_argo_cds_dependency_build_does() {
+    common::require_helm();
+    // Argo CD runs `helm dependency build` when charts/ lacks a dependency; a `file://` one is
+    // packaged from the checkout, offline. Its templates render and findings point at them.
+    let bad_port = r#"apiVersion: v1
+kind: Service
+metadata:
+  name: {{ .Release.Name }}-lib
+spec:
+  ports:
+    - port: {{ .Values.port | default "eighty" }}
+"#;
+    let dir = common::tree(
+        "helm-file-dependency",
+        &[
+            ("app.yaml", &app("")),
+            (
+                "chart/Chart.yaml",
+                "apiVersion: v2\nname: web\nversion: 0.1.0\ndependencies:\n  - name: lib\n    version: \"*\"\n    repository: file://../libs/lib\n",
+            ),
+            ("chart/templates/cm.yaml", CONFIGMAP),
+            (
+                "libs/lib/Chart.yaml",
+                "apiVersion: v2\nname: lib\nversion: 0.1.0\ndependencies:\n  - name: base\n    version: \"*\"\n    repository: file://../base\n",
+            ),
+            ("libs/lib/templates/svc.yaml", bad_port),
+            (
+                "libs/base/Chart.yaml",
+                "apiVersion: v2\nname: base\nversion: 0.1.0\n",
+            ),
+            (
+                "libs/base/templates/cm.yaml",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-base\n",
+            ),
+        ],
+    );
+    let r = common::report(&dir);
+    assert!(
+        r.diagnostics.iter().all(|d| d.rule != "render-failed"),
+        "{:?}",
+        notes(&r)
+    );
+    let objs = objects(&r);
+    assert!(objs.contains(&"Service/web-lib".to_string()), "{objs:?}");
+    assert!(objs.contains(&"ConfigMap/web-base".to_string()), "{objs:?}");
+    let rows = common::rows(&dir, &r);
+    assert!(
+        rows.iter().any(|(rule, f, line)| rule == "schema"
+            && f == "libs/lib/templates/svc.yaml"
+            && *line == 7),
+        "{rows:?}"
+    );
+    // Nothing is written into the repository.
+    assert!(!dir.join("chart/charts").exists());
+    // The twin: a dependency from a chart repository cannot be fetched offline.
+    let dir = common::tree(
+        "helm-remote-dependency",
+        &[
+            ("app.yaml", &app("")),
+            (
+                "chart/Chart.yaml",
+                "apiVersion: v2\nname: web\nversion: 0.1.0\ndependencies:\n  - name: lib\n    version: 1.0.0\n    repository: https://charts.example.com\n",
+            ),
+            ("chart/templates/cm.yaml", CONFIGMAP),
+        ],
+    );
+    let r = common::report(&dir);
+    assert!(objs_or_empty(&r).is_empty());
+    assert!(
+        r.verbose
+            .iter()
+            .any(|v| v.contains("not vendored in charts/")),
+        "{:?}",
+        r.verbose
+    );
+}
+
+/// The objects of app `web`, or none when it has no plan entries.
+fn objs_or_empty(r: &Report) -> Vec<String> {
+    r.plan
+        .as_ref()
+        .and_then(|v| v.apps.iter().find(|a| a.name == "web"))
+        .map(|a| {
+            a.steps
+                .iter()
+                .flat_map(|s| s.tasks.iter().map(|t| t.label.clone()))
+                .collect()
+        })
+        .unwrap_or_default()
+}

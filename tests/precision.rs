@@ -145,9 +145,8 @@ fn app_wave_no_health_once_per_run_when_the_config_is_elsewhere() {
     );
 }
 
-#[test]
-fn app_wave_no_health_once_per_parent_when_argocd_cm_lacks_it() {
-    let cm = "apiVersion: v1
+/// Argo CD's configuration, in the tree, without an Application health check.
+const ARGOCD_CM_WITHOUT_APP_HEALTH: &str = "apiVersion: v1
 kind: ConfigMap
 metadata:
   name: argocd-cm
@@ -155,7 +154,13 @@ metadata:
 data:
   timeout.reconciliation: 180s
 ";
-    let dir = app_of_apps("precision-appwave-no", &[("argocd/argocd-cm.yaml", cm)]);
+
+#[test]
+fn app_wave_no_health_once_per_parent_when_argocd_cm_lacks_it() {
+    let dir = app_of_apps(
+        "precision-appwave-no",
+        &[("argocd/argocd-cm.yaml", ARGOCD_CM_WITHOUT_APP_HEALTH)],
+    );
     let r = report_with(&dir, &Config::default());
     let d: Vec<_> = r
         .diagnostics
@@ -287,6 +292,18 @@ metadata:
 /// Two clusters' app-of-apps trees in one repository; `crd_wave`/`cr_wave` are the child apps'
 /// waves in the first tree.
 fn clusters(name: &str, crd_wave: Option<i64>, cr_wave: Option<i64>) -> std::path::PathBuf {
+    clusters_with(name, crd_wave, cr_wave, AUTOMATED)
+}
+
+/// `spec.syncPolicy` of an automated app, appended to `app()`'s output.
+const AUTOMATED: &str = "  syncPolicy:\n    automated: {}\n";
+
+fn clusters_with(
+    name: &str,
+    crd_wave: Option<i64>,
+    cr_wave: Option<i64>,
+    widgets_policy: &str,
+) -> std::path::PathBuf {
     let files: Vec<(String, String)> = vec![
         (
             "clusters/prod/root.yaml".into(),
@@ -298,7 +315,7 @@ fn clusters(name: &str, crd_wave: Option<i64>, cr_wave: Option<i64>) -> std::pat
         ),
         (
             "clusters/prod/apps/widgets.yaml".into(),
-            app("widgets", "widgets", cr_wave),
+            app("widgets", "widgets", cr_wave) + widgets_policy,
         ),
         (
             "clusters/staging/root.yaml".into(),
@@ -340,6 +357,75 @@ fn crd_order_only_within_one_instance_and_cluster() {
     assert!(
         msg.ends_with("nothing makes `crds` sync before `widgets`"),
         "{msg}"
+    );
+}
+
+#[test]
+fn crd_order_for_a_manual_app_is_info() {
+    // Nothing syncs `widgets` until someone asks: the order is theirs, not a certain failure.
+    let dir = clusters_with("precision-crd-manual", None, None, "");
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "crd-order"),
+        vec![("widgets/w.yaml".into(), 2, Severity::Info)]
+    );
+}
+
+#[test]
+fn crd_order_ignores_argo_cds_own_kinds() {
+    // An app that ships Argo CD (its CRDs included) and a sibling whose Applications need them:
+    // a controller that syncs either already has the CRDs.
+    let crd = "apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: applications.argoproj.io
+spec:
+  group: argoproj.io
+  names: {kind: Application, plural: applications, singular: application, listKind: ApplicationList}
+  scope: Namespaced
+  versions:
+  - name: v1alpha1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
+";
+    let files = [
+        ("root.yaml".to_string(), app("root", "apps", None)),
+        (
+            "apps/argocd.yaml".into(),
+            app("argocd", "argocd", None) + AUTOMATED,
+        ),
+        (
+            "apps/team.yaml".into(),
+            app("team", "team", None) + AUTOMATED,
+        ),
+        ("argocd/crd.yaml".into(), crd.into()),
+        ("team/child.yaml".into(), app("child", "child", None)),
+        (
+            "child/cm.yaml".into(),
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n".into(),
+        ),
+    ];
+    let dir = repo("precision-crd-argo-kinds", &files);
+    assert_eq!(of_rule(&dir, &Config::default(), "crd-order"), vec![]);
+    // The same layout with a kind Argo CD does not define still fires (the twin).
+    let widget_files = [
+        ("root.yaml".to_string(), app("root", "apps", None)),
+        (
+            "apps/crds.yaml".into(),
+            app("crds", "crds", None) + AUTOMATED,
+        ),
+        (
+            "apps/widgets.yaml".into(),
+            app("widgets", "widgets", None) + AUTOMATED,
+        ),
+        ("crds/widget.yaml".into(), CRD.into()),
+        ("widgets/w.yaml".into(), WIDGET.into()),
+    ];
+    let dir = repo("precision-crd-argo-kinds-twin", &widget_files);
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "crd-order"),
+        vec![("widgets/w.yaml".into(), 2, Severity::Warning)]
     );
 }
 
@@ -1422,5 +1508,162 @@ fn a_required_field_at_the_wrong_depth_is_one_finding() {
             .2
             .starts_with("missing required field `spec` in ApplicationSet.spec.template"),
         "{got:?}"
+    );
+}
+
+/// A tree of (path, text) pairs with the platform repository's `origin`.
+fn repo(name: &str, files: &[(String, String)]) -> std::path::PathBuf {
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let dir = tree(name, &refs);
+    common::set_origin(&dir, PLATFORM);
+    dir
+}
+
+/// An app at `path` of this repository.
+fn web_app(path: &str) -> String {
+    app("web", path, None) + AUTOMATED
+}
+
+#[test]
+fn a_build_that_needs_a_kustomize_plugin_is_not_rendered_not_failed() {
+    common::require_kustomize();
+    // ksops (an exec KRM function) and a Helm inflation generator: Argo CD builds them when its
+    // buildOptions allow, synclint never runs them. Neither is a proven failure.
+    let ksops = "apiVersion: viaduct.ai/v1
+kind: ksops
+metadata:
+  name: secrets
+  annotations:
+    config.kubernetes.io/function: |
+      exec:
+        path: ksops
+files: [secret.enc.yaml]
+";
+    let inflate = "apiVersion: builtin
+kind: HelmChartInflationGenerator
+metadata: {name: traefik}
+name: traefik
+repo: https://traefik.github.io/charts
+version: 41.0.2
+";
+    let legacy = "apiVersion: example.com/v1
+kind: SopsSecretGenerator
+metadata: {name: legacy}
+";
+    let files = [
+        (
+            "apps/ksops.yaml".to_string(),
+            app("ksops", "ksops", None) + AUTOMATED,
+        ),
+        (
+            "apps/traefik.yaml".into(),
+            app("traefik", "traefik", None) + AUTOMATED,
+        ),
+        (
+            "apps/legacy.yaml".into(),
+            app("legacy", "legacy", None) + AUTOMATED,
+        ),
+        (
+            "ksops/kustomization.yaml".into(),
+            "resources: [cm.yaml]\ngenerators: [gen.yaml]\n".into(),
+        ),
+        ("ksops/gen.yaml".into(), ksops.into()),
+        ("ksops/cm.yaml".into(), CM.into()),
+        (
+            "traefik/kustomization.yaml".into(),
+            "generators: [helm.yaml]\n".into(),
+        ),
+        ("traefik/helm.yaml".into(), inflate.into()),
+        (
+            "legacy/kustomization.yaml".into(),
+            "transformers: [t.yaml]\nresources: [cm.yaml]\n".into(),
+        ),
+        ("legacy/t.yaml".into(), legacy.into()),
+        ("legacy/cm.yaml".into(), CM.into()),
+    ];
+    let dir = repo("precision-kustomize-plugins", &files);
+    assert_eq!(of_rule(&dir, &Config::default(), "render-failed"), vec![]);
+    let r = report_with(&dir, &Config::default());
+    for (app, why) in [
+        ("ksops", "runs the KRM function `ksops`"),
+        ("traefik", "`HelmChartInflationGenerator`"),
+        ("legacy", "the kustomize plugin `SopsSecretGenerator`"),
+    ] {
+        assert!(
+            r.verbose
+                .iter()
+                .any(|v| v.contains(&format!("{app}: not rendered")) && v.contains(why)),
+            "{app}: {:?}",
+            r.verbose
+        );
+    }
+    // The twins: a built-in generator renders, and a build that fails for its own reasons is a
+    // finding.
+    let builtin = "apiVersion: builtin
+kind: ConfigMapGenerator
+metadata: {name: generated}
+literals: [a=b]
+";
+    let files = [
+        ("apps/gen.yaml".to_string(), web_app("web")),
+        (
+            "web/kustomization.yaml".into(),
+            "generators: [gen.yaml]\n".into(),
+        ),
+        ("web/gen.yaml".into(), builtin.into()),
+        (
+            "apps/broken.yaml".into(),
+            app("broken", "broken", None) + AUTOMATED,
+        ),
+        (
+            "broken/kustomization.yaml".into(),
+            "resources: [missing.yaml]\n".into(),
+        ),
+    ];
+    let dir = repo("precision-kustomize-plugins-twin", &files);
+    let r = report_with(&dir, &Config::default());
+    assert!(
+        r.files
+            .iter()
+            .any(|f| f.text().contains("name: generated-")),
+        "the built-in generator's ConfigMap is rendered"
+    );
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "render-failed"),
+        vec![("apps/broken.yaml".into(), 11, Severity::Error)]
+    );
+}
+
+#[test]
+fn app_health_config_of_one_app_tree_does_not_judge_another() {
+    // Two clusters, each with a root app; only tree `a` syncs an argocd-cm (without the
+    // Application health check). Tree `b`'s instance is configured elsewhere: a question.
+    let cm = ARGOCD_CM_WITHOUT_APP_HEALTH;
+    let layout = |cm_dir: &str| {
+        vec![
+            ("clusters/a/root.yaml".to_string(), app("root-a", "a", None)),
+            ("clusters/b/root.yaml".into(), app("root-b", "b", None)),
+            (format!("{cm_dir}/argocd-cm.yaml"), cm.to_string()),
+            ("b/first.yaml".into(), app("first", "first", Some(-1))),
+            ("b/second.yaml".into(), app("second", "second", Some(1))),
+            ("first/cm.yaml".into(), CM.into()),
+            ("second/cm.yaml".into(), CM.into()),
+        ]
+    };
+    let files = layout("a");
+    let dir = repo("precision-health-other-tree", &files);
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "app-wave-no-health"),
+        vec![("b/first.yaml".into(), 7, Severity::Info)]
+    );
+    // The twin: the same tree syncs the configuration, so it is that instance's: a warning.
+    let files = layout("b");
+    let dir = repo("precision-health-same-tree", &files);
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "app-wave-no-health"),
+        vec![("b/first.yaml".into(), 7, Severity::Warning)]
     );
 }

@@ -15,6 +15,8 @@ use super::app::{self, HelmOptions, SourceContext, SourceType};
 use super::kustomize::Kustomizations;
 use super::resource::Resource;
 
+// A tree has few jobs, each built once: the size of a Kustomize job does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum JobKind {
     Kustomize,
@@ -37,6 +39,19 @@ pub struct HelmJob {
     pub skip_crds: bool,
     pub skip_tests: bool,
     pub skip_schema_validation: bool,
+    /// `file://` dependencies not vendored in `charts/`: Argo CD's `helm dependency build`
+    /// packages them from the checkout, so the renderer copies them in (offline).
+    pub local_deps: Vec<LocalDep>,
+}
+
+/// A chart in the tree that `helm dependency build` would place in `charts/<name>`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct LocalDep {
+    pub name: String,
+    /// The dependency's chart directory (absolute, inside the repository, checked).
+    pub dir: PathBuf,
+    /// Its own unvendored `file://` dependencies.
+    pub deps: Vec<LocalDep>,
 }
 
 #[derive(Debug, Clone)]
@@ -262,14 +277,21 @@ fn helm_job(
         skip_crds: opts.skip_crds,
         skip_tests: opts.skip_tests,
         skip_schema_validation: opts.skip_schema_validation,
+        local_deps: Vec::new(),
     })
 }
 
-/// Why a chart cannot be rendered offline from this checkout, if it cannot.
-fn chart_blocker(ws: &Workspace, chart: &Path) -> Option<String> {
+/// Why a chart cannot be rendered offline from this checkout (`Err`), or the `file://`
+/// dependencies the renderer must vendor for it, as Argo CD's `helm dependency build` would.
+fn chart_deps(
+    ws: &Workspace,
+    chart: &Path,
+    root: &Path,
+    depth: usize,
+) -> Result<Vec<LocalDep>, String> {
     // Helm loads every file of the chart directory and follows symbolic links.
     if let Some(link) = ws.outside_link_under(chart) {
-        return Some(format!(
+        return Err(format!(
             "the chart holds `{}`, a symbolic link out of the tree",
             crate::report::escape::clip(
                 &link.strip_prefix(chart).unwrap_or(link).to_string_lossy(),
@@ -277,29 +299,72 @@ fn chart_blocker(ws: &Workspace, chart: &Path) -> Option<String> {
             )
         ));
     }
-    let f = ws.file_at(&chart.join("Chart.yaml"))?;
-    let doc = ws.files[f].yaml().docs.first()?;
+    let Some(f) = ws.file_at(&chart.join("Chart.yaml")) else {
+        return Ok(Vec::new());
+    };
+    let Some(doc) = ws.files[f].yaml().docs.first() else {
+        return Ok(Vec::new());
+    };
     let deps = doc.root.get("dependencies").map(Node::items).unwrap_or(&[]);
-    // Argo CD runs `helm dependency build`, which needs the repositories; a dependency vendored
-    // in charts/ (a directory or a packaged `.tgz`) works offline.
+    // A dependency vendored in charts/ (a directory or a packaged `.tgz`) is used as it is.
     let vendored_dir = chart.join("charts");
     let packaged = ws.file_names_in(&vendored_dir);
-    let missing = deps.iter().any(|d| {
+    let mut local = Vec::new();
+    for d in deps {
         let repo = d.get("repository").and_then(Node::str).unwrap_or("");
         let Some(name) = d.get("name").and_then(Node::str) else {
-            return false;
+            continue;
         };
-        !repo.starts_with("file://")
-            && !ws.is_dir(&vendored_dir.join(name))
-            && !packaged.iter().any(|f| {
+        let vendored = ws.is_dir(&vendored_dir.join(name))
+            || packaged.iter().any(|f| {
                 f.strip_prefix(name)
                     .is_some_and(|v| v.starts_with('-') && v.ends_with(".tgz"))
-            })
-    });
-    missing.then(|| {
-        "the chart has dependencies that are not vendored in charts/ (helm dependency build needs the network)"
-            .to_string()
-    })
+            });
+        if vendored {
+            continue;
+        }
+        let Some(rel) = repo.strip_prefix("file://") else {
+            return Err(
+                "the chart has dependencies that are not vendored in charts/ (helm dependency build needs the network)"
+                    .into(),
+            );
+        };
+        let dir = normalize(&chart.join(rel));
+        let clip = |s: &str| crate::report::escape::clip(s, 80);
+        if !dir.starts_with(root)
+            || !ws.is_dir(&dir)
+            || ws.file_at(&dir.join("Chart.yaml")).is_none()
+        {
+            return Err(format!(
+                "the chart's dependency `{}` (`{}`) is not a chart in this repository",
+                clip(name),
+                clip(repo)
+            ));
+        }
+        // The name becomes a directory under charts/: one plain path component.
+        let plain =
+            !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\\', '\0']);
+        if depth == 0 || !plain || ws.through_outside_link(&dir) {
+            return Err(format!(
+                "the chart's dependency `{}` cannot be vendored offline",
+                clip(name)
+            ));
+        }
+        local.push(LocalDep {
+            name: name.to_string(),
+            deps: chart_deps(ws, &dir, root, depth - 1)?,
+            dir,
+        });
+    }
+    Ok(local)
+}
+
+/// Every chart directory a render reads: the chart and its vendored `file://` dependencies.
+fn dep_dirs(deps: &[LocalDep], out: &mut Vec<PathBuf>) {
+    for d in deps {
+        out.push(d.dir.clone());
+        dep_dirs(&d.deps, out);
+    }
 }
 
 /// Every render the tree asks for, in a stable order.
@@ -345,7 +410,11 @@ pub fn plan(ws: &Workspace, kust: &Kustomizations, generated_limit: usize) -> Ve
                     // `helm.namespace` overrides the destination's (GetNamespaceOrDefault).
                     let ns = src.helm.namespace.as_deref().or(app.dest_ns());
                     let helm = helm_job(ws, &src.dir, &root, &release, ns, &src.helm);
-                    let mut inputs: Vec<FileId> = ws.files_under(&src.dir).collect();
+                    let deps = chart_deps(ws, &src.dir, &root, 4);
+                    let mut dirs = vec![src.dir.clone()];
+                    dep_dirs(deps.as_deref().unwrap_or(&[]), &mut dirs);
+                    let mut inputs: Vec<FileId> =
+                        dirs.iter().flat_map(|d| ws.files_under(d)).collect();
                     inputs.push(chart_file);
                     if let Ok(h) = &helm {
                         inputs.extend(h.value_files.iter().filter_map(|p| ws.file_at(p)));
@@ -353,15 +422,24 @@ pub fn plan(ws: &Workspace, kust: &Kustomizations, generated_limit: usize) -> Ve
                     inputs.sort_unstable();
                     inputs.dedup();
                     use std::ops::Bound;
-                    let extra_inputs: Vec<PathBuf> = ws
-                        .paths
-                        .range::<Path, _>((Bound::Excluded(src.dir.as_path()), Bound::Unbounded))
-                        .take_while(|p| p.starts_with(&src.dir))
+                    let extra_inputs: Vec<PathBuf> = dirs
+                        .iter()
+                        .flat_map(|d| {
+                            ws.paths
+                                .range::<Path, _>((Bound::Excluded(d.as_path()), Bound::Unbounded))
+                                .take_while(move |p| p.starts_with(d))
+                        })
                         .filter(|p| ws.file_at(p).is_none())
                         .cloned()
                         .collect();
                     let (kind, blocker, refused) = match helm {
-                        Ok(h) => (JobKind::Helm(h), chart_blocker(ws, &src.dir), None),
+                        Ok(mut h) => match deps {
+                            Ok(d) => {
+                                h.local_deps = d;
+                                (JobKind::Helm(h), None, None)
+                            }
+                            Err(b) => (JobKind::Helm(h), Some(b), None),
+                        },
                         Err(e) => (
                             JobKind::Helm(HelmJob::default()),
                             match &e {

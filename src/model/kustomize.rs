@@ -124,6 +124,61 @@ fn loads<'n>(root: &'n Node<'n>) -> Vec<(&'static str, &'n str)> {
     out
 }
 
+/// A generator, transformer or validator that a plain `kustomize build` cannot run: an exec or
+/// KRM-function plugin (ksops, …), which Argo CD runs only with `--enable-alpha-plugins` and
+/// synclint never runs, or a `HelmChartInflationGenerator` (`--enable-helm` and the network).
+fn plugin(ws: &Workspace, dir: &Path, root: &Node<'_>) -> Option<String> {
+    fn config(key: &str, r: &Node<'_>) -> Option<String> {
+        let api = r.get("apiVersion").and_then(Node::str).unwrap_or("");
+        let kind = r.get("kind").and_then(Node::str)?;
+        let show = |s: &str| crate::report::escape::clip(s, 80);
+        let function = r.path(&["metadata", "annotations"]).is_some_and(|a| {
+            a.get("config.kubernetes.io/function").is_some()
+                || a.get("config.k8s.io/function").is_some()
+        });
+        if function {
+            return Some(format!(
+                "`{key}` runs the KRM function `{}`, a program synclint never runs",
+                show(kind)
+            ));
+        }
+        if api == "builtin" {
+            return (kind == "HelmChartInflationGenerator").then(|| {
+                format!("`{key}` inflates a Helm chart (`HelmChartInflationGenerator`), which needs `--enable-helm` and the network")
+            });
+        }
+        Some(format!(
+            "`{key}` uses the kustomize plugin `{}` (`{}`), which runs only with `--enable-alpha-plugins` and which synclint never runs",
+            show(kind),
+            show(api)
+        ))
+    }
+    for key in ["generators", "transformers", "validators"] {
+        for item in root.get(key).map(Node::items).unwrap_or(&[]) {
+            let found = match item.non_empty_str() {
+                // An inline plugin configuration.
+                Some(s) if s.contains('\n') => crate::load::yaml::parse(s)
+                    .docs
+                    .iter()
+                    .find_map(|d| config(key, &d.root)),
+                Some(s) => ws.file_at(&normalize(&dir.join(s))).and_then(|f| {
+                    ws.files[f]
+                        .yaml()
+                        .docs
+                        .iter()
+                        .find_map(|d| config(key, &d.root))
+                }),
+                None if item.is_map() => config(key, item),
+                None => None,
+            };
+            if found.is_some() {
+                return found;
+            }
+        }
+    }
+    None
+}
+
 /// Why this kustomization cannot be built offline, if it cannot.
 fn blocker(ws: &Workspace, dir: &Path, repo_root: &Path, root: &Node<'_>) -> Option<String> {
     for key in ["helmCharts", "helmChartInflationGenerator"] {
@@ -134,6 +189,9 @@ fn blocker(ws: &Workspace, dir: &Path, repo_root: &Path, root: &Node<'_>) -> Opt
         }
     }
     let show = |s: &str| crate::report::escape::clip(s, 120);
+    if let Some(why) = plugin(ws, dir, root) {
+        return Some(why);
+    }
     for (key, s) in loads(root) {
         if remote(ws, dir, s) {
             return Some(format!("`{key}` names the remote `{}`", show(s)));

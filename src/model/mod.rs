@@ -24,7 +24,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::load::yaml::Node;
+use crate::load::yaml::{Node, Span};
 use crate::load::{FileClass, FileId, SourceFile, Workspace};
 
 pub use app::{App, AppId};
@@ -528,6 +528,39 @@ impl<'a> Model<'a> {
             .all(|&a| self.apps[a].is_complete())
     }
 
+    /// The app at the top of `a`'s app-of-apps chain (itself when nothing in the tree creates it).
+    pub fn app_root(&self, mut a: AppId) -> AppId {
+        // Bounded: a cycle of parents (a misconfigured tree) must not loop.
+        for _ in 0..self.apps.len() {
+            match self.apps[a].parent {
+                Some(p) if p != a => a = p,
+                _ => break,
+            }
+        }
+        a
+    }
+
+    /// The app trees (their root apps) that sync the object named at (`file`, `name_span`);
+    /// empty when no Application of the tree syncs it (a bootstrap file, an install applied by
+    /// hand).
+    pub fn trees_syncing(&self, file: FileId, name_span: Span) -> Vec<AppId> {
+        let Some(r) = self
+            .resources
+            .iter()
+            .find(|r| r.file == file && r.name_span == name_span)
+        else {
+            return Vec::new();
+        };
+        let mut roots: Vec<AppId> = self.apps_of[r.id]
+            .iter()
+            .filter(|&&a| !self.apps[a].is_implicit())
+            .map(|&a| self.app_root(a))
+            .collect();
+        roots.sort_unstable();
+        roots.dedup();
+        roots
+    }
+
     /// The repository root paths are shown relative to.
     pub fn repo_root(&self) -> &Path {
         self.ws
@@ -630,74 +663,84 @@ impl<'a> Model<'a> {
                 Source::Set(Ok(list)) => generated.extend(list.into_iter().map(|a| (a, id))),
             }
         }
-        for (mut app, owner) in generated {
-            app.id = apps.len();
-            let mut members = Vec::new();
-            let mut partial: Vec<String> = Vec::new();
-            for src in app.sources.iter().filter(|s| s.local) {
-                let files: Vec<FileId> = match src.kind {
-                    SourceType::Kustomize if kust.by_dir.contains_key(&src.dir) => {
-                        app.kustomize = true;
-                        app.kustomize_dirs.push(src.dir.clone());
-                        match self.build_of(kust, &src.dir, false) {
-                            Build::Rendered(f) => vec![f],
-                            Build::Raw(why) => {
-                                app.renamed |= kust.renames(&src.dir);
-                                partial.extend(why);
-                                let closure = kust.closure(ws, &src.dir);
-                                // Raw files a build would patch may lack what the patch adds.
-                                if kust.patches(&src.dir) {
-                                    self.patched_files.extend(closure.iter().copied());
+        // Each app's members depend only on its sources: found in parallel, claimed in order.
+        let this = &*self;
+        let assigned: Vec<(App<'a>, Vec<ResId>, Vec<FileId>)> = generated
+            .into_par_iter()
+            .map(|(mut app, owner)| {
+                let mut members = Vec::new();
+                let mut patched: Vec<FileId> = Vec::new();
+                let mut partial: Vec<String> = Vec::new();
+                for src in app.sources.iter().filter(|s| s.local) {
+                    let files: Vec<FileId> = match src.kind {
+                        SourceType::Kustomize if kust.by_dir.contains_key(&src.dir) => {
+                            app.kustomize = true;
+                            app.kustomize_dirs.push(src.dir.clone());
+                            match this.build_of(kust, &src.dir, false) {
+                                Build::Rendered(f) => vec![f],
+                                Build::Raw(why) => {
+                                    app.renamed |= kust.renames(&src.dir);
+                                    partial.extend(why);
+                                    let closure = kust.closure(ws, &src.dir);
+                                    // Raw files a build would patch may lack what the patch adds.
+                                    if kust.patches(&src.dir) {
+                                        patched.extend(closure.iter().copied());
+                                    }
+                                    closure
                                 }
-                                closure
                             }
                         }
-                    }
-                    SourceType::Directory => {
-                        let candidates: Vec<FileId> = if src.recurse {
-                            ws.files_under(&src.dir).collect()
-                        } else {
-                            files_in_dir
-                                .get(src.dir.as_os_str())
-                                .cloned()
-                                .unwrap_or_default()
-                        };
-                        candidates
-                            .into_iter()
-                            .filter(|&f| app::directory_reads(src, &ws.files[f].path))
-                            .collect()
-                    }
-                    SourceType::Helm => match self.build_of(kust, &src.dir, true) {
-                        Build::Rendered(f) => vec![f],
-                        Build::Raw(why) => {
-                            partial.extend(why);
+                        SourceType::Directory => {
+                            let candidates: Vec<FileId> = if src.recurse {
+                                ws.files_under(&src.dir).collect()
+                            } else {
+                                files_in_dir
+                                    .get(src.dir.as_os_str())
+                                    .cloned()
+                                    .unwrap_or_default()
+                            };
+                            candidates
+                                .into_iter()
+                                .filter(|&f| app::directory_reads(src, &ws.files[f].path))
+                                .collect()
+                        }
+                        SourceType::Helm => match this.build_of(kust, &src.dir, true) {
+                            Build::Rendered(f) => vec![f],
+                            Build::Raw(why) => {
+                                partial.extend(why);
+                                Vec::new()
+                            }
+                        },
+                        // `kustomize:` options on a directory with no kustomization: Argo CD's build
+                        // fails, which `multiple-source-types` or `render-failed` explain.
+                        SourceType::Kustomize => Vec::new(),
+                        // Plugin sources need the plugin; raw templates are not objects.
+                        SourceType::Plugin => {
+                            partial.push("a Config Management Plugin renders it".into());
                             Vec::new()
                         }
-                    },
-                    // `kustomize:` options on a directory with no kustomization: Argo CD's build
-                    // fails, which `multiple-source-types` or `render-failed` explain.
-                    SourceType::Kustomize => Vec::new(),
-                    // Plugin sources need the plugin; raw templates are not objects.
-                    SourceType::Plugin => {
-                        partial.push("a Config Management Plugin renders it".into());
-                        Vec::new()
-                    }
-                };
-                members.extend(file_resources(&files));
-            }
-            if app.external_sources > 0 {
-                partial.push(format!(
-                    "{} of its sources come from other repositories",
-                    app.external_sources
-                ));
-            }
-            if let Some(why) = partial.into_iter().next() {
-                app.completeness = Completeness::Partial(why);
-            }
-            // An Application never manages itself (nor does an ApplicationSet's child).
-            members.retain(|&m| m != owner);
-            members.sort_unstable();
-            members.dedup();
+                    };
+                    members.extend(file_resources(&files));
+                }
+                if app.external_sources > 0 {
+                    partial.push(format!(
+                        "{} of its sources come from other repositories",
+                        app.external_sources
+                    ));
+                }
+                if let Some(why) = partial.into_iter().next() {
+                    app.completeness = Completeness::Partial(why);
+                }
+                // An Application never manages itself (nor does an ApplicationSet's child).
+                members.retain(|&m| m != owner);
+                members.sort_unstable();
+                members.dedup();
+                (app, members, patched)
+            })
+            .collect();
+        for (mut app, members, patched) in assigned {
+            app.id = apps.len();
+            self.patched_files.extend(patched);
             claimed.extend(members.iter().copied());
             app.resources = members;
             apps.push(app);

@@ -163,9 +163,34 @@ impl Model<'_> {
             .map(|i| before[i + 10..].lines().next().unwrap_or(""))?;
         // The first segment is the chart's name, not its directory.
         let rel = src.trim().split_once('/').map_or(src.trim(), |(_, r)| r);
-        let abs = crate::load::normalize(&chart.join(rel));
-        let of = self.ws.file_at(&abs)?;
+        let of = self.chart_file(chart, rel, 4)?;
         Some((of, None))
+    }
+
+    /// A chart's file, also in a `file://` dependency the renderer vendored into `charts/`.
+    fn chart_file(&self, chart: &std::path::Path, rel: &str, depth: usize) -> Option<FileId> {
+        let abs = crate::load::normalize(&chart.join(rel));
+        if let Some(f) = self.ws.file_at(&abs) {
+            return Some(f);
+        }
+        let (name, rest) = rel.strip_prefix("charts/")?.split_once('/')?;
+        let meta = self.ws.file_at(&chart.join("Chart.yaml"))?;
+        let doc = self.ws.files[meta].yaml().docs.first()?;
+        let dep = doc
+            .root
+            .get("dependencies")
+            .map(Node::items)
+            .unwrap_or(&[])
+            .iter()
+            .find(|d| d.get("name").and_then(Node::str) == Some(name))?;
+        let dir = dep
+            .get("repository")
+            .and_then(Node::str)?
+            .strip_prefix("file://")?;
+        if depth == 0 {
+            return None;
+        }
+        self.chart_file(&crate::load::normalize(&chart.join(dir)), rest, depth - 1)
     }
 
     /// In a template (not YAML): the first line that spells the key the finding is about.

@@ -157,7 +157,10 @@ pub fn run(ws: &Workspace, jobs: &[Job], opts: &RenderOptions) -> Rendered {
                         origin_base,
                     ))
                 }
-                Raw::Failed(m) => Err(Outcome::Failed(m)),
+                Raw::Failed(m) => Err(match plugin_needed(&m) {
+                    Some(why) => Outcome::Blocked(why.into()),
+                    None => Outcome::Failed(m),
+                }),
                 Raw::Blocked(m) => Err(Outcome::Blocked(m)),
                 Raw::Skipped(m) => Err(Outcome::Skipped(m)),
             };
@@ -179,6 +182,38 @@ pub fn run(ws: &Workspace, jobs: &[Job], opts: &RenderOptions) -> Rendered {
         rendered.outcomes.push((job.dir.clone(), helm, outcome));
     }
     rendered
+}
+
+/// A build that failed only because it needs what Argo CD can be configured to allow
+/// (`kustomize.buildOptions`) and synclint never does: plugins, exec functions, Helm inflation.
+/// Argo CD may well build it; synclint cannot tell, so it is not rendered rather than failed.
+fn plugin_needed(message: &str) -> Option<&'static str> {
+    const SIGNS: [(&str, &str); 5] = [
+        (
+            "external plugins disabled",
+            "it uses a kustomize plugin, which runs only with `--enable-alpha-plugins` and which synclint never runs",
+        ),
+        (
+            "unable to load external plugin",
+            "it uses a kustomize plugin, which runs only with `--enable-alpha-plugins` and which synclint never runs",
+        ),
+        (
+            "--enable-alpha-plugins",
+            "it uses a kustomize plugin, which runs only with `--enable-alpha-plugins` and which synclint never runs",
+        ),
+        (
+            "--enable-exec",
+            "it runs an exec function, which needs `--enable-exec` and which synclint never runs",
+        ),
+        (
+            "--enable-helm",
+            "it inflates a Helm chart, which needs `--enable-helm` and the network",
+        ),
+    ];
+    SIGNS
+        .iter()
+        .find(|(sign, _)| message.contains(sign))
+        .map(|(_, why)| *why)
 }
 
 /// A job's result: its parsed output and origin base, or why there is none.

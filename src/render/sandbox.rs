@@ -197,7 +197,22 @@ pub fn helm(tool: &Tool, chart: &Path, job: &HelmJob, opts: &RenderOptions) -> R
     }
     // The flags Argo CD adds after the values (`--api-versions`, `--include-crds`, `--skip-*`).
     cmd.args(helm_tail_args(job));
-    cmd.arg("--").arg(chart);
+    // Unvendored `file://` dependencies: a private copy of the chart with them in charts/, as
+    // Argo CD's `helm dependency build` would leave it.
+    let copy;
+    let chart_arg = if job.local_deps.is_empty() {
+        chart
+    } else {
+        copy = scratch.path().join("chart");
+        let mut budget = opts.limits.file_bytes.saturating_mul(4);
+        if let Err(e) = vendor(chart, &job.local_deps, &copy, &mut budget) {
+            return Raw::Skipped(format!(
+                "cannot copy the chart and its local dependencies: {e}"
+            ));
+        }
+        copy.as_path()
+    };
+    cmd.arg("--").arg(chart_arg);
     match run(&mut cmd, opts.timeout, opts.limits.file_bytes) {
         Ok(out) => Raw::Output {
             text: out,
@@ -205,6 +220,49 @@ pub fn helm(tool: &Tool, chart: &Path, job: &HelmJob, opts: &RenderOptions) -> R
         },
         Err(e) => e,
     }
+}
+
+/// Copy `chart` to `to`, and each local dependency (recursively) to `to/charts/<name>`.
+fn vendor(
+    chart: &Path,
+    deps: &[crate::model::jobs::LocalDep],
+    to: &Path,
+    budget: &mut u64,
+) -> std::io::Result<()> {
+    copy_tree(chart, to, budget, 0)?;
+    for d in deps {
+        let into = to.join("charts").join(&d.name);
+        if into.exists() {
+            std::fs::remove_dir_all(&into)?;
+        }
+        vendor(&d.dir, &d.deps, &into, budget)?;
+    }
+    Ok(())
+}
+
+/// Regular files and directories only (a link is not followed: the model refused links out of
+/// the tree, and one inside it is not worth the risk), within a byte budget.
+fn copy_tree(from: &Path, to: &Path, budget: &mut u64, depth: usize) -> std::io::Result<()> {
+    use std::io::Error;
+    if depth > 32 {
+        return Err(Error::other("the chart is nested too deeply"));
+    }
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let kind = entry.file_type()?;
+        let dest = to.join(entry.file_name());
+        if kind.is_dir() {
+            copy_tree(&entry.path(), &dest, budget, depth + 1)?;
+        } else if kind.is_file() {
+            let len = entry.metadata()?.len();
+            *budget = budget
+                .checked_sub(len)
+                .ok_or_else(|| Error::other("the charts are too large"))?;
+            std::fs::copy(entry.path(), &dest)?;
+        }
+    }
+    Ok(())
 }
 
 /// The arguments of Argo CD's `helm template` (util/helm/cmd.go `template()`, Argo CD 2.14+) up

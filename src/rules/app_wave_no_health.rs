@@ -27,6 +27,8 @@ pub fn application_health_defined(m: &Model<'_>) -> bool {
 
 /// A child Application with a wave that a later step of its parent is meant to wait for.
 struct Child<'r> {
+    /// The parent app, whose plan holds the child.
+    parent: crate::model::AppId,
     r: &'r Resource<'r>,
     wave_span: crate::load::yaml::Span,
     next: String,
@@ -56,6 +58,7 @@ impl Rule for AppWaveNoHealth {
                     continue;
                 };
                 children.push(Child {
+                    parent: plan.app,
                     r,
                     wave_span: wave.value.span,
                     next: step_words(next.phase, next.wave),
@@ -65,59 +68,67 @@ impl Rule for AppWaveNoHealth {
                 parents.push(children);
             }
         }
-        match m.instance.app_health {
-            Fact::Yes(_) => {}
-            Fact::No(cm_file, cm_span) => {
-                for children in &parents {
-                    let first = &children[0];
-                    let mut d = cx
-                        .finding(
-                            &INFO,
-                            first.r,
-                            first.wave_span,
-                            format!(
-                                "{} has a sync-wave, but the parent app does not wait for it: {} starts as soon as it is created{}",
-                                first.r.display(),
-                                first.next,
-                                others(children.len())
-                            ),
-                        )
-                        .label("does not order child apps")
-                        .related(cm_file, cm_span, "Argo CD's configuration, without an Application health check")
-                        .help("add the Application health check (resource.customizations.health.argoproj.io_Application) to argocd-cm, as in the Argo CD docs")
-                        .note("Argo CD 1.8 removed the built-in health check for Applications; without it a child Application has no health, counts as synced at once, and later waves do not wait for it");
-                    for c in children.iter().skip(1).take(4) {
-                        d = d.related(
-                            c.r.file,
-                            c.wave_span,
-                            format!("{} also has a wave", c.r.display()),
-                        );
-                    }
-                    out.push(d);
+        // A configuration that one app tree syncs is that tree's Argo CD: another tree of the
+        // repo may be another cluster's instance, whose configuration is not known here.
+        let (known, unknown): (Vec<&Vec<Child<'_>>>, Vec<&Vec<Child<'_>>>) =
+            match m.instance.app_health {
+                Fact::Yes(_) => return,
+                Fact::Unknown => (Vec::new(), parents.iter().collect()),
+                Fact::No(cm_file, cm_span) => {
+                    let trees = m.trees_syncing(cm_file, cm_span);
+                    parents.iter().partition(|children| {
+                        trees.is_empty() || trees.contains(&m.app_root(children[0].parent))
+                    })
                 }
-            }
-            Fact::Unknown => {
-                // Once per run: the configuration is elsewhere, so this is a question, not a finding.
-                let Some(first) = parents.first().map(|c| &c[0]) else {
-                    return;
-                };
-                let total: usize = parents.iter().map(Vec::len).sum();
+            };
+        if let Fact::No(cm_file, cm_span) = m.instance.app_health {
+            for children in known {
+                let first = &children[0];
                 let mut d = cx
                     .finding(
                         &INFO,
                         first.r,
                         first.wave_span,
                         format!(
-                            "{total} child Application(s) carry sync-waves; their parent apps wait for them only if your Argo CD instance has an Application health check, and its configuration is not in this tree"
+                            "{} has a sync-wave, but the parent app does not wait for it: {} starts as soon as it is created{}",
+                            first.r.display(),
+                            first.next,
+                            others(children.len())
                         ),
                     )
-                    .label("ordered only with an Application health check")
-                    .help("if your instance has the check, say so in .synclint.yaml (`argocd: {health-checks: [argoproj.io/Application]}`); if not, add it to argocd-cm (resource.customizations.health.argoproj.io_Application)")
-                    .note("Argo CD 1.8 removed the built-in health check for Applications; without it later waves do not wait for earlier child apps");
-                d.severity = Severity::Info;
+                    .label("does not order child apps")
+                    .related(cm_file, cm_span, "Argo CD's configuration, without an Application health check")
+                    .help("add the Application health check (resource.customizations.health.argoproj.io_Application) to argocd-cm, as in the Argo CD docs")
+                    .note("Argo CD 1.8 removed the built-in health check for Applications; without it a child Application has no health, counts as synced at once, and later waves do not wait for it");
+                for c in children.iter().skip(1).take(4) {
+                    d = d.related(
+                        c.r.file,
+                        c.wave_span,
+                        format!("{} also has a wave", c.r.display()),
+                    );
+                }
                 out.push(d);
             }
         }
+        // Once per run: the configuration is elsewhere, so this is a question, not a finding.
+        let Some(first) = unknown.first().map(|c| &c[0]) else {
+            return;
+        };
+        let total: usize = unknown.iter().map(|c| c.len()).sum();
+        let mut d = cx
+            .finding(
+                &INFO,
+                first.r,
+                first.wave_span,
+                format!(
+                    "{total} child Application(s) carry sync-waves; their parent apps wait for them only if the Argo CD instance that syncs them has an Application health check, and this tree does not hold its configuration"
+                ),
+            )
+            .label("ordered only with an Application health check")
+            .help("if your instance has the check, say so in .synclint.yaml (`argocd: {health-checks: [argoproj.io/Application]}`); if not, add it to argocd-cm (resource.customizations.health.argoproj.io_Application)")
+            .note("Argo CD 1.8 removed the built-in health check for Applications; without it later waves do not wait for earlier child apps");
+        d.severity = Severity::Info;
+        out.push(d);
     }
 }
 

@@ -15,6 +15,9 @@ declare_rule! {
     "a custom resource whose CRD another app ships, with nothing making that app sync first"
 }
 
+/// The kinds an Argo CD install defines (`applications.argoproj.io`, …).
+const ARGO_CD_KINDS: [&str; 3] = ["Application", "ApplicationSet", "AppProject"];
+
 /// The (phase, wave) an object asks for by its own annotations.
 fn own_step(r: &Resource<'_>) -> (Phase, i64) {
     let phase = if r.argo.is_hook {
@@ -52,6 +55,10 @@ impl Rule for CrdOrder {
             let Some(defs) = crds.get(&(r.group, r.kind)) else {
                 continue;
             };
+            // Argo CD's own kinds: their CRDs exist before any app of this Argo CD can sync.
+            if r.group == "argoproj.io" && ARGO_CD_KINDS.contains(&r.kind) {
+                continue;
+            }
             let apps = &m.apps_of[r.id];
             let same_app = defs
                 .iter()
@@ -120,6 +127,10 @@ impl Rule for CrdOrder {
                 continue;
             }
             let mut severity = Severity::Warning;
+            // A manual app syncs when someone asks: the order is theirs, not a certain failure.
+            if !m.apps[cr_app].automated {
+                severity = Severity::Info;
+            }
             if let Some((cw, rw)) = sibling_waves(m, crd_app, cr_app)
                 && cw < rw
             {
@@ -152,23 +163,11 @@ impl Rule for CrdOrder {
     }
 }
 
-/// The app at the top of `a`'s app-of-apps chain (itself when nothing in the tree creates it).
-fn root(m: &Model<'_>, mut a: AppId) -> AppId {
-    // Bounded: a cycle of parents (a misconfigured tree) must not loop.
-    for _ in 0..m.apps.len() {
-        match m.apps[a].parent {
-            Some(p) if p != a => a = p,
-            _ => break,
-        }
-    }
-    a
-}
-
 /// Do both apps belong to one Argo CD (one app-of-apps tree, or top-level Application files side
 /// by side) and deploy into what may be one cluster? Repos that hold several clusters keep one
 /// tree each, so two different roots are two instances as far as synclint can prove.
 fn same_instance_and_cluster(m: &Model<'_>, a: AppId, b: AppId) -> bool {
-    let (ra, rb) = (root(m, a), root(m, b));
+    let (ra, rb) = (m.app_root(a), m.app_root(b));
     let same_tree = ra == rb || {
         let dir = |x: AppId| {
             m.apps[x].application.map(|id| {
