@@ -264,7 +264,7 @@ fn local_file_dependencies_are_vendored_as_argo_cds_dependency_build_does() {
     let bad_port = r#"apiVersion: v1
 kind: Service
 metadata:
-  name: {{ .Release.Name }}-lib
+  name: {{ .Release.Name }}-{{ .Chart.Name }}
 spec:
   ports:
     - port: {{ .Values.port | default "eighty" }}
@@ -280,7 +280,7 @@ spec:
             ("chart/templates/cm.yaml", CONFIGMAP),
             (
                 "libs/lib/Chart.yaml",
-                "apiVersion: v2\nname: lib\nversion: 0.1.0\ndependencies:\n  - name: base\n    version: \"*\"\n    repository: file://../base\n",
+                "apiVersion: v2\nname: lib\nversion: 0.1.0\ndependencies:\n  - name: base\n    alias: foundation\n    version: \"*\"\n    repository: file://../base\n",
             ),
             ("libs/lib/templates/svc.yaml", bad_port),
             (
@@ -289,7 +289,7 @@ spec:
             ),
             (
                 "libs/base/templates/cm.yaml",
-                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-base\n",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-{{ .Chart.Name }}\ndata:\n  count: 1\n",
             ),
         ],
     );
@@ -301,13 +301,22 @@ spec:
     );
     let objs = objects(&r);
     assert!(objs.contains(&"Service/web-lib".to_string()), "{objs:?}");
-    assert!(objs.contains(&"ConfigMap/web-base".to_string()), "{objs:?}");
-    let rows = common::rows(&dir, &r);
     assert!(
-        rows.iter().any(|(rule, f, line)| rule == "schema"
-            && f == "libs/lib/templates/svc.yaml"
-            && *line == 7),
-        "{rows:?}"
+        objs.contains(&"ConfigMap/web-foundation".to_string()),
+        "{objs:?}"
+    );
+    // The dependencies' templates were rendered: no "not rendered" note for them.
+    assert!(notes(&r).is_empty(), "{:?}", notes(&r));
+    // Findings point at the dependencies' templates, also through an alias (`# Source:` names
+    // a subchart by its alias).
+    let mut rows = common::rows(&dir, &r);
+    rows.retain(|(rule, _, _)| rule == "schema");
+    assert_eq!(
+        rows,
+        vec![
+            ("schema".into(), "libs/base/templates/cm.yaml".into(), 6),
+            ("schema".into(), "libs/lib/templates/svc.yaml".into(), 7),
+        ]
     );
     // Nothing is written into the repository.
     assert!(!dir.join("chart/charts").exists());

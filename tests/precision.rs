@@ -311,7 +311,7 @@ fn clusters_with(
         ),
         (
             "clusters/prod/apps/crds.yaml".into(),
-            app("crds", "crds", crd_wave),
+            app("crds", "crds", crd_wave) + AUTOMATED,
         ),
         (
             "clusters/prod/apps/widgets.yaml".into(),
@@ -367,6 +367,25 @@ fn crd_order_for_a_manual_app_is_info() {
     assert_eq!(
         of_rule(&dir, &Config::default(), "crd-order"),
         vec![("widgets/w.yaml".into(), 2, Severity::Info)]
+    );
+    // Automated with retries: the sync fails until the automated `crds` has synced, then a
+    // retry succeeds.
+    let retry = "  syncPolicy:\n    automated: {}\n    retry:\n      limit: -1\n";
+    let dir = clusters_with("precision-crd-retry", None, None, retry);
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "crd-order"),
+        vec![("widgets/w.yaml".into(), 2, Severity::Info)]
+    );
+    // `limit: 0` retries nothing.
+    let dir = clusters_with(
+        "precision-crd-retry-none",
+        None,
+        None,
+        &retry.replace("-1", "0"),
+    );
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "crd-order"),
+        vec![("widgets/w.yaml".into(), 2, Severity::Warning)]
     );
 }
 
@@ -1360,6 +1379,8 @@ fn docs_examples_and_scaffolds_no_application_syncs_are_not_objects() {
             ("docs/guide/example/pre-post-sync/kustomization.yaml", kust),
             ("docs/guide/example/pre-post-sync/job.yaml", &job),
             ("services/_template/job.yaml", &job),
+            // Manifests a CUE module vendors for its definitions.
+            ("cue/cue.mod/gen/k8s/job.yaml", &job),
             // A scaffold's Application names a placeholder path nothing has created yet.
             (
                 "services/_template/apps/SERVICE_NAME-dev.yaml",
@@ -1665,5 +1686,135 @@ fn app_health_config_of_one_app_tree_does_not_judge_another() {
     assert_eq!(
         of_rule(&dir, &Config::default(), "app-wave-no-health"),
         vec![("b/first.yaml".into(), 7, Severity::Warning)]
+    );
+    // Two top-level Applications side by side (Argo CD itself, and the root of the apps) are
+    // one instance's bootstrap: its configuration judges the other tree too.
+    let mut files = layout("a");
+    files[0].0 = "clusters/b/argocd.yaml".into();
+    let dir = repo("precision-health-side-by-side", &files);
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "app-wave-no-health"),
+        vec![("b/first.yaml".into(), 7, Severity::Warning)]
+    );
+}
+
+#[test]
+fn crd_order_counts_a_rolling_sync_as_automatic() {
+    // An ApplicationSet's RollingSync strategy syncs its apps itself (and removes their
+    // automated policy): they race the CRD's app as automated apps do.
+    let set = |strategy: &str| {
+        format!(
+            "apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: widgets
+  namespace: argocd
+spec:
+  generators:
+    - list:
+        elements:
+          - env: prod
+{strategy}  template:
+    metadata:
+      name: 'widgets-{{{{env}}}}'
+      labels:
+        env: '{{{{env}}}}'
+    spec:
+      project: default
+      source:
+        repoURL: {PLATFORM}
+        targetRevision: main
+        path: widgets
+      destination:
+        server: https://kubernetes.default.svc
+        namespace: widgets
+"
+        )
+    };
+    let rolling = "  strategy:
+    type: RollingSync
+    rollingSync:
+      steps:
+        - matchExpressions:
+            - {key: env, operator: In, values: [prod]}
+";
+    let layout = |strategy: &str| {
+        vec![
+            ("root.yaml".to_string(), app("root", "apps", None)),
+            (
+                "apps/crds.yaml".into(),
+                app("crds", "crds", None) + AUTOMATED,
+            ),
+            ("apps/widgets.yaml".into(), set(strategy)),
+            ("crds/widget.yaml".into(), CRD.into()),
+            ("widgets/w.yaml".into(), WIDGET.into()),
+        ]
+    };
+    let dir = repo("precision-crd-rolling", &layout(rolling));
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "crd-order"),
+        vec![("widgets/w.yaml".into(), 2, Severity::Warning)]
+    );
+    // The twin: without a strategy or a policy, the generated app waits for someone.
+    let dir = repo("precision-crd-rolling-none", &layout(""));
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "crd-order"),
+        vec![("widgets/w.yaml".into(), 2, Severity::Info)]
+    );
+}
+
+#[test]
+fn hook_delete_policy_says_which_runs_leave_a_named_hook() {
+    let job = |name: &str, policy: &str| {
+        format!(
+            "apiVersion: batch/v1
+kind: Job
+metadata:
+  name: {name}
+  annotations:
+    argocd.argoproj.io/hook: PreSync
+    argocd.argoproj.io/hook-delete-policy: {policy}
+spec:
+  backoffLimit: 1
+  activeDeadlineSeconds: 300
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{{name: m, image: busybox:1.36}}]
+"
+        )
+    };
+    let files = [
+        ("a.yaml".to_string(), job("a", "HookSucceeded")),
+        ("b.yaml".into(), job("b", "HookFailed")),
+        ("c.yaml".into(), job("c", "HookSucceeded,HookFailed")),
+        (
+            "d.yaml".into(),
+            job("d", "BeforeHookCreation,HookSucceeded"),
+        ),
+    ];
+    let dir = repo("precision-hook-delete-runs", &files);
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "hook-delete-policy"),
+        vec![
+            ("a.yaml".into(), 7, Severity::Warning),
+            ("b.yaml".into(), 7, Severity::Warning),
+            ("c.yaml".into(), 7, Severity::Info),
+        ]
+    );
+    let r = report_with(&dir, &Config::default());
+    let messages: Vec<&str> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "hook-delete-policy")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert!(
+        messages[0].contains("a failed run leaves the old Job"),
+        "{messages:?}"
+    );
+    assert!(
+        messages[1].contains("a successful run leaves the old Job"),
+        "{messages:?}"
     );
 }

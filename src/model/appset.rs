@@ -313,7 +313,16 @@ pub fn substitute(template: &str, params: &Params) -> String {
             .trim_end_matches('-')
             .trim();
         let key = inner.trim_start_matches('.');
-        match params.get(key) {
+        // Go templates index a list with `index .path.segments 1`.
+        let indexed = inner.strip_prefix("index ").and_then(|args| {
+            match args.split_whitespace().collect::<Vec<_>>()[..] {
+                [list, i] if i.bytes().all(|b| b.is_ascii_digit()) => {
+                    params.get(&format!("{}[{i}]", list.trim_start_matches('.')))
+                }
+                _ => None,
+            }
+        });
+        match params.get(key).or(indexed) {
             Some(v) => out.push_str(v),
             None => out.push_str(&rest[start..start + end + 2]),
         }
@@ -367,6 +376,12 @@ mod tests {
         assert_eq!(
             substitute("{{ .path.basename | upper }}", &p),
             "{{ .path.basename | upper }}"
+        );
+        // Go's `index` over the path segments.
+        assert_eq!(substitute("{{ index .path.segments 1 }}-x", &p), "web-x");
+        assert_eq!(
+            substitute("{{ index .path.segments 9 }}", &p),
+            "{{ index .path.segments 9 }}"
         );
     }
 }

@@ -100,6 +100,8 @@ pub struct Rendered {
     pub notes: Vec<String>,
     /// The kustomizations the jobs were planned from (the model reuses them, not reads again).
     pub kustomizations: Option<Arc<super::kustomize::Kustomizations>>,
+    /// Chart directories rendered as `file://` dependencies of a rendered chart.
+    pub vendored_charts: Vec<PathBuf>,
     /// `outcomes` by (directory, helm), built on first lookup.
     index: std::sync::OnceLock<HashMap<(PathBuf, bool), usize>>,
 }
@@ -360,7 +362,7 @@ fn chart_deps(
 }
 
 /// Every chart directory a render reads: the chart and its vendored `file://` dependencies.
-fn dep_dirs(deps: &[LocalDep], out: &mut Vec<PathBuf>) {
+pub fn dep_dirs(deps: &[LocalDep], out: &mut Vec<PathBuf>) {
     for d in deps {
         out.push(d.dir.clone());
         dep_dirs(&d.deps, out);

@@ -24,7 +24,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::load::yaml::{Node, Span};
+use crate::load::yaml::Node;
 use crate::load::{FileClass, FileId, SourceFile, Workspace};
 
 pub use app::{App, AppId};
@@ -111,6 +111,9 @@ pub fn generated_apps<'a>(
     };
     let template = spec.get("template");
     let sets = appset::expand(spec, scx, limit)?;
+    // A progressive sync (`strategy.type: RollingSync`) syncs the generated apps itself, step
+    // by step: they sync without anyone asking, as automated apps do.
+    let rolling = spec.path(&["strategy", "type"]).and_then(Node::str) == Some("RollingSync");
     Ok(sets
         .into_iter()
         .map(|params| {
@@ -122,14 +125,16 @@ pub fn generated_apps<'a>(
                     |n| appset::substitute(n, &params),
                 );
             let subst = |t: &str| appset::substitute(t, &params);
-            app::from_spec(
+            let mut app = app::from_spec(
                 0,
                 name,
                 Some(r.id),
                 template.and_then(|t| t.get("spec")),
                 scx,
                 &subst,
-            )
+            );
+            app.automated |= rolling;
+            app
         })
         .collect())
 }
@@ -197,6 +202,9 @@ fn set_aside_by_place(path: &Path, roots: &[PathBuf]) -> Option<&'static str> {
         Some("a test fixture no Application syncs (not applied)")
     } else if docs_or_example(path, roots) {
         Some("documentation, an example or a scaffold no Application syncs (not applied)")
+    } else if below_a_dir_named(path, roots, &["cue.mod"]) {
+        // CUE's module directory: definitions and manifests vendored or generated for CUE.
+        Some("a CUE module's vendored or generated files no Application syncs (not applied)")
     } else {
         None
     }
@@ -540,21 +548,35 @@ impl<'a> Model<'a> {
         a
     }
 
-    /// The app trees (their root apps) that sync the object named at (`file`, `name_span`);
-    /// empty when no Application of the tree syncs it (a bootstrap file, an install applied by
-    /// hand).
-    pub fn trees_syncing(&self, file: FileId, name_span: Span) -> Vec<AppId> {
-        let Some(r) = self
+    /// Do both apps belong to one Argo CD: one app-of-apps tree, or two top-level Application
+    /// files side by side? Repos that hold several clusters keep one tree each, so two different
+    /// roots are two instances as far as synclint can prove.
+    pub fn same_instance(&self, a: AppId, b: AppId) -> bool {
+        let (ra, rb) = (self.app_root(a), self.app_root(b));
+        ra == rb || {
+            let dir = |x: AppId| {
+                self.apps[x]
+                    .application
+                    .and_then(|id| self.files[self.resources[id].file].path.parent())
+            };
+            a == ra && b == rb && dir(a).is_some() && dir(a) == dir(b)
+        }
+    }
+
+    /// The app trees (their root apps) that sync Argo CD's configuration (an `argocd-cm`, an
+    /// operator's `ArgoCD`), in any copy; empty when no Application of the tree syncs it (a
+    /// bootstrap file, an install applied by hand).
+    pub fn config_trees(&self) -> Vec<AppId> {
+        let mut roots: Vec<AppId> = self
             .resources
             .iter()
-            .find(|r| r.file == file && r.name_span == name_span)
-        else {
-            return Vec::new();
-        };
-        let mut roots: Vec<AppId> = self.apps_of[r.id]
-            .iter()
-            .filter(|&&a| !self.apps[a].is_implicit())
-            .map(|&a| self.app_root(a))
+            .filter(|r| {
+                (r.is("", "ConfigMap") && r.name == Some("argocd-cm"))
+                    || r.is("argoproj.io", "ArgoCD")
+            })
+            .flat_map(|r| self.apps_of[r.id].iter().copied())
+            .filter(|&a| !self.apps[a].is_implicit())
+            .map(|a| self.app_root(a))
             .collect();
         roots.sort_unstable();
         roots.dedup();

@@ -182,7 +182,8 @@ impl Model<'_> {
             .map(Node::items)
             .unwrap_or(&[])
             .iter()
-            .find(|d| d.get("name").and_then(Node::str) == Some(name))?;
+            // `# Source:` names a subchart by its alias when it has one.
+            .find(|d| d.get("alias").or_else(|| d.get("name")).and_then(Node::str) == Some(name))?;
         let dir = dep
             .get("repository")
             .and_then(Node::str)?

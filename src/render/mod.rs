@@ -170,6 +170,9 @@ pub fn run(ws: &Workspace, jobs: &[Job], opts: &RenderOptions) -> Rendered {
     for (job, (helm, done)) in jobs.iter().zip(parsed) {
         let outcome = match done {
             Ok((file, origin_base)) => {
+                if let JobKind::Helm(h) = &job.kind {
+                    crate::model::jobs::dep_dirs(&h.local_deps, &mut rendered.vendored_charts);
+                }
                 let id = base + rendered.files.len();
                 rendered.files.push(Arc::new(file));
                 Outcome::Rendered {

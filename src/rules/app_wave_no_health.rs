@@ -74,10 +74,11 @@ impl Rule for AppWaveNoHealth {
             match m.instance.app_health {
                 Fact::Yes(_) => return,
                 Fact::Unknown => (Vec::new(), parents.iter().collect()),
-                Fact::No(cm_file, cm_span) => {
-                    let trees = m.trees_syncing(cm_file, cm_span);
+                Fact::No(..) => {
+                    let trees = m.config_trees();
                     parents.iter().partition(|children| {
-                        trees.is_empty() || trees.contains(&m.app_root(children[0].parent))
+                        let root = m.app_root(children[0].parent);
+                        trees.is_empty() || trees.iter().any(|&t| m.same_instance(t, root))
                     })
                 }
             };

@@ -128,7 +128,18 @@ impl Rule for CrdOrder {
             }
             let mut severity = Severity::Warning;
             // A manual app syncs when someone asks: the order is theirs, not a certain failure.
-            if !m.apps[cr_app].automated {
+            // A retried sync recovers once the CRD's (automated) app has synced: the first
+            // attempts fail, the app does not stay failed.
+            let softened = if !m.apps[cr_app].automated {
+                Some("the app is not automated: it syncs when someone asks, so the order is theirs")
+            } else if m.apps[cr_app].retries && m.apps[crd_app].automated {
+                Some(
+                    "its syncPolicy.retry retries the failed sync, which succeeds once the CRD's app has synced",
+                )
+            } else {
+                None
+            };
+            if softened.is_some() {
                 severity = Severity::Info;
             }
             if let Some((cw, rw)) = sibling_waves(m, crd_app, cr_app)
@@ -156,30 +167,19 @@ impl Rule for CrdOrder {
                 .label(format!("{}/{} is defined by another app", r.group, r.kind))
                 .related(crd.file, crd.name_span, format!("CRD shipped by app `{crd_app}`"))
                 .help("annotate the custom resource with `argocd.argoproj.io/sync-options: SkipDryRunOnMissingResource=true` (or set it in the app's syncOptions), or ship the CRD in the same app")
-                .note("while the CRD is missing the dry-run cannot find the kind, and the whole sync fails before anything is applied; app-of-apps waves only order apps if argocd-cm has an Application health check");
+                .note(match softened {
+                    Some(why) => format!("not a certain failure: {why}; while the CRD is missing, the dry-run cannot find the kind and the whole sync fails before anything is applied"),
+                    None => "while the CRD is missing the dry-run cannot find the kind, and the whole sync fails before anything is applied; app-of-apps waves only order apps if argocd-cm has an Application health check".into(),
+                });
             d.severity = severity;
             out.push(d);
         }
     }
 }
 
-/// Do both apps belong to one Argo CD (one app-of-apps tree, or top-level Application files side
-/// by side) and deploy into what may be one cluster? Repos that hold several clusters keep one
-/// tree each, so two different roots are two instances as far as synclint can prove.
+/// Do both apps belong to one Argo CD and deploy into what may be one cluster?
 fn same_instance_and_cluster(m: &Model<'_>, a: AppId, b: AppId) -> bool {
-    let (ra, rb) = (m.app_root(a), m.app_root(b));
-    let same_tree = ra == rb || {
-        let dir = |x: AppId| {
-            m.apps[x].application.map(|id| {
-                m.files[m.resources[id].file]
-                    .path
-                    .parent()
-                    .map(std::path::Path::to_path_buf)
-            })
-        };
-        a == ra && b == rb && dir(a).is_some() && dir(a) == dir(b)
-    };
-    same_tree && m.apps[a].cluster.may_equal(&m.apps[b].cluster)
+    m.same_instance(a, b) && m.apps[a].cluster.may_equal(&m.apps[b].cluster)
 }
 
 /// The waves of two child Applications of one parent.

@@ -1,7 +1,7 @@
 //! `hook-delete-policy`: hooks that pile up, or that the next sync cannot re-run. See
 //! `rules/hook-delete-policy.md`.
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Severity};
 use crate::model::Resource;
 use crate::model::argo::{
     ANN_DELETE_POLICY, ANN_HOOK, DeletePolicy, HELM_DELETE_POLICY, HELM_HOOK, Phase,
@@ -80,20 +80,32 @@ impl Rule for HookDeletePolicy {
         if !(r.is("batch", "Job") || r.is("", "Pod")) {
             return;
         }
-        out.push(
-            cx.finding(
+        // Which runs leave the old object behind for the next sync to apply over.
+        let left_by = match (
+            has(DeletePolicy::HookSucceeded),
+            has(DeletePolicy::HookFailed),
+        ) {
+            (true, false) => "a failed run leaves",
+            (false, true) => "a successful run leaves",
+            _ => "only a run cut short (a terminated sync) leaves",
+        };
+        let mut d = cx
+            .finding(
                 &INFO,
                 r,
                 node.value.span,
                 format!(
-                    "named hook {} has a delete policy without BeforeHookCreation: the next sync applies over the old {}",
+                    "named hook {} has a delete policy without BeforeHookCreation: {left_by} the old {}, and the next sync applies over it",
                     r.display(),
                     r.kind
                 ),
             )
             .label("BeforeHookCreation missing")
             .help("add BeforeHookCreation: `argocd.argoproj.io/hook-delete-policy: BeforeHookCreation,HookSucceeded`")
-            .note("if the hook's last run is still there, a changed template fails with an immutable-field error, and an unchanged completed Job counts as succeeded without running again"),
-        );
+            .note("if the hook's last run is still there, a changed template fails with an immutable-field error, and an unchanged completed Job counts as succeeded without running again");
+        if has(DeletePolicy::HookSucceeded) && has(DeletePolicy::HookFailed) {
+            d.severity = Severity::Info;
+        }
+        out.push(d);
     }
 }

@@ -33,7 +33,11 @@ impl Rule for SkippedFile {
                     // chart above it: its objects were linted.
                     let rendered = dir
                         .ancestors()
-                        .any(|a| m.rendered.rendered_file(a, true).is_some());
+                        .any(|a| m.rendered.rendered_file(a, true).is_some())
+                        || m.rendered
+                            .vendored_charts
+                            .iter()
+                            .any(|v| dir.starts_with(v));
                     if !rendered && let Some(c) = m.ws.file_at(&dir.join("Chart.yaml")) {
                         *charts.entry(c).or_default() += 1;
                     }
