@@ -105,9 +105,20 @@ pub fn internal_error(what: &str, file: FileId, panic: &(dyn std::any::Any + Sen
 /// suppressions are applied, and each file's findings of one rule are capped.
 pub fn analyze(ws: &Workspace, rendered: &Rendered, opts: &Options) -> Report {
     let files: Vec<Arc<SourceFile>> = ws.files.iter().chain(&rendered.files).cloned().collect();
-    let built = std::panic::catch_unwind(AssertUnwindSafe(|| {
-        Model::build(ws, rendered, &opts.settings)
-    }));
+    let config = &opts.config;
+    let version = config
+        .kubernetes_version
+        .as_deref()
+        .unwrap_or(crate::schema::set::DEFAULT_KUBERNETES);
+    // The schema bundle is parsed while the model is built.
+    let (built, mut schemas) = rayon::join(
+        || {
+            std::panic::catch_unwind(AssertUnwindSafe(|| {
+                Model::build(ws, rendered, &opts.settings)
+            }))
+        },
+        || SchemaSet::new(version, opts.settings.limits.depth),
+    );
     let model = match built {
         Ok(m) => m,
         Err(p) => {
@@ -129,12 +140,6 @@ pub fn analyze(ws: &Workspace, rendered: &Rendered, opts: &Options) -> Report {
         }
     };
     let mut diagnostics = Vec::new();
-    let config = &opts.config;
-    let version = config
-        .kubernetes_version
-        .as_deref()
-        .unwrap_or(crate::schema::set::DEFAULT_KUBERNETES);
-    let mut schemas = SchemaSet::new(version, opts.settings.limits.depth);
     let mut notes = rendered.notes.clone();
     for r in model.resources.iter().filter(|r| r.is_crd()) {
         schemas.add_crd(r, model.text(r.file));

@@ -1818,3 +1818,91 @@ spec:
         "{messages:?}"
     );
 }
+
+#[test]
+fn placeholders_filled_in_before_apply_are_not_type_checked() {
+    // `${…}` values are substituted before apply (a Config Management Plugin running envsubst
+    // with `${ARGOCD_ENV_*}`, a pipeline): their type is not known offline.
+    let pvc = |storage: &str, replicas: &str| {
+        format!(
+            "apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: data
+spec:
+  accessModes: [ReadWriteOnce]
+  resources:
+    requests:
+      storage: {storage}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: {replicas}
+  selector: {{matchLabels: {{app: web}}}}
+  template:
+    metadata: {{labels: {{app: web}}}}
+    spec:
+      containers: [{{name: web, image: nginx:1.27}}]
+"
+        )
+    };
+    let files = [(
+        "pvc.yaml".to_string(),
+        pvc("${ARGOCD_ENV_CAPACITY}", "\"${REPLICAS}\""),
+    )];
+    let dir = repo("precision-placeholders", &files);
+    assert_eq!(of_rule(&dir, &Config::default(), "schema"), vec![]);
+    // The twin: literal values of the wrong form are still errors.
+    let files = [("pvc.yaml".to_string(), pvc("lots", "\"three\""))];
+    let dir = repo("precision-placeholders-twin", &files);
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "schema"),
+        vec![
+            ("pvc.yaml".into(), 9, Severity::Error),
+            ("pvc.yaml".into(), 16, Severity::Error)
+        ]
+    );
+}
+
+#[test]
+fn sops_encrypted_files_are_not_objects() {
+    let secret = |key: &str| {
+        format!(
+            "apiVersion: v1
+kind: Secret
+metadata:
+  name: keys
+type: Opaque
+stringData:
+  key: ENC[AES256_GCM,data:abc=,type:str]
+{key}:
+  lastmodified: \"2024-01-01T00:00:00Z\"
+  mac: ENC[AES256_GCM,data:def=,type:str]
+  version: 3.8.1
+"
+        )
+    };
+    let dir = repo(
+        "precision-sops",
+        &[("secret.sops.yaml".to_string(), secret("sops"))],
+    );
+    assert_eq!(of_rule(&dir, &Config::default(), "schema"), vec![]);
+    let r = report_with(&dir, &Config::default());
+    assert!(
+        r.verbose.iter().any(|v| v.contains("SOPS-encrypted")),
+        "{:?}",
+        r.verbose
+    );
+    // The twin: an unknown top-level block that is not SOPS metadata is still reported.
+    let dir = repo(
+        "precision-sops-twin",
+        &[("secret.yaml".to_string(), secret("extra"))],
+    );
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "schema"),
+        vec![("secret.yaml".into(), 8, Severity::Error)]
+    );
+}

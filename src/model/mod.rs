@@ -144,81 +144,83 @@ pub fn yaml_text(n: &Node<'_>) -> String {
     n.to_json().to_string()
 }
 
-/// Is this file below a directory that holds test inputs by convention (`testdata/`,
-/// `fixtures/`, …), inside the tree being linted (`roots`: where it starts; what lies above is
-/// the user's business)? Environment names such as `test/` or `e2e/` are not: those are deployed.
+/// Directories that hold test inputs by convention. Environment names such as `test/` or
+/// `e2e/` are not among them: those are deployed.
+const FIXTURE_DIRS: [&str; 9] = [
+    "testdata",
+    "test-data",
+    "test_data",
+    "fixtures",
+    "__fixtures__",
+    "test-fixtures",
+    "test_fixtures",
+    "__tests__",
+    "__snapshots__",
+];
+
+/// Folders of documentation and examples. In a tree whose Applications say what Argo CD
+/// applies, such a folder that none of them syncs is reading material (a copy of
+/// argocd-example-apps under `docs/`), not something a sync runs.
+const DOCS_DIRS: [&str; 6] = [
+    "docs",
+    "doc",
+    "documentation",
+    "examples",
+    "example",
+    "samples",
+];
+
+/// Scaffolds to copy: their Applications name placeholders (`SERVICE_NAME`), not apps anyone
+/// created.
+const SCAFFOLD_DIRS: [&str; 4] = ["_template", "_templates", "scaffold", "skeleton"];
+
+/// CUE's module directory: definitions and manifests vendored or generated for CUE.
+const CUE_DIR: &str = "cue.mod";
+
+/// Is this file below a directory that holds test inputs, inside the tree being linted?
 fn test_fixture(path: &Path, roots: &[PathBuf]) -> bool {
-    below_a_dir_named(
-        path,
-        roots,
-        &[
-            "testdata",
-            "test-data",
-            "test_data",
-            "fixtures",
-            "__fixtures__",
-            "test-fixtures",
-            "test_fixtures",
-            "__tests__",
-            "__snapshots__",
-        ],
-    )
+    below_a_dir_named(path, roots, &FIXTURE_DIRS)
 }
 
-/// Is this file below a folder of documentation, examples or scaffolding (`docs/`,
-/// `examples/`, `_template/`, …) inside the tree being linted? In a tree whose Applications say
-/// what Argo CD applies, such a folder that none of them syncs is reading material or a starting
-/// point to copy (a copy of argocd-example-apps under `docs/`, a `SERVICE_NAME` scaffold), not
-/// something a sync runs.
-fn docs_or_example(path: &Path, roots: &[PathBuf]) -> bool {
-    below_a_dir_named(
-        path,
-        roots,
-        &[
-            "docs",
-            "doc",
-            "documentation",
-            "examples",
-            "example",
-            "samples",
-        ],
-    ) || scaffold(path, roots)
-}
-
-/// Is this file below a scaffold to copy (`_template/`, `scaffold/`, `skeleton/`)? Its
-/// Applications name placeholders (`SERVICE_NAME`), not apps anyone created.
+/// Is this file below a scaffold to copy (`_template/`, `scaffold/`, `skeleton/`)?
 fn scaffold(path: &Path, roots: &[PathBuf]) -> bool {
-    below_a_dir_named(
-        path,
-        roots,
-        &["_template", "_templates", "scaffold", "skeleton"],
-    )
+    below_a_dir_named(path, roots, &SCAFFOLD_DIRS)
 }
 
-/// Why a file no Application syncs is not an object, by its place alone: test fixtures, and
-/// docs, examples and scaffolds (for `--verbose`).
+/// Why a file no Application syncs is not an object, by its place alone: test fixtures, docs,
+/// examples and scaffolds, a CUE module's files (for `--verbose`). One pass over the path.
 fn set_aside_by_place(path: &Path, roots: &[PathBuf]) -> Option<&'static str> {
-    if test_fixture(path, roots) {
+    let (mut fixture, mut docs, mut cue) = (false, false, false);
+    for s in dir_names(path, roots) {
+        fixture |= FIXTURE_DIRS.contains(&s);
+        docs |= DOCS_DIRS.contains(&s) || SCAFFOLD_DIRS.contains(&s);
+        cue |= s == CUE_DIR;
+    }
+    if fixture {
         Some("a test fixture no Application syncs (not applied)")
-    } else if docs_or_example(path, roots) {
+    } else if docs {
         Some("documentation, an example or a scaffold no Application syncs (not applied)")
-    } else if below_a_dir_named(path, roots, &["cue.mod"]) {
-        // CUE's module directory: definitions and manifests vendored or generated for CUE.
+    } else if cue {
         Some("a CUE module's vendored or generated files no Application syncs (not applied)")
     } else {
         None
     }
 }
 
-/// Is one of the directories between the linted tree's top (`roots`) and the file named one of
-/// `names`? What lies above the tree is the user's business.
-fn below_a_dir_named(path: &Path, roots: &[PathBuf], names: &[&str]) -> bool {
+/// The names of the directories between the linted tree's top (`roots`) and the file: what
+/// lies above the tree is the user's business.
+fn dir_names<'p>(path: &'p Path, roots: &[PathBuf]) -> impl Iterator<Item = &'p str> {
     let top = roots.last().map_or(Path::new(""), PathBuf::as_path);
     let path = path.strip_prefix(top).unwrap_or(path);
-    path.parent().is_some_and(|d| {
-        d.components()
-            .any(|c| c.as_os_str().to_str().is_some_and(|s| names.contains(&s)))
-    })
+    path.parent()
+        .into_iter()
+        .flat_map(Path::components)
+        .filter_map(|c| c.as_os_str().to_str())
+}
+
+/// Is one of the directories between the linted tree's top and the file named one of `names`?
+fn below_a_dir_named(path: &Path, roots: &[PathBuf], names: &[&str]) -> bool {
+    dir_names(path, roots).any(|s| names.contains(&s))
 }
 
 /// The files among `files` that their directory's kustomization lists in a comment
@@ -383,6 +385,7 @@ impl<'a> Model<'a> {
             Skip,
             Fragment,
             LeftOut,
+            Encrypted,
             Objects(Vec<Slot<'a>>),
         }
         let classes: Vec<Class<'a>> = files
@@ -416,9 +419,19 @@ impl<'a> Model<'a> {
                 if !y.docs.is_empty() && y.docs.iter().all(patch) {
                     return Class::Fragment;
                 }
+                // SOPS-encrypted: a plugin (KSOPS, helm-secrets) or a script decrypts it first;
+                // the ciphertext is never what gets applied.
+                let sops = |d: &crate::load::yaml::Document<'_>| {
+                    d.root
+                        .get("sops")
+                        .is_some_and(|s| s.get("mac").is_some() || s.get("lastmodified").is_some())
+                };
+                if !y.docs.is_empty() && y.docs.iter().all(sops) {
+                    return Class::Encrypted;
+                }
                 let mut out = Vec::new();
                 for (di, doc) in y.docs.iter().enumerate() {
-                    if !patch(doc) {
+                    if !patch(doc) && !sops(doc) {
                         object_slots(&mut out, di, &doc.root);
                     }
                 }
@@ -429,9 +442,11 @@ impl<'a> Model<'a> {
         let mut left_out = Vec::new();
         let mut fragments = Vec::new();
         let mut slots: Vec<(FileId, Slot<'a>)> = Vec::new();
+        let mut encrypted = Vec::new();
         for (id, class) in classes.into_iter().enumerate() {
             match class {
                 Class::Skip => {}
+                Class::Encrypted => encrypted.push(id),
                 Class::Fragment => fragments.push(id),
                 Class::LeftOut => left_out.push(id),
                 Class::Objects(s) => slots.extend(s.into_iter().map(|s| (id, s))),
@@ -457,6 +472,7 @@ impl<'a> Model<'a> {
             .into_iter()
             .chain(left_out.iter().copied())
             .chain(fragments.iter().copied())
+            .chain(encrypted.iter().copied())
             .collect();
         let mut model = Model {
             ws,
@@ -487,6 +503,12 @@ impl<'a> Model<'a> {
             instance,
             settings: settings.clone(),
         };
+        for f in encrypted {
+            model.set_aside.insert(
+                f,
+                "SOPS-encrypted: decrypted by a plugin or a script before anything applies it",
+            );
+        }
         model.project_ids = model
             .resources
             .iter()

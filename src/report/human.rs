@@ -1,5 +1,6 @@
 //! rustc-style output (annotate-snippets), colour on a TTY.
 
+use rayon::prelude::*;
 use std::fmt::Write as _;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
@@ -143,62 +144,66 @@ pub fn render(
     } else {
         Renderer::plain()
     };
-    let mut out = String::new();
-    for d in diags {
-        let f = &files[d.file];
-        let title = super::escape::terminal(&d.message);
-        let path = super::escape::terminal(&f.name);
-        let help = d.help.as_deref().map(super::escape::terminal);
-        let note = d.note.as_deref().map(super::escape::terminal);
-        let mut prepared: Vec<Prepared> = Vec::new();
-        if !f.text().is_empty() {
-            let mut same: Vec<(std::ops::Range<usize>, &str, bool)> =
-                vec![(d.span.range(), d.label.as_str(), true)];
-            let mut others = Vec::new();
-            for r in &d.related {
-                if r.file == d.file {
-                    same.push((r.span.range(), r.message.as_str(), false));
-                } else {
-                    others.push(r);
+    // Each finding is drawn on its own (snippets are the costly part), in parallel, in order.
+    let drawn: Vec<String> = diags
+        .par_iter()
+        .map(|d| {
+            let f = &files[d.file];
+            let title = super::escape::terminal(&d.message);
+            let path = super::escape::terminal(&f.name);
+            let help = d.help.as_deref().map(super::escape::terminal);
+            let note = d.note.as_deref().map(super::escape::terminal);
+            let mut prepared: Vec<Prepared> = Vec::new();
+            if !f.text().is_empty() {
+                let mut same: Vec<(std::ops::Range<usize>, &str, bool)> =
+                    vec![(d.span.range(), d.label.as_str(), true)];
+                let mut others = Vec::new();
+                for r in &d.related {
+                    if r.file == d.file {
+                        same.push((r.span.range(), r.message.as_str(), false));
+                    } else {
+                        others.push(r);
+                    }
+                }
+                // Related spans far away in the same file get their own snippet.
+                let near = files[d.file].line_col(d.span.start).line;
+                let (close, far): (Vec<_>, Vec<_>) = same.into_iter().partition(|a| {
+                    let l = f.line_col(a.0.start as u32).line;
+                    a.2 || l.abs_diff(near) <= 12
+                });
+                prepared.push(prepare(f, close));
+                for a in far {
+                    prepared.push(prepare(f, vec![(a.0, a.1, false)]));
+                }
+                for r in others {
+                    let of = &files[r.file];
+                    if !of.text().is_empty() {
+                        prepared.push(prepare(
+                            of,
+                            vec![(r.span.range(), r.message.as_str(), false)],
+                        ));
+                    }
                 }
             }
-            // Related spans far away in the same file get their own snippet.
-            let near = files[d.file].line_col(d.span.start).line;
-            let (close, far): (Vec<_>, Vec<_>) = same.into_iter().partition(|a| {
-                let l = f.line_col(a.0.start as u32).line;
-                a.2 || l.abs_diff(near) <= 12
-            });
-            prepared.push(prepare(f, close));
-            for a in far {
-                prepared.push(prepare(f, vec![(a.0, a.1, false)]));
+            let mut group = Group::with_title(level(d.severity).primary_title(&*title).id(d.rule));
+            if prepared.is_empty() {
+                group = group
+                    .element(Snippet::<annotate_snippets::Annotation<'_>>::source("").path(&*path));
             }
-            for r in others {
-                let of = &files[r.file];
-                if !of.text().is_empty() {
-                    prepared.push(prepare(
-                        of,
-                        vec![(r.span.range(), r.message.as_str(), false)],
-                    ));
-                }
+            for p in &prepared {
+                group = group.element(snippet(p));
             }
-        }
-        let mut group = Group::with_title(level(d.severity).primary_title(&*title).id(d.rule));
-        if prepared.is_empty() {
-            group = group
-                .element(Snippet::<annotate_snippets::Annotation<'_>>::source("").path(&*path));
-        }
-        for p in &prepared {
-            group = group.element(snippet(p));
-        }
-        if let Some(h) = &help {
-            group = group.element(Level::HELP.message(&**h));
-        }
-        if let Some(n) = &note {
-            group = group.element(Level::NOTE.message(&**n));
-        }
-        let report: Vec<Group<'_>> = vec![group];
-        let _ = writeln!(out, "{}\n", renderer.render(&report));
-    }
+            if let Some(h) = &help {
+                group = group.element(Level::HELP.message(&**h));
+            }
+            if let Some(n) = &note {
+                group = group.element(Level::NOTE.message(&**n));
+            }
+            let report: Vec<Group<'_>> = vec![group];
+            format!("{}\n\n", renderer.render(&report))
+        })
+        .collect();
+    let mut out = drawn.concat();
     if quiet {
         return out;
     }

@@ -610,9 +610,17 @@ impl<'c, 'n> Run<'c, 'n> {
         if self.full() || node.is_deferred() {
             return;
         }
+        let value = Val::of(node);
+        // A placeholder (`${VAR}`) is filled in before anything applies the object (envsubst in
+        // a Config Management Plugin reading `${ARGOCD_ENV_*}`, a pipeline): its value is not
+        // known here, so neither is its type.
+        if let Val::Str(text) = value
+            && text.contains("${")
+        {
+            return;
+        }
         let mut ids = Vec::new();
         self.applicable(id, &mut ids);
-        let value = Val::of(node);
         let bit = value.bit();
         // Types first: a value of the wrong type is one problem, not a cascade.
         let allowed = ids
