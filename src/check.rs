@@ -216,14 +216,12 @@ pub fn analyze(ws: &Workspace, rendered: &Rendered, opts: &Options) -> Report {
         for r in model.resources.iter().filter(|r| focused(r)) {
             by_kind.entry((r.api_version, r.kind)).or_insert((0, r)).0 += 1;
         }
-        let mut kinds: Vec<(String, usize)> = Vec::new();
         for ((api_version, kind), (n, r)) in by_kind {
             if matches!(schemas.compiled(r), Ok(None)) {
-                kinds.push((format!("{api_version} {kind}"), n));
+                unvalidated.push((format!("{api_version} {kind}"), n));
             }
         }
-        kinds.sort();
-        unvalidated = kinds;
+        unvalidated.sort();
     }
     let mut summary = Summary {
         unvalidated: unvalidated.iter().map(|(_, n)| n).sum(),

@@ -191,19 +191,11 @@ pub fn run(ws: &Workspace, jobs: &[Job], opts: &RenderOptions) -> Rendered {
 /// (`kustomize.buildOptions`) and synclint never does: plugins, exec functions, Helm inflation.
 /// Argo CD may well build it; synclint cannot tell, so it is not rendered rather than failed.
 fn plugin_needed(message: &str) -> Option<&'static str> {
+    const PLUGIN: &str = "it uses a kustomize plugin, which runs only with `--enable-alpha-plugins` and which synclint never runs";
     const SIGNS: [(&str, &str); 5] = [
-        (
-            "external plugins disabled",
-            "it uses a kustomize plugin, which runs only with `--enable-alpha-plugins` and which synclint never runs",
-        ),
-        (
-            "unable to load external plugin",
-            "it uses a kustomize plugin, which runs only with `--enable-alpha-plugins` and which synclint never runs",
-        ),
-        (
-            "--enable-alpha-plugins",
-            "it uses a kustomize plugin, which runs only with `--enable-alpha-plugins` and which synclint never runs",
-        ),
+        ("external plugins disabled", PLUGIN),
+        ("unable to load external plugin", PLUGIN),
+        ("--enable-alpha-plugins", PLUGIN),
         (
             "--enable-exec",
             "it runs an exec function, which needs `--enable-exec` and which synclint never runs",
