@@ -206,6 +206,7 @@ pub fn analyze(ws: &Workspace, rendered: &Rendered, opts: &Options) -> Report {
             d.severity = s;
         }
     }
+    rules::soften_unsynced(&model, &mut diagnostics);
     rules::sort(&model.files, &mut diagnostics);
     rules::cap(&mut diagnostics, opts.settings.limits.findings_per_file);
     let mut unvalidated: Vec<(String, usize)> = Vec::new();
@@ -267,6 +268,12 @@ fn verbose_lines(m: &Model<'_>) -> Vec<String> {
     set_aside.sort_unstable();
     for (&f, why) in set_aside {
         out.push(format!("skipped {}: {why}", name(f)));
+    }
+    if let Some(why) = &m.open_because {
+        out.push(format!(
+            "files no Application syncs are linted as apps of their own: {}",
+            crate::report::escape::terminal(why)
+        ));
     }
     for &f in &m.left_out {
         out.push(format!(

@@ -1357,9 +1357,10 @@ fn a_tree_that_itself_lives_under_a_fixtures_directory_is_linted() {
     }
     std::fs::create_dir_all(dir.join(".git")).unwrap();
     common::set_origin(&dir, PLATFORM);
+    // Linted, not set aside; no Application syncs `bootstrap/`, so the finding is info.
     assert_eq!(
         of_rule(&dir, &Config::default(), "schema"),
-        vec![("bootstrap/deploy.yaml".into(), 6, Severity::Error)]
+        vec![("bootstrap/deploy.yaml".into(), 6, Severity::Info)]
     );
 }
 
@@ -1904,5 +1905,254 @@ stringData:
     assert_eq!(
         of_rule(&dir, &Config::default(), "schema"),
         vec![("secret.yaml".into(), 8, Severity::Error)]
+    );
+}
+
+#[test]
+fn a_build_that_reads_a_gitignored_generated_file_is_info_when_no_application_builds_it() {
+    common::require_kustomize();
+    // The rendered-manifests pattern: a pipeline writes `.stage/` (ignored by Git), then builds
+    // the overlay and publishes the result. No Application builds it from Git: nothing proven.
+    let files = [
+        (
+            ".gitignore".to_string(),
+            "# pipeline output\nplatform/*/.stage/\n".to_string(),
+        ),
+        (
+            "platform/dex/overlay/kustomization.yaml".into(),
+            "resources: [../.stage/dex.yaml]\n".into(),
+        ),
+        // The twin in the same tree: a file that is simply missing, not ignored.
+        (
+            "platform/web/kustomization.yaml".into(),
+            "resources:\n  - namespace.yaml\n".into(),
+        ),
+    ];
+    let dir = repo("precision-render-gitignored", &files);
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "render-failed"),
+        vec![
+            (
+                "platform/dex/overlay/kustomization.yaml".into(),
+                1,
+                Severity::Info
+            ),
+            ("platform/web/kustomization.yaml".into(), 1, Severity::Error),
+        ]
+    );
+    let r = report_with(&dir, &Config::default());
+    assert!(
+        r.diagnostics.iter().any(|d| d.rule == "render-failed"
+            && d.note
+                .as_ref()
+                .is_some_and(|n| n.contains("`platform/dex/.stage`")
+                    && n.contains(".gitignore leaves out of Git"))),
+        "{:?}",
+        r.diagnostics
+    );
+    // An Application that builds it from Git fails: Argo CD's clone has no ignored file.
+    let mut files = files.to_vec();
+    files.push((
+        "apps/dex.yaml".into(),
+        app("dex", "platform/dex/overlay", None) + AUTOMATED,
+    ));
+    let dir = repo("precision-render-gitignored-app", &files);
+    assert!(
+        of_rule(&dir, &Config::default(), "render-failed").contains(&(
+            "apps/dex.yaml".into(),
+            11,
+            Severity::Error
+        ))
+    );
+    let r = report_with(&dir, &Config::default());
+    assert!(
+        r.diagnostics.iter().any(|d| d.rule == "render-failed"
+            && d.note.as_ref().is_some_and(|n| n.contains("nothing syncs")
+                && n.contains("Argo CD's clone of the repository does not have it"))),
+        "{:?}",
+        r.diagnostics
+    );
+}
+
+const PRESYNC_JOB: &str = "apiVersion: batch/v1
+kind: Job
+metadata:
+  name: migrate
+  annotations:
+    argocd.argoproj.io/hook: PreSync
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - name: m
+          image: example/m:1
+";
+
+#[test]
+fn findings_no_application_syncs_are_info_in_a_tree_whose_applications_all_resolve() {
+    // `web` is synced; `ops/` is applied by hand (hooks mean nothing to kubectl) and
+    // `old/` was left behind. Every Application resolves: the tree says all Argo CD applies.
+    let files = vec![
+        ("apps/web.yaml".to_string(), web_app("web")),
+        ("web/job.yaml".into(), PRESYNC_JOB.into()),
+        ("ops/job.yaml".into(), PRESYNC_JOB.into()),
+        (
+            "old/kustomization.yaml".into(),
+            "resources: [job.yaml]\n".into(),
+        ),
+        ("old/job.yaml".into(), PRESYNC_JOB.into()),
+    ];
+    let dir = repo("precision-unsynced-closed", &files);
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "hook-deadline"),
+        vec![
+            ("old/job.yaml".into(), 7, Severity::Info),
+            ("ops/job.yaml".into(), 7, Severity::Info),
+            ("web/job.yaml".into(), 7, Severity::Warning),
+        ]
+    );
+    let r = report_with(&dir, &Config::default());
+    assert!(r.diagnostics.iter().any(|d| {
+        d.rule == "hook-deadline"
+            && d.severity == Severity::Info
+            && d.note
+                .as_deref()
+                .is_some_and(|n| n.contains("no Application of this tree syncs this file"))
+    }));
+    // Twins: the tree is open, so no directory can be ruled out. (1) An Application written in
+    // a template whose path is all template; (2) a remote base of this repository's owner
+    // (an app of apps kept elsewhere); (3) a placeholder repoURL (a catalog); (4) Flux.
+    let template_app = "apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: '{{ .Values.name }}'
+spec:
+  source:
+    repoURL: https://github.com/example/platform.git
+    path: '{{ .Values.path }}'
+";
+    let flux = "apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: ops}
+spec: {path: ./ops, sourceRef: {kind: GitRepository, name: flux-system}}
+";
+    let open: [(&str, &str, String); 4] = [
+        (
+            "template",
+            "charts/root/templates/app.yaml",
+            template_app.into(),
+        ),
+        (
+            "own-remote",
+            "bootstrap/kustomization.yaml",
+            "resources:\n  - https://github.com/example/bootstrap//apps?ref=main\n".into(),
+        ),
+        (
+            "placeholder",
+            "apps/catalog.yaml",
+            app("catalog", "web", None).replace(PLATFORM, "patch-me"),
+        ),
+        ("flux", "clusters/flux.yaml", flux.into()),
+    ];
+    for (name, path, text) in open {
+        let mut files = files.clone();
+        if name == "template" {
+            files.push((
+                "charts/root/Chart.yaml".into(),
+                "apiVersion: v2\nname: root\nversion: 1.0.0\n".into(),
+            ));
+        }
+        files.push((path.into(), text));
+        let dir = repo(&format!("precision-unsynced-open-{name}"), &files);
+        let found = of_rule(&dir, &Config::default(), "hook-deadline");
+        assert!(
+            found.contains(&("ops/job.yaml".into(), 7, Severity::Warning)),
+            "{name}: {found:?}"
+        );
+        let r = report_with(&dir, &Config::default());
+        assert!(
+            r.verbose.iter().any(
+                |v| v.starts_with("files no Application syncs are linted as apps of their own")
+            ),
+            "{name}: {:?}",
+            r.verbose
+        );
+    }
+}
+
+#[test]
+fn a_required_crd_field_with_a_default_is_never_missing() {
+    let crd = "apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: gadgets.example.com}
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {kind: Gadget, plural: gadgets}
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              required: [interval, url]
+              properties:
+                url: {type: string}
+                interval: {type: string, default: 5m}
+";
+    let gadget = |spec: &str| {
+        format!("apiVersion: example.com/v1\nkind: Gadget\nmetadata: {{name: g}}\nspec:\n{spec}")
+    };
+    let dir = tree(
+        "precision-crd-default",
+        &[
+            ("crd.yaml", crd),
+            ("defaulted.yaml", &gadget("  url: https://example.com\n")),
+            // The twin: `url` has no default, so leaving it out is still an error.
+            ("missing.yaml", &gadget("  interval: 1m\n")),
+        ],
+    );
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "schema"),
+        vec![("missing.yaml".into(), 4, Severity::Error)]
+    );
+}
+
+#[test]
+fn a_list_generator_element_that_is_not_a_mapping_generates_nothing() {
+    let set = "apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata: {name: svc, namespace: argocd}
+spec:
+  generators:
+    - list:
+        elements:
+          - green
+  template:
+    metadata: {name: svc-green}
+    spec:
+      project: default
+      source: {repoURL: 'https://github.com/example/platform.git', path: svc}
+      destination: {server: 'https://kubernetes.default.svc', namespace: svc}
+";
+    let dir = repo(
+        "precision-list-generator-string",
+        &[
+            ("sets/svc.yaml".to_string(), set.to_string()),
+            ("svc/cm.yaml".into(), CM.into()),
+        ],
+    );
+    let found = of_rule(&dir, &Config::default(), "unresolved-generator");
+    assert_eq!(found, vec![("sets/svc.yaml".into(), 8, Severity::Info)]);
+    let r = report_with(&dir, &Config::default());
+    assert!(
+        r.diagnostics
+            .iter()
+            .any(|d| d.rule == "unresolved-generator" && d.message.contains("not a mapping"))
     );
 }

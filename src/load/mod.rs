@@ -48,6 +48,9 @@ pub struct Workspace {
     pub repo_urls: Vec<String>,
     /// The git work tree root of the first input, if any.
     pub repo_root: Option<PathBuf>,
+    /// The tree's `.gitignore` files, compiled: what Git leaves out of a checkout (a file a
+    /// build reads that matches one is made by a script or a pipeline, not cloned by Argo CD).
+    pub gitignores: Arc<Vec<ignore::gitignore::Gitignore>>,
     /// Keyed by the path's bytes: hashing a `Path` walks its components, an `OsStr` does not
     /// (every path here is absolute and normalised, so the bytes identify it).
     by_path: HashMap<std::ffi::OsString, FileId>,
@@ -88,6 +91,28 @@ impl Workspace {
 
     pub fn exists(&self, path: &Path) -> bool {
         self.paths.contains(path) || self.dirs.contains(path)
+    }
+
+    /// Does a `.gitignore` of the tree leave `path` (absolute) out of Git? The deepest file that
+    /// has a say decides, as in Git.
+    /// A path that does not exist may have been a file or a directory: either form counts.
+    pub fn git_ignored(&self, path: &Path) -> bool {
+        let mut verdict = ignore::Match::None;
+        // Sorted by depth: a deeper file comes later and overrides.
+        for gi in self
+            .gitignores
+            .iter()
+            .filter(|g| path.starts_with(g.path()))
+        {
+            let m = match gi.matched_path_or_any_parents(path, false) {
+                ignore::Match::None => gi.matched_path_or_any_parents(path, true),
+                m => m,
+            };
+            if !m.is_none() {
+                verdict = m.map(|_| ());
+            }
+        }
+        verdict.is_ignore()
     }
 
     /// Names of the files directly in `dir`, sorted.
@@ -173,6 +198,7 @@ impl Workspace {
             paths: self.paths.clone(),
             repo_urls: self.repo_urls.clone(),
             repo_root: self.repo_root.clone(),
+            gitignores: self.gitignores.clone(),
             outside_links: self.outside_links.clone(),
             by_path: HashMap::default(),
             sorted: Vec::new(),
@@ -533,6 +559,16 @@ pub fn load_with(
             .iter()
             .map(|u| crate::model::repo::normalize_url(u)),
     );
+    // Shallow first: a deeper file's say overrides (`git_ignored`).
+    let mut ignore_files: Vec<&PathBuf> = paths
+        .iter()
+        .filter(|p| p.file_name().is_some_and(|n| n == ".gitignore"))
+        .collect();
+    ignore_files.sort_by_key(|p| p.components().count());
+    let gitignores: Vec<_> = ignore_files
+        .into_iter()
+        .map(|p| ignore::gitignore::Gitignore::new(p).0)
+        .collect();
     let mut ws = Workspace {
         files: files.into_iter().map(Arc::new).collect(),
         roots,
@@ -541,6 +577,7 @@ pub fn load_with(
         outside_links,
         repo_urls,
         repo_root,
+        gitignores: Arc::new(gitignores),
         by_path: HashMap::default(),
         sorted: Vec::new(),
         root_of: Vec::new(),

@@ -129,6 +129,12 @@ impl SourceFile {
             return;
         }
         let text = self.text();
+        // Carvel ytt: `#@` lines are its program (loads, conditionals, values, overlays); the
+        // YAML around them is incomplete until ytt runs.
+        if occurs(text, "#@") && text.lines().any(|l| l.trim_start().starts_with("#@")) {
+            self.class = FileClass::Skipped("Carvel ytt template (`#@` lines), not YAML".into());
+            return;
+        }
         let go = occurs(text, "{{");
         let other = occurs(text, "{%") || occurs(text, "<%") || occurs(text, "{#");
         let fill_in = text.contains('<') || occurs(text, "${");
@@ -358,6 +364,10 @@ mod tests {
 
     #[test]
     fn templates_are_recognised() {
+        let ytt = file(
+            "#@ load(\"@ytt:data\", \"data\")\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: #@ data.values.name\n",
+        );
+        assert!(matches!(ytt.class, FileClass::Skipped(ref r) if r.starts_with("Carvel ytt")));
         let jinja = file("{% if x %}\napiVersion: v1\nkind: ConfigMap\n{% endif %}\n");
         assert!(matches!(jinja.class, FileClass::Skipped(ref r) if r.starts_with("Jinja")));
         let go = file("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Values.x }}\n");

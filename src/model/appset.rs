@@ -65,17 +65,24 @@ fn generator(
         at: entry.key.span,
     };
     match kind {
-        "list" => Ok(body
-            .get("elements")
-            .map(Node::items)
-            .unwrap_or(&[])
-            .iter()
-            .map(|e| {
-                let mut p = Params::new();
-                flatten("", e, &mut p);
-                p
-            })
-            .collect()),
+        "list" => {
+            let elements = body.get("elements").map(Node::items).unwrap_or(&[]);
+            // Each element is unmarshalled into a map: anything else fails the generator.
+            if let Some(bad) = elements.iter().find(|e| !e.is_map()) {
+                return Err(Unresolved {
+                    reason: "a list element is not a mapping: Argo CD's list generator fails on it, and the ApplicationSet generates no Applications".into(),
+                    at: bad.span,
+                });
+            }
+            Ok(elements
+                .iter()
+                .map(|e| {
+                    let mut p = Params::new();
+                    flatten("", e, &mut p);
+                    p
+                })
+                .collect())
+        }
         "git" => git(body, cx).map_err(unresolved),
         "matrix" | "merge" => {
             let children: Vec<Vec<Params>> = body

@@ -130,6 +130,17 @@ impl Rendered {
     }
 }
 
+/// The file a failed build names as missing (`lstat P: no such file or directory`, as kustomize
+/// and Helm, both Go, word it), if the message names one.
+pub fn missing_input(message: &str) -> Option<&Path> {
+    const GONE: &str = ": no such file or directory";
+    let end = message.find(GONE)?;
+    let head = &message[..end];
+    let start = head.rfind([' ', '\''])? + 1;
+    let path = Path::new(&head[start..]);
+    path.is_absolute().then_some(path)
+}
+
 /// Helm's release-name grammar (`chartutil.ValidateReleaseName`): lower-case DNS-1123 labels
 /// joined by dots, at most 53 characters. Anything else (a `--flag`) is refused.
 pub fn valid_release_name(s: &str) -> bool {

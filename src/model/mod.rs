@@ -17,6 +17,7 @@ pub mod project;
 pub mod repo;
 pub mod resource;
 pub mod storage;
+mod synced;
 
 use foldhash::{HashMap, HashSet};
 use rayon::prelude::*;
@@ -75,6 +76,11 @@ pub struct Model<'a> {
     /// patch files (`*-patch.yaml`, for `kubectl patch`). In no app; no rule looks at them.
     /// The value says why (for `--verbose`).
     pub set_aside: HashMap<FileId, &'static str>,
+    /// Workspace files no Application syncs, in a tree whose Applications say all Argo CD
+    /// applies (`synced.rs`): what is found there is not a proven sync failure.
+    pub unsynced: HashSet<FileId>,
+    /// Why the tree does not say all Argo CD syncs from it (so `unsynced` is empty).
+    pub open_because: Option<String>,
     /// The named AppProjects, in resource order (found once: rules ask for them per app).
     pub project_ids: Vec<ResId>,
     /// Whether the tree is where the live AppProjects come from (`compute_projects_from_tree`).
@@ -491,6 +497,8 @@ impl<'a> Model<'a> {
             left_out,
             unread,
             set_aside: HashMap::default(),
+            unsynced: HashSet::default(),
+            open_because: None,
             project_ids: Vec::new(),
             projects_from_tree: true,
             scoped_repositories: HashSet::default(),
@@ -519,6 +527,7 @@ impl<'a> Model<'a> {
         model.kustomizations = kust;
         model.projects_from_tree = model.compute_projects_from_tree();
         model.scoped_repositories = model.compute_scoped_repositories();
+        (model.unsynced, model.open_because) = model.compute_unsynced();
         model
     }
 

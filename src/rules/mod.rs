@@ -294,6 +294,26 @@ pub fn run(cx: &Cx<'_, '_>, enabled: &dyn Fn(&str) -> bool) -> Vec<Diagnostic> {
     out
 }
 
+/// Findings in files no Application syncs, in a tree whose Applications say all Argo CD
+/// applies, are not proven sync failures: info, saying why. Run on findings that point at
+/// their source files (after rendered output is mapped back).
+pub fn soften_unsynced(m: &crate::model::Model<'_>, out: &mut [Diagnostic]) {
+    const WHY: &str = "no Application of this tree syncs this file, and every Application and ApplicationSet in it resolves: it is applied by hand or by a script (where Argo CD annotations mean nothing), or not at all";
+    if m.unsynced.is_empty() {
+        return;
+    }
+    for d in out
+        .iter_mut()
+        .filter(|d| d.severity > crate::diag::Severity::Info && m.unsynced.contains(&d.file))
+    {
+        d.severity = crate::diag::Severity::Info;
+        d.note = Some(match d.note.take() {
+            Some(n) => format!("{WHY}. {n}"),
+            None => WHY.to_string(),
+        });
+    }
+}
+
 /// Sort by file, position, rule, message, and drop exact repeats (a base shared by two apps).
 pub fn sort(files: &[&SourceFile], out: &mut Vec<Diagnostic>) {
     out.sort_by(|a, b| {

@@ -51,6 +51,14 @@ impl Rule for RenderFailed {
                     m.files[*f].name
                 )
             });
+            // A missing file that `.gitignore` leaves out of Git is made before the build (by a
+            // script or a pipeline), never cloned: Argo CD's checkout lacks it as well.
+            let ignored = crate::model::jobs::missing_input(msg)
+                .filter(|p| m.ws.git_ignored(p))
+                .map(|p| {
+                    let shown = p.strip_prefix(m.repo_root()).unwrap_or(p);
+                    crate::report::escape::clip(&shown.display().to_string(), 120)
+                });
             let mut reported = false;
             for app in &m.apps {
                 let Some(owner) = app.application else {
@@ -75,6 +83,11 @@ impl Rule for RenderFailed {
                     d.severity = crate::diag::Severity::Info;
                     d = d.note(n.clone());
                 }
+                if let Some(p) = &ignored {
+                    d = d.note(format!(
+                        "{note}. `{p}` is left out of Git by .gitignore: Argo CD's clone of the repository does not have it"
+                    ));
+                }
                 out.push(d);
                 reported = true;
             }
@@ -93,6 +106,14 @@ impl Rule for RenderFailed {
                 if restricted && let Some(n) = &restricted_note {
                     d.severity = crate::diag::Severity::Info;
                     d = d.note(n.clone());
+                }
+                if let Some(p) = &ignored {
+                    // No Application builds it from Git: a pipeline that first makes the
+                    // ignored file may (rendered-manifests pattern); nothing is proven.
+                    d.severity = crate::diag::Severity::Info;
+                    d = d.note(format!(
+                        "it reads `{p}`, which .gitignore leaves out of Git: a script or a pipeline makes it before building, and synclint cannot see that file"
+                    ));
                 }
                 out.push(d);
             }

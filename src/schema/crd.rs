@@ -72,6 +72,21 @@ fn convert(s: &Value) -> Value {
             _ => {}
         }
     }
+    // Defaulting runs before validation: a required property with a `default` is never missing.
+    if let (Some(Value::Array(req)), Some(props)) = (
+        out.get("required").cloned(),
+        obj.get("properties").and_then(Value::as_object),
+    ) {
+        let kept: Vec<Value> = req
+            .into_iter()
+            .filter(|r| {
+                r.as_str()
+                    .and_then(|n| props.get(n))
+                    .is_none_or(|p| p.get("default").is_none())
+            })
+            .collect();
+        out.insert("required".into(), Value::Array(kept));
+    }
     // OpenAPI v3 exclusiveMinimum/Maximum are booleans; JSON Schema 2020-12 wants numbers.
     for (flag, bound) in [
         ("exclusiveMinimum", "minimum"),

@@ -130,6 +130,12 @@ impl<'v> Compiler<'v> {
                 for (k, x) in o {
                     self.keyword(&mut s, k, x)?;
                 }
+                // The API server fills in a property's `default` before it validates: a
+                // required field with a default is never missing.
+                if let Some(props) = o.get("properties").and_then(Value::as_object) {
+                    s.required
+                        .retain(|r| props.get(r).and_then(|p| p.get("default")).is_none());
+                }
                 // OpenAPI's `nullable` (CRDs converted elsewhere; schema-dir files may use it).
                 if o.get("nullable") == Some(&Value::Bool(true))
                     && let Some(t) = s.types.as_mut()

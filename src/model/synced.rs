@@ -1,0 +1,284 @@
+//! Files no Application syncs, in a tree whose Applications say everything Argo CD applies.
+//!
+//! Such a file is applied by hand (`kubectl apply`, where hook annotations mean nothing), by
+//! a script, or not at all (an abandoned directory, one commented out of its parent's
+//! `resources:`). Its findings are not proven sync failures. The verdict needs a *closed*
+//! tree: when part of what decides the sync cannot be read (Applications in templates, an
+//! ApplicationSet whose generators are unresolved, a kustomize build with a remote base that
+//! may hold an app of apps, a remote chart whose values here list Applications), any directory
+//! may be synced, and nothing is set apart.
+
+use foldhash::HashSet;
+use std::path::Path;
+
+use crate::load::FileId;
+use crate::load::yaml::Node;
+
+use super::Model;
+use super::app::SourceType;
+
+impl Model<'_> {
+    /// Workspace files holding findings no Application syncs (empty when the tree is open).
+    /// Also why the tree is open, when it is (for `-v`).
+    pub(super) fn compute_unsynced(&self) -> (HashSet<FileId>, Option<String>) {
+        let globs = match self.closed() {
+            Ok(g) => g,
+            Err(why) => return (HashSet::default(), Some(why)),
+        };
+        let ws = self.ws;
+        let kust = &self.kustomizations;
+        let mut synced: HashSet<FileId> = HashSet::default();
+        let root = self.repo_root();
+        for dir in ws.dirs.iter().filter(|d| {
+            d.strip_prefix(root).is_ok_and(|rel| {
+                let rel = rel.to_string_lossy();
+                globs.iter().any(|g| {
+                    super::glob::matches(super::glob::Dialect::Doublestar, g, rel.as_ref())
+                })
+            })
+        }) {
+            synced.extend(ws.files_under(dir));
+            synced.extend(kust.inputs(ws, dir).0);
+        }
+        for app in self.apps.iter().filter(|a| !a.is_implicit()) {
+            // A source of another URL at a path this tree has may be this repository under
+            // another name (a fork, a placeholder URL): it counts as synced.
+            for s in app.sources.iter().filter(|s| s.local || ws.is_dir(&s.dir)) {
+                match s.kind {
+                    // What the build reads; a subdirectory it leaves out is not synced.
+                    SourceType::Kustomize => synced.extend(kust.inputs(ws, &s.dir).0),
+                    SourceType::Directory if !s.recurse => synced.extend(
+                        ws.files_under(&s.dir)
+                            .filter(|&f| ws.files[f].path.parent() == Some(s.dir.as_path())),
+                    ),
+                    // A chart, a recursive directory, a plugin (which may read anything below).
+                    _ => synced.extend(ws.files_under(&s.dir)),
+                }
+            }
+            for d in &app.kustomize_dirs {
+                synced.extend(kust.inputs(ws, d).0);
+            }
+            for &r in &app.resources {
+                synced.insert(self.resources[r].file);
+            }
+        }
+        // Argo CD's own objects (a root Application applied by a bootstrap script, an
+        // AppProject) configure the sync: their findings stand wherever they are.
+        let argo: HashSet<FileId> = self
+            .resources
+            .iter()
+            .filter(|r| r.group == "argoproj.io")
+            .map(|r| r.file)
+            .collect();
+        let unsynced = (0..ws.files.len())
+            .filter(|f| !synced.contains(f) && !argo.contains(f))
+            .collect();
+        (unsynced, None)
+    }
+
+    /// Does the tree say all Argo CD syncs from it? `Ok(paths)` when it does: the extra
+    /// directories (glob patterns, relative to the repository root) that Applications written
+    /// in templates sync, as far as their templated `path:` shows. `Err(why)` when it does not.
+    fn closed(&self) -> Result<Vec<String>, String> {
+        if !self.apps.iter().any(|a| !a.is_implicit()) {
+            return Err("the tree defines no Application".into());
+        }
+        if let Some((r, _)) = self.unresolved.first() {
+            return Err(format!(
+                "the generators of ApplicationSet {} are not resolved",
+                self.resources[*r].name.unwrap_or("<unnamed>")
+            ));
+        }
+        // Another GitOps engine syncs part of the tree (Flux reads it by its own paths).
+        if let Some(r) = self
+            .resources
+            .iter()
+            .find(|r| r.group.ends_with(".toolkit.fluxcd.io"))
+        {
+            return Err(format!(
+                "Flux syncs from it too ({} in {})",
+                r.kind, self.files[r.file].name
+            ));
+        }
+        // A repoURL that is no URL (`patch-me`, `<your-fork>`) is a template's: the tree is a
+        // catalog that other repositories' Applications or kustomizations consume.
+        if let Some(r) = self
+            .resources
+            .iter()
+            .filter(|r| r.group == "argoproj.io")
+            .find(|r| placeholder_repo(r.root))
+        {
+            return Err(format!(
+                "{} has a placeholder repoURL (a catalog others consume)",
+                r.name.unwrap_or("<unnamed>")
+            ));
+        }
+        // Applications in templates (a root chart installed by hand): their `path:` with each
+        // `{{ … }}` as a wildcard says where they may point; a path that is all template
+        // could be anywhere.
+        let mut globs = Vec::new();
+        for (i, f) in self.ws.files.iter().enumerate() {
+            if !matches!(f.class, crate::load::FileClass::Skipped(_))
+                || self.set_aside.contains_key(&i)
+                || self.in_rendered_chart(&f.path)
+            {
+                continue;
+            }
+            let text = f.text();
+            if !crate::load::source::occurs(text, "kind: Application") {
+                continue;
+            }
+            for line in text.lines() {
+                let Some(v) = line.trim_start().strip_prefix("path:") else {
+                    continue;
+                };
+                let v = v.trim().trim_matches(['"', '\'']);
+                // A key with nested content (`path:` in a schema), not a source path.
+                if v.is_empty() {
+                    continue;
+                }
+                let glob = template_glob(v).ok_or_else(|| {
+                    format!(
+                        "{} writes an Application in a template with `path: {v}`",
+                        f.name
+                    )
+                })?;
+                globs.push(glob);
+            }
+        }
+        // A kustomize build with a remote base of this repository's owner may be an app of
+        // apps kept elsewhere (a shared bootstrap); an upstream release's manifests are not.
+        let owners: Vec<&str> = self
+            .ws
+            .repo_urls
+            .iter()
+            .filter_map(|u| u.rsplit_once('/').map(|(owner, _)| owner))
+            .collect();
+        let own_remote = |why: &str| {
+            why.split_once("names the remote `")
+                .is_some_and(|(_, url)| {
+                    let url = super::repo::normalize_url(url.trim_end_matches('`'));
+                    // No remote to tell the owner by: any remote base may be such an app of apps.
+                    owners.is_empty()
+                        || owners.iter().any(|o| {
+                            url.strip_prefix(o)
+                                .is_some_and(|rest| rest.starts_with('/'))
+                        })
+                })
+        };
+        let own = self
+            .kustomizations
+            .by_dir
+            .iter()
+            .filter(|(_, k)| k.blocker.as_deref().is_some_and(own_remote))
+            .map(|(_, k)| k.file)
+            .min();
+        if let Some(f) = own {
+            return Err(format!(
+                "{} has a remote base of this repository's owner",
+                self.ws.files[f].name
+            ));
+        }
+        // A remote chart given values that name repositories (the argocd-apps chart, an app
+        // of apps) generates Applications this tree does not show.
+        match self
+            .resources
+            .iter()
+            .filter(|r| r.group == "argoproj.io")
+            .filter(|r| matches!(r.kind, "Application" | "ApplicationSet"))
+            .find(|r| self.lists_apps_through_a_chart(r))
+        {
+            Some(r) => Err(format!(
+                "{} gives a remote chart values that name repositories",
+                r.name.unwrap_or("<unnamed>")
+            )),
+            None => Ok(globs),
+        }
+    }
+
+    /// A template of a chart rendered for some app: its Applications are in the output.
+    fn in_rendered_chart(&self, path: &Path) -> bool {
+        path.ancestors()
+            .skip(1)
+            .find(|d| self.ws.file_at(&d.join("Chart.yaml")).is_some())
+            .is_some_and(|chart| self.rendered.rendered_file(chart, true).is_some())
+    }
+
+    fn lists_apps_through_a_chart(&self, r: &super::resource::Resource<'_>) -> bool {
+        let spec = if r.kind == "ApplicationSet" {
+            r.root.path(&["spec", "template", "spec"])
+        } else {
+            r.root.get("spec")
+        };
+        let Some(spec) = spec else {
+            return false;
+        };
+        let sources: Vec<&Node<'_>> = match spec.get("sources") {
+            Some(l) => l.items().iter().collect(),
+            None => spec.get("source").into_iter().collect(),
+        };
+        let text = self.files[r.file].text();
+        let names_repos = |n: &Node<'_>| {
+            text.get(n.span.start as usize..n.span.end as usize)
+                .is_some_and(|t| crate::load::source::occurs(t, "repoURL"))
+        };
+        let root = self.repo_root();
+        sources
+            .iter()
+            .filter(|s| s.get("chart").is_some())
+            .filter_map(|s| s.get("helm"))
+            .any(|h| {
+                ["values", "valuesObject"]
+                    .iter()
+                    .filter_map(|k| h.get(k))
+                    .any(names_repos)
+                    || h.get("valueFiles").is_some_and(|l| {
+                        l.items().iter().filter_map(Node::str).any(|v| {
+                            // `$ref/path`: a file of a `ref:` source, this repository's if here.
+                            let rel = v.split_once('/').map_or(v, |(_, p)| p);
+                            v.starts_with('$')
+                                && self
+                                    .ws
+                                    .file_at(&root.join(Path::new(rel)))
+                                    .is_some_and(|f| {
+                                        crate::load::source::occurs(
+                                            self.ws.files[f].text(),
+                                            "repoURL",
+                                        )
+                                    })
+                        })
+                    })
+            })
+    }
+}
+
+/// A templated `path:` value as a glob (`clusters/{{ .Values.name }}/apps` →
+/// `clusters/*/apps`); `None` when no literal directory is left to anchor it.
+fn template_glob(path: &str) -> Option<String> {
+    let path = path.trim_start_matches("./").trim_start_matches('/');
+    let mut out = String::new();
+    let mut rest = path;
+    while let Some(open) = rest.find("{{") {
+        out.push_str(&rest[..open]);
+        out.push('*');
+        rest = rest[open..]
+            .find("}}")
+            .map_or("", |close| &rest[open + close + 2..]);
+    }
+    out.push_str(rest);
+    // `*`, `*/x`: the first directory is unknown, so any directory may be synced.
+    let first = out.split('/').next().unwrap_or("");
+    (!first.is_empty() && !first.contains('*') && !out.contains(['[', '{'])).then_some(out)
+}
+
+/// A `repoURL` anywhere in the object that is neither a URL nor an SCP-style address, nor a
+/// template (`{{ … }}`, filled in by a generator).
+fn placeholder_repo(n: &Node<'_>) -> bool {
+    if let Some(u) = n.get("repoURL").and_then(Node::str) {
+        let u = u.trim();
+        if !u.is_empty() && !u.contains("{{") && !u.contains("://") && !u.contains('@') {
+            return true;
+        }
+    }
+    n.entries().iter().any(|e| placeholder_repo(&e.value)) || n.items().iter().any(placeholder_repo)
+}
