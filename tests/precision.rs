@@ -2156,3 +2156,48 @@ spec:
             .any(|d| d.rule == "unresolved-generator" && d.message.contains("not a mapping"))
     );
 }
+
+#[test]
+fn a_stray_application_no_build_lists_is_not_live() {
+    // The root app builds `apps/` (kustomize), which lists `web.yaml`; `apps/media/old.yaml`
+    // was never added. Argo CD never creates `old`: its missing path is not a sync failure.
+    let files = vec![
+        (
+            "bootstrap/root.yaml".to_string(),
+            app("root", "apps", None) + AUTOMATED,
+        ),
+        (
+            "apps/kustomization.yaml".into(),
+            "resources: [web.yaml]\n".into(),
+        ),
+        ("apps/web.yaml".into(), web_app("web")),
+        ("apps/media/old.yaml".into(), app("old", "gone", None)),
+        ("web/cm.yaml".into(), CM.into()),
+    ];
+    let dir = repo("precision-stray-application", &files);
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "unknown-path"),
+        vec![("apps/media/old.yaml".into(), 11, Severity::Info)]
+    );
+    // The twin: listed by the kustomization, the same Application is live and its path fails.
+    let mut files = files;
+    files[1].1 = "resources: [web.yaml, media/old.yaml]\n".into();
+    let dir = repo("precision-stray-application-listed", &files);
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "unknown-path"),
+        vec![("apps/media/old.yaml".into(), 11, Severity::Error)]
+    );
+    // A tree whose Applications all read other repositories is synced from elsewhere: open.
+    let files = vec![
+        (
+            "apps/ext.yaml".to_string(),
+            app("ext", "web", None).replace(PLATFORM, "https://github.com/example/other.git"),
+        ),
+        ("ops/job.yaml".into(), PRESYNC_JOB.into()),
+    ];
+    let dir = repo("precision-synced-from-elsewhere", &files);
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "hook-deadline"),
+        vec![("ops/job.yaml".into(), 7, Severity::Warning)]
+    );
+}

@@ -21,13 +21,58 @@ impl Model<'_> {
     /// Workspace files holding findings no Application syncs (empty when the tree is open).
     /// Also why the tree is open, when it is (for `-v`).
     pub(super) fn compute_unsynced(&self) -> (HashSet<FileId>, Option<String>) {
-        let globs = match self.closed() {
+        let ws = self.ws;
+        let kust = &self.kustomizations;
+        let explicit: Vec<&super::App<'_>> =
+            self.apps.iter().filter(|a| !a.is_implicit()).collect();
+        let first = self.read_by(&explicit);
+        // An Application inside a kustomization's tree that no build lists (a subdirectory
+        // never added, or commented out) is never created: a stray, not a root applied by hand.
+        let kustomize_dirs: Vec<&Path> = explicit
+            .iter()
+            .flat_map(|a| &a.sources)
+            .filter(|s| s.kind == SourceType::Kustomize && ws.is_dir(&s.dir))
+            .map(|s| s.dir.as_path())
+            .collect();
+        // A root of other apps (an app of apps applied by hand) is live wherever it sits.
+        let app_files: HashSet<FileId> = explicit
+            .iter()
+            .filter_map(|a| a.application.map(|r| self.resources[r].file))
+            .collect();
+        // What some kustomization lists is part of a build, maybe one applied by hand.
+        let listed: HashSet<FileId> = self
+            .kustomizations
+            .by_dir
+            .values()
+            .flat_map(|k| k.includes.iter().filter_map(|p| ws.file_at(p)))
+            .collect();
+        let orphan = |a: &&super::App<'_>| {
+            // An ApplicationSet applied by hand is a root of its generated apps.
+            a.application.is_some_and(|r| {
+                // A rendered Application is judged by the file it was written in.
+                let f = self.written_in(r);
+                self.resources[r].kind == "Application"
+                    && !first.contains(&f)
+                    && !listed.contains(&f)
+                    && kustomize_dirs
+                        .iter()
+                        .any(|d| self.files[f].path.starts_with(d))
+                    && self
+                        .read_by(&[a])
+                        .iter()
+                        .all(|g| *g == f || !app_files.contains(g))
+            })
+        };
+        let (orphans, live): (Vec<_>, Vec<_>) = explicit.into_iter().partition(orphan);
+        let orphan_files: HashSet<FileId> = orphans
+            .iter()
+            .filter_map(|a| a.application.map(|r| self.written_in(r)))
+            .collect();
+        let mut synced = self.read_by(&live);
+        let globs = match self.closed(&synced) {
             Ok(g) => g,
             Err(why) => return (HashSet::default(), Some(why)),
         };
-        let ws = self.ws;
-        let kust = &self.kustomizations;
-        let mut synced: HashSet<FileId> = HashSet::default();
         let root = self.repo_root();
         for dir in ws.dirs.iter().filter(|d| {
             d.strip_prefix(root).is_ok_and(|rel| {
@@ -40,10 +85,42 @@ impl Model<'_> {
             synced.extend(ws.files_under(dir));
             synced.extend(kust.inputs(ws, dir).0);
         }
-        for app in self.apps.iter().filter(|a| !a.is_implicit()) {
+        // Argo CD's own objects (a root Application applied by a bootstrap script, an
+        // AppProject) configure the sync: their findings stand wherever they are.
+        let argo: HashSet<FileId> = self
+            .resources
+            .iter()
+            .filter(|r| r.group == "argoproj.io")
+            .map(|r| self.written_in(r.id))
+            .filter(|f| !orphan_files.contains(f))
+            .collect();
+        let unsynced = (0..ws.files.len())
+            .filter(|f| !synced.contains(f) && !argo.contains(f))
+            .collect();
+        (unsynced, None)
+    }
+
+    /// The file an object was written in (a rendered one's source file).
+    fn written_in(&self, r: super::ResId) -> FileId {
+        let r = &self.resources[r];
+        self.origin(r.file, r.kind_span).0
+    }
+
+    /// The workspace files these apps read.
+    fn read_by(&self, apps: &[&super::App<'_>]) -> HashSet<FileId> {
+        let ws = self.ws;
+        let kust = &self.kustomizations;
+        let mut synced: HashSet<FileId> = HashSet::default();
+        for app in apps {
             // A source of another URL at a path this tree has may be this repository under
             // another name (a fork, a placeholder URL): it counts as synced.
-            for s in app.sources.iter().filter(|s| s.local || ws.is_dir(&s.dir)) {
+            // (Not the root: `path: .` of another repository says nothing about this one.)
+            let root = self.repo_root();
+            for s in app
+                .sources
+                .iter()
+                .filter(|s| s.local || (ws.is_dir(&s.dir) && s.dir != root))
+            {
                 match s.kind {
                     // What the build reads; a subdirectory it leaves out is not synced.
                     SourceType::Kustomize => synced.extend(kust.inputs(ws, &s.dir).0),
@@ -51,6 +128,9 @@ impl Model<'_> {
                         ws.files_under(&s.dir)
                             .filter(|&f| ws.files[f].path.parent() == Some(s.dir.as_path())),
                     ),
+                    SourceType::Helm if ws.file_at(&s.dir.join("Chart.yaml")).is_none() => {
+                        synced.extend(ws.file_at(&s.dir.join("values.yaml")))
+                    }
                     // A chart, a recursive directory, a plugin (which may read anything below).
                     _ => synced.extend(ws.files_under(&s.dir)),
                 }
@@ -62,26 +142,24 @@ impl Model<'_> {
                 synced.insert(self.resources[r].file);
             }
         }
-        // Argo CD's own objects (a root Application applied by a bootstrap script, an
-        // AppProject) configure the sync: their findings stand wherever they are.
-        let argo: HashSet<FileId> = self
-            .resources
-            .iter()
-            .filter(|r| r.group == "argoproj.io")
-            .map(|r| r.file)
-            .collect();
-        let unsynced = (0..ws.files.len())
-            .filter(|f| !synced.contains(f) && !argo.contains(f))
-            .collect();
-        (unsynced, None)
+        synced
     }
 
     /// Does the tree say all Argo CD syncs from it? `Ok(paths)` when it does: the extra
     /// directories (glob patterns, relative to the repository root) that Applications written
     /// in templates sync, as far as their templated `path:` shows. `Err(why)` when it does not.
-    fn closed(&self) -> Result<Vec<String>, String> {
+    fn closed(&self, synced: &HashSet<FileId>) -> Result<Vec<String>, String> {
         if !self.apps.iter().any(|a| !a.is_implicit()) {
             return Err("the tree defines no Application".into());
+        }
+        // Applications that all read other repositories: this one is synced from elsewhere.
+        if !self
+            .apps
+            .iter()
+            .any(|a| !a.is_implicit() && a.sources.iter().any(|s| s.local && s.confirmed))
+            && !self.ws.repo_urls.is_empty()
+        {
+            return Err("no Application of the tree reads this repository".into());
         }
         if let Some((r, _)) = self.unresolved.first() {
             return Err(format!(
@@ -146,8 +224,9 @@ impl Model<'_> {
                 globs.push(glob);
             }
         }
-        // A kustomize build with a remote base of this repository's owner may be an app of
-        // apps kept elsewhere (a shared bootstrap); an upstream release's manifests are not.
+        // A kustomization applied by hand (no Application builds it) with a remote base of
+        // this repository's owner may be an app of apps kept elsewhere (a shared bootstrap);
+        // an upstream release's manifests, or a base an Application builds, are not.
         let owners: Vec<&str> = self
             .ws
             .repo_urls
@@ -170,6 +249,7 @@ impl Model<'_> {
             .kustomizations
             .by_dir
             .iter()
+            .filter(|(_, k)| !synced.contains(&k.file))
             .filter(|(_, k)| k.blocker.as_deref().is_some_and(own_remote))
             .map(|(_, k)| k.file)
             .min();
