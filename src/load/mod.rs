@@ -465,7 +465,6 @@ pub fn load_with(
                         limits,
                         &bytes_left,
                         &plimits,
-                        Some(PARSE_LATER),
                     )
                 })
             });
@@ -481,7 +480,7 @@ pub fn load_with(
                 notes.push((shown(&name), FileClass::Skipped(why), ri));
             }
             let loaded = walked.files.into_iter().filter_map(|(_, f)| f).collect();
-            slots.push(Slot::Walked(ri, parse_later(loaded, &plimits)));
+            slots.push(Slot::Walked(ri, loaded));
         } else {
             dirs.insert(dir);
             paths.insert(abs.clone());
@@ -505,12 +504,7 @@ pub fn load_with(
         .par_iter()
         .map(|slot| match slot {
             Slot::Named(name, path, _) => {
-                match read_file(name.clone(), path, limits, &bytes_left, &plimits, None) {
-                    Loaded::Parsed(f) => Some(f),
-                    Loaded::Later(name, abs, bytes) => {
-                        Some(SourceFile::from_bytes(name, abs, bytes, &plimits))
-                    }
-                }
+                Some(read_file(name.clone(), path, limits, &bytes_left, &plimits))
             }
             Slot::Walked(..) => None,
         })
@@ -696,44 +690,6 @@ pub fn normalize(p: &Path) -> PathBuf {
     out
 }
 
-/// Files at least this big are parsed after the walk, not on the walking thread that found
-/// them: a walker takes a directory's files in turn, and a directory of large manifests (an
-/// install bundle) would keep one thread busy while the others wait at the end of the walk.
-const PARSE_LATER: usize = 256 * 1024;
-
-/// A file read, and parsed unless it was left for [`parse_later`].
-enum Loaded {
-    Parsed(SourceFile),
-    /// (display name, absolute path, bytes)
-    Later(String, PathBuf, Vec<u8>),
-}
-
-/// Parse the files the walk left for later, largest first, one file per task (so the cores
-/// share them evenly); the order of `loaded` is kept.
-fn parse_later(loaded: Vec<Loaded>, plimits: &ParseLimits<'_>) -> Vec<SourceFile> {
-    let mut later: Vec<(usize, String, PathBuf, Vec<u8>)> = Vec::new();
-    let mut out: Vec<Option<SourceFile>> = Vec::with_capacity(loaded.len());
-    for (i, l) in loaded.into_iter().enumerate() {
-        match l {
-            Loaded::Parsed(f) => out.push(Some(f)),
-            Loaded::Later(name, abs, bytes) => {
-                later.push((i, name, abs, bytes));
-                out.push(None);
-            }
-        }
-    }
-    later.sort_by_key(|l| std::cmp::Reverse(l.3.len()));
-    let parsed: Vec<(usize, SourceFile)> = later
-        .into_par_iter()
-        .with_max_len(1)
-        .map(|(i, name, abs, bytes)| (i, SourceFile::from_bytes(name, abs, bytes, plimits)))
-        .collect();
-    for (i, f) in parsed {
-        out[i] = Some(f);
-    }
-    out.into_iter().flatten().collect()
-}
-
 /// Read one file under the per-file and per-run byte budgets. The size is checked on the open
 /// file and the read itself is bounded, so a file that grows (or lies about its size) cannot
 /// exceed the budget either.
@@ -743,8 +699,7 @@ fn read_file(
     limits: &Limits,
     bytes_left: &Budget,
     plimits: &ParseLimits<'_>,
-    later: Option<usize>,
-) -> Loaded {
+) -> SourceFile {
     let abs = if path.is_absolute() {
         path.to_path_buf()
     } else {
@@ -759,24 +714,20 @@ fn read_file(
     };
     let file = match std::fs::File::open(path) {
         Ok(f) => f,
-        Err(e) => return Loaded::Parsed(unreadable(e)),
+        Err(e) => return unreadable(e),
     };
     let size = match file.metadata() {
         Ok(m) if !m.is_file() => {
-            return Loaded::Parsed(SourceFile::placeholder(
+            return SourceFile::placeholder(
                 name.clone(),
                 abs.clone(),
                 FileClass::Skipped(format!("{}, not a regular file: not read", special(&m))),
-            ));
+            );
         }
         Ok(m) if m.len() > limits.file_bytes => {
-            return Loaded::Parsed(SourceFile::placeholder(
-                name,
-                abs,
-                too_large(limits.file_bytes),
-            ));
+            return SourceFile::placeholder(name, abs, too_large(limits.file_bytes));
         }
-        Err(e) => return Loaded::Parsed(unreadable(e)),
+        Err(e) => return unreadable(e),
         Ok(m) => m.len() as usize,
     };
     // Sized from the metadata: one read for the content and one to see the end.
@@ -785,29 +736,22 @@ fn read_file(
         .take(limits.file_bytes.saturating_add(1))
         .read_to_end(&mut bytes)
     {
-        return Loaded::Parsed(unreadable(e));
+        return unreadable(e);
     }
     if bytes.len() as u64 > limits.file_bytes {
-        return Loaded::Parsed(SourceFile::placeholder(
-            name,
-            abs,
-            too_large(limits.file_bytes),
-        ));
+        return SourceFile::placeholder(name, abs, too_large(limits.file_bytes));
     }
     if !bytes_left.take(bytes.len() as u64) {
-        return Loaded::Parsed(SourceFile::placeholder(
+        return SourceFile::placeholder(
             name,
             abs,
             FileClass::Skipped(format!(
                 "the run read more than its {} MiB budget (`limits.run-bytes`)",
                 limits.run_bytes / (1024 * 1024)
             )),
-        ));
+        );
     }
-    if later.is_some_and(|n| bytes.len() >= n) {
-        return Loaded::Later(name, abs, bytes);
-    }
-    Loaded::Parsed(SourceFile::from_bytes(name, abs, bytes, plimits))
+    SourceFile::from_bytes(name, abs, bytes, plimits)
 }
 
 /// The JSON schema files of `--schema-dir` directories, in name order.
