@@ -2201,3 +2201,109 @@ fn a_stray_application_no_build_lists_is_not_live() {
         vec![("ops/job.yaml".into(), 7, Severity::Warning)]
     );
 }
+
+#[test]
+fn unknown_path_skips_placeholders_and_the_dropped_copy_of_a_duplicate() {
+    // `${ENV}` in a path is filled in before apply (a terraform template). The root app lists
+    // `relay` twice: Argo CD keeps the last copy, whose path exists; the first is never created.
+    let dropped = app("relay", "k8s/relay", None);
+    let kept = app("relay", "k8s/games/relay", None);
+    let files = vec![
+        ("bootstrap/root.yaml".to_string(), app("root", "apps", None)),
+        ("apps/relay.yaml".into(), format!("{dropped}---\n{kept}")),
+        ("k8s/games/relay/cm.yaml".into(), CM.into()),
+        ("tf/env.tmpl.yaml".into(), app("env", "envs/${env}", None)),
+        // The twin: a plain missing path still fails.
+        ("apps/gone.yaml".into(), app("gone", "k8s/gone", None)),
+    ];
+    let dir = repo("precision-unknown-path-placeholders", &files);
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "unknown-path"),
+        vec![("apps/gone.yaml".into(), 11, Severity::Error)]
+    );
+}
+
+#[test]
+fn an_optional_field_written_empty_is_pruned_not_a_type_error() {
+    let crd = "apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: gizmos.example.com}
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {kind: Gizmo, plural: gizmos}
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          required: [size]
+          properties:
+            size: {type: string}
+            spec:
+              type: object
+              properties:
+                replicas: {type: integer}
+";
+    let dir = tree(
+        "precision-null-pruned",
+        &[
+            ("crd.yaml", crd),
+            // `spec:` with no value: the API server drops the null.
+            (
+                "empty.yaml",
+                "apiVersion: example.com/v1\nkind: Gizmo\nmetadata: {name: a}\nsize: s\nspec:\n",
+            ),
+            // The twin: a required field written empty is still an error, on the null.
+            (
+                "required.yaml",
+                "apiVersion: example.com/v1\nkind: Gizmo\nmetadata: {name: b}\nsize:\n",
+            ),
+        ],
+    );
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "schema"),
+        vec![("required.yaml".into(), 4, Severity::Error)]
+    );
+}
+
+#[test]
+fn hook_delete_policy_is_info_when_a_ttl_removes_the_finished_job() {
+    let job = |ttl: &str| {
+        format!(
+            "apiVersion: batch/v1
+kind: Job
+metadata:
+  name: seed
+  annotations:
+    argocd.argoproj.io/hook: PostSync
+    argocd.argoproj.io/hook-delete-policy: HookSucceeded
+spec:
+{ttl}  activeDeadlineSeconds: 60
+  backoffLimit: 1
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - name: s
+          image: example/s:1
+"
+        )
+    };
+    let dir = tree(
+        "precision-hook-delete-ttl",
+        &[
+            ("ttl/job.yaml", &job("  ttlSecondsAfterFinished: 100\n")),
+            ("plain/job.yaml", &job("")),
+        ],
+    );
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "hook-delete-policy"),
+        vec![
+            ("plain/job.yaml".into(), 7, Severity::Warning),
+            ("ttl/job.yaml".into(), 7, Severity::Info),
+        ]
+    );
+}

@@ -106,6 +106,18 @@ impl Rule for HookDeletePolicy {
         if has(DeletePolicy::HookSucceeded) && has(DeletePolicy::HookFailed) {
             d.severity = Severity::Info;
         }
+        // The TTL controller deletes a finished Job: only a sync within the TTL meets it.
+        if let Some(ttl) = r
+            .root
+            .path(&["spec", "ttlSecondsAfterFinished"])
+            .and_then(|n| n.scalar())
+        {
+            d.severity = Severity::Info;
+            d = d.note(format!(
+                "`ttlSecondsAfterFinished: {}` deletes the finished Job, so only a sync within that many seconds meets the old one",
+                crate::report::escape::clip(&ttl.value, 20)
+            ));
+        }
         out.push(d);
     }
 }

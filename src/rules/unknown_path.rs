@@ -22,12 +22,26 @@ impl Rule for UnknownPath {
     ) {
         let Some(owner) = app.application else { return };
         let r = &cx.model.resources[owner];
+        // A copy its parent app defines again later is dropped: Argo CD never creates it.
+        if let Some(parent) = app.parent
+            && cx
+                .plan_of(&cx.model.apps[parent])
+                .duplicates
+                .iter()
+                .any(|&(_, dropped)| dropped == owner)
+        {
+            return;
+        }
         for src in &app.sources {
             // Only when the repoURL is known to be this repository: another repo has other paths.
             if !src.confirmed || cx.model.ws.is_dir(&src.dir) {
                 continue;
             }
             let Some(span) = src.path_span else { continue };
+            // `${ENV}`: filled in before anything applies the file (terraform, envsubst).
+            if src.dir.to_string_lossy().contains("${") {
+                continue;
+            }
             let shown = src.dir.strip_prefix(cx.model.repo_root()).map_or_else(
                 |_| src.dir.display().to_string(),
                 |p| p.display().to_string(),

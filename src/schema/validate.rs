@@ -742,6 +742,15 @@ impl<'c, 'n> Run<'c, 'n> {
         node: &'n Node<'n>,
         entries: &'n [crate::load::yaml::Entry<'n>],
     ) {
+        // A null where the schema allows none is pruned before validation (apiextensions
+        // defaulting; Go's decoder leaves the field zero): an optional field written empty
+        // (`spec:`) is as if absent. A required one is still reported, on the null.
+        let compiled = self.c;
+        let pruned = |e: &crate::load::yaml::Entry<'n>, sub: SId, key: &str| {
+            matches!(Val::of(&e.value), Val::Null)
+                && compiled.nodes[sub].types.is_some_and(|t| t & T_NULL == 0)
+                && !s.required.iter().any(|r| r == key)
+        };
         for req in &s.required {
             if !entries.iter().any(|e| json_key(&e.key) == req.as_str()) {
                 let (span, label) = match self.path.last() {
@@ -799,7 +808,9 @@ impl<'c, 'n> Run<'c, 'n> {
             let mut matched = false;
             if let Some((_, sub)) = s.properties.iter().find(|(p, _)| *p == **key) {
                 matched = true;
-                self.descend(Seg::Key(k), Some(e.key.span), *sub, &e.value);
+                if !pruned(e, *sub, key) {
+                    self.descend(Seg::Key(k), Some(e.key.span), *sub, &e.value);
+                }
             }
             for (re, sub) in &s.pattern_properties {
                 if re.is_match(key) {
