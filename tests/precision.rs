@@ -1041,13 +1041,20 @@ fn outside_the_kustomization(name: &str, build_options: Option<&str>) -> std::pa
             "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: argocd-cm\n  namespace: argocd\ndata:\n  kustomize.buildOptions: \"{o}\"\n"
         )
     });
+    // Nested bases: kustomize wraps the cause in one accumulation error per level, and the
+    // restrictor's words come last (a message clipped from the front loses them).
     let mut files: Vec<(&str, &str)> = vec![
         ("apps/web.yaml", &web),
+        ("web/kustomization.yaml", "resources:\n  - region\n"),
+        ("web/region/kustomization.yaml", "resources:\n  - cluster\n"),
         (
-            "web/kustomization.yaml",
-            "resources:\n  - ../shared/cm.yaml\n",
+            "web/region/cluster/kustomization.yaml",
+            "resources:\n  - ../../../shared/a-rather-long-directory-name/for-the-shared-configmap/cm.yaml\n",
         ),
-        ("shared/cm.yaml", CM),
+        (
+            "shared/a-rather-long-directory-name/for-the-shared-configmap/cm.yaml",
+            CM,
+        ),
     ];
     if let Some(c) = &cm_settings {
         files.push(("argocd/argocd-cm.yaml", c));
@@ -2305,5 +2312,169 @@ spec:
             ("plain/job.yaml".into(), 7, Severity::Warning),
             ("ttl/job.yaml".into(), 7, Severity::Info),
         ]
+    );
+}
+
+#[test]
+fn a_v1beta1_crd_keeps_unknown_fields() {
+    // apiextensions.k8s.io/v1beta1 defaults `preserveUnknownFields` to true: the API server
+    // keeps `colour`. The v1 twin prunes it, and strict validation rejects it.
+    let v1beta1 = "apiVersion: apiextensions.k8s.io/v1beta1
+kind: CustomResourceDefinition
+metadata: {name: widgets.old.example.com}
+spec:
+  group: old.example.com
+  names: {kind: Widget, plural: widgets}
+  scope: Namespaced
+  version: v1alpha1
+  validation:
+    openAPIV3Schema:
+      type: object
+      properties:
+        spec: {type: object, properties: {size: {type: string}}}
+";
+    let v1 = "apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: widgets.new.example.com}
+spec:
+  group: new.example.com
+  names: {kind: Widget, plural: widgets}
+  scope: Namespaced
+  versions:
+    - name: v1alpha1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec: {type: object, properties: {size: {type: string}}}
+";
+    let widget = |group: &str| {
+        format!(
+            "apiVersion: {group}/v1alpha1\nkind: Widget\nmetadata: {{name: w}}\nspec:\n  size: big\n  colour: red\n"
+        )
+    };
+    let dir = tree(
+        "precision-v1beta1-crd",
+        &[
+            ("old/crd.yaml", v1beta1),
+            ("old/widget.yaml", &widget("old.example.com")),
+            ("new/crd.yaml", v1),
+            ("new/widget.yaml", &widget("new.example.com")),
+        ],
+    );
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "schema"),
+        vec![("new/widget.yaml".into(), 6, Severity::Error)]
+    );
+}
+
+#[test]
+fn stub_and_retired_applications_are_not_apps() {
+    // A stub to copy (`dash-{{TEAM}}`) names no object; an Application parked in
+    // `apps/00-disabled/` that no app syncs is never created. Their twins are live.
+    let project = "apiVersion: argoproj.io/v1alpha1
+kind: AppProject
+metadata: {name: teams, namespace: argocd}
+spec:
+  sourceRepos: ['https://github.com/example/platform.git']
+  destinations: [{server: 'https://kubernetes.default.svc', namespace: '*'}]
+";
+    let stub = |name: &str| {
+        app(name, "web", None)
+            .replace("project: default", "project: teams")
+            .replace(PLATFORM, "https://github.com/your-org/platform.git")
+    };
+    let files = vec![
+        (
+            "bootstrap/root.yaml".to_string(),
+            app("root", "apps/live", None),
+        ),
+        ("platform/project.yaml".into(), project.into()),
+        ("apps/live/web.yaml".into(), web_app("web")),
+        ("web/cm.yaml".into(), CM.into()),
+        ("scaffolds/team/app.yaml".into(), stub("dash-{{TEAM}}")),
+        (
+            "apps/00-disabled/legacy.yaml".into(),
+            app("legacy", "gone", None),
+        ),
+        // The twins: a filled-in copy is denied; a live Application's missing path fails.
+        ("apps/live/dash.yaml".into(), stub("dash-red")),
+        ("apps/live/broken.yaml".into(), app("broken", "gone", None)),
+    ];
+    let dir = repo("precision-stub-retired", &files);
+    let r = report_with(&dir, &Config::default());
+    let found: Vec<(&str, String, Severity)> = r
+        .diagnostics
+        .iter()
+        .filter(|d| matches!(d.rule, "project-denies-resource" | "unknown-path"))
+        .map(|d| {
+            let f = &r.files[d.file];
+            let rel = f
+                .path
+                .strip_prefix(&dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (d.rule, rel, d.severity)
+        })
+        .collect();
+    assert!(
+        found.contains(&(
+            "project-denies-resource",
+            "apps/live/dash.yaml".into(),
+            Severity::Error
+        )),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&(
+            "unknown-path",
+            "apps/live/broken.yaml".into(),
+            Severity::Error
+        )),
+        "{found:?}"
+    );
+    assert!(
+        found.iter().all(|(_, f, s)| !f.starts_with("scaffolds/")
+            && (!f.contains("00-disabled") || *s == Severity::Info)),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn registry_hosts_are_addresses_and_example_applications_do_not_close_a_tree() {
+    // An OCI chart registry without a scheme is an address, not a placeholder: the tree stays
+    // closed and `ops/` (applied by hand) is info.
+    let oci = "apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: db, namespace: argocd}
+spec:
+  project: default
+  source: {repoURL: registry-1.docker.io/bitnamicharts, chart: mariadb, targetRevision: 20.0.0}
+  destination: {server: 'https://kubernetes.default.svc', namespace: db}
+";
+    let files = vec![
+        ("apps/web.yaml".to_string(), web_app("web")),
+        ("apps/db.yaml".into(), oci.into()),
+        ("web/cm.yaml".into(), CM.into()),
+        ("ops/job.yaml".into(), PRESYNC_JOB.into()),
+    ];
+    let dir = repo("precision-oci-host", &files);
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "hook-deadline"),
+        vec![("ops/job.yaml".into(), 7, Severity::Info)]
+    );
+    // The only Applications are examples (reading material): they say nothing of what Argo
+    // CD applies, so the tree is open and the hook warns.
+    let files = vec![
+        ("charts/web/examples/app.yaml".to_string(), web_app("web")),
+        ("ops/job.yaml".into(), PRESYNC_JOB.into()),
+    ];
+    let dir = repo("precision-example-apps-only", &files);
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "hook-deadline"),
+        vec![("ops/job.yaml".into(), 7, Severity::Warning)]
     );
 }

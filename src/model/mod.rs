@@ -180,6 +180,30 @@ const DOCS_DIRS: [&str; 6] = [
 /// created.
 const SCAFFOLD_DIRS: [&str; 4] = ["_template", "_templates", "scaffold", "skeleton"];
 
+/// Folders of manifests put out of service (`archive/`, `00-disabled/`): kept, not applied.
+fn retired_dir(name: &str) -> bool {
+    const NAMES: [&str; 7] = [
+        "archive",
+        "archived",
+        "disabled",
+        "deprecated",
+        "unused",
+        "attic",
+        "graveyard",
+    ];
+    let n = name.to_ascii_lowercase();
+    NAMES.contains(&n.as_str())
+        || [
+            "-disabled",
+            "_disabled",
+            ".disabled",
+            "-archived",
+            "_archived",
+        ]
+        .iter()
+        .any(|s| n.ends_with(s))
+}
+
 /// CUE's module directory: definitions and manifests vendored or generated for CUE.
 const CUE_DIR: &str = "cue.mod";
 
@@ -193,14 +217,21 @@ fn scaffold(path: &Path, roots: &[PathBuf]) -> bool {
     below_a_dir_named(path, roots, &SCAFFOLD_DIRS)
 }
 
+/// Is this file below a folder put out of service (`archive/`, `00-disabled/`)?
+fn retired(path: &Path, roots: &[PathBuf]) -> bool {
+    dir_names(path, roots).any(retired_dir)
+}
+
 /// Why a file no Application syncs is not an object, by its place alone: test fixtures, docs,
-/// examples and scaffolds, a CUE module's files (for `--verbose`). One pass over the path.
+/// examples and scaffolds, a CUE module's files, retired folders (for `--verbose`). One pass
+/// over the path.
 fn set_aside_by_place(path: &Path, roots: &[PathBuf]) -> Option<&'static str> {
-    let (mut fixture, mut docs, mut cue) = (false, false, false);
+    let (mut fixture, mut docs, mut cue, mut retired) = (false, false, false, false);
     for s in dir_names(path, roots) {
         fixture |= FIXTURE_DIRS.contains(&s);
         docs |= DOCS_DIRS.contains(&s) || SCAFFOLD_DIRS.contains(&s);
         cue |= s == CUE_DIR;
+        retired |= retired_dir(s);
     }
     if fixture {
         Some("a test fixture no Application syncs (not applied)")
@@ -208,6 +239,8 @@ fn set_aside_by_place(path: &Path, roots: &[PathBuf]) -> Option<&'static str> {
         Some("documentation, an example or a scaffold no Application syncs (not applied)")
     } else if cue {
         Some("a CUE module's vendored or generated files no Application syncs (not applied)")
+    } else if retired {
+        Some("in a disabled or archived directory no Application syncs (not applied)")
     } else {
         None
     }
@@ -679,14 +712,16 @@ impl<'a> Model<'a> {
             .resources
             .par_iter()
             .filter(|r| r.file < ws.files.len() || r.group.starts_with("argoproj.io"))
-            // An Application among test fixtures is another tool's test input, and one in a
-            // scaffold a placeholder to fill in: neither is an app.
+            // An Application among test fixtures is another tool's test input, one in a
+            // scaffold a placeholder to fill in, one in a retired folder parked: none is an app.
             .filter(|r| {
                 r.file >= ws.files.len() || {
                     let (path, roots) = (&ws.files[r.file].path, ws.repo_roots_of(r.file));
-                    !test_fixture(path, roots) && !scaffold(path, roots)
+                    !test_fixture(path, roots) && !scaffold(path, roots) && !retired(path, roots)
                 }
             })
+            // A stub to copy and fill in (`name: dash-{{TEAM}}`): no object can have that name.
+            .filter(|r| !(r.kind == "Application" && r.name.is_some_and(|n| n.contains("{{"))))
             .filter_map(|r| {
                 let scx = SourceContext {
                     ws,

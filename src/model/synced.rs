@@ -23,8 +23,13 @@ impl Model<'_> {
     pub(super) fn compute_unsynced(&self) -> (HashSet<FileId>, Option<String>) {
         let ws = self.ws;
         let kust = &self.kustomizations;
-        let explicit: Vec<&super::App<'_>> =
-            self.apps.iter().filter(|a| !a.is_implicit()).collect();
+        let explicit: Vec<&super::App<'_>> = self.apps.iter().filter(|a| self.counted(a)).collect();
+        if explicit.is_empty() {
+            return (
+                HashSet::default(),
+                Some("the tree defines no Application".into()),
+            );
+        }
         let first = self.read_by(&explicit);
         // An Application inside a kustomization's tree that no build lists (a subdirectory
         // never added, or commented out) is never created: a stray, not a root applied by hand.
@@ -37,7 +42,7 @@ impl Model<'_> {
         // A root of other apps (an app of apps applied by hand) is live wherever it sits.
         let app_files: HashSet<FileId> = explicit
             .iter()
-            .filter_map(|a| a.application.map(|r| self.resources[r].file))
+            .filter_map(|a| a.application.map(|r| self.written_in(r)))
             .collect();
         // What some kustomization lists is part of a build, maybe one applied by hand.
         let listed: HashSet<FileId> = self
@@ -51,12 +56,11 @@ impl Model<'_> {
             a.application.is_some_and(|r| {
                 // A rendered Application is judged by the file it was written in.
                 let f = self.written_in(r);
+                let path = &self.files[f].path;
                 self.resources[r].kind == "Application"
                     && !first.contains(&f)
                     && !listed.contains(&f)
-                    && kustomize_dirs
-                        .iter()
-                        .any(|d| self.files[f].path.starts_with(d))
+                    && kustomize_dirs.iter().any(|d| path.starts_with(d))
                     && self
                         .read_by(&[a])
                         .iter()
@@ -98,6 +102,13 @@ impl Model<'_> {
             .filter(|f| !synced.contains(f) && !argo.contains(f))
             .collect();
         (unsynced, None)
+    }
+
+    /// An app of the tree's own: defined by an Application or ApplicationSet that is not
+    /// reading material (an example, a doc) set aside by its place.
+    fn counted(&self, a: &super::App<'_>) -> bool {
+        a.application
+            .is_some_and(|r| !self.set_aside.contains_key(&self.written_in(r)))
     }
 
     /// The file an object was written in (a rendered one's source file).
@@ -149,14 +160,11 @@ impl Model<'_> {
     /// directories (glob patterns, relative to the repository root) that Applications written
     /// in templates sync, as far as their templated `path:` shows. `Err(why)` when it does not.
     fn closed(&self, synced: &HashSet<FileId>) -> Result<Vec<String>, String> {
-        if !self.apps.iter().any(|a| !a.is_implicit()) {
-            return Err("the tree defines no Application".into());
-        }
         // Applications that all read other repositories: this one is synced from elsewhere.
         if !self
             .apps
             .iter()
-            .any(|a| !a.is_implicit() && a.sources.iter().any(|s| s.local && s.confirmed))
+            .any(|a| self.counted(a) && a.sources.iter().any(|s| s.local && s.confirmed))
             && !self.ws.repo_urls.is_empty()
         {
             return Err("no Application of the tree reads this repository".into());
@@ -183,7 +191,7 @@ impl Model<'_> {
         if let Some(r) = self
             .resources
             .iter()
-            .filter(|r| r.group == "argoproj.io")
+            .filter(|r| r.group == "argoproj.io" && !self.set_aside.contains_key(&r.file))
             .find(|r| placeholder_repo(r.root))
         {
             return Err(format!(
@@ -300,7 +308,7 @@ impl Model<'_> {
         let text = self.files[r.file].text();
         let names_repos = |n: &Node<'_>| {
             text.get(n.span.start as usize..n.span.end as usize)
-                .is_some_and(|t| crate::load::source::occurs(t, "repoURL"))
+                .is_some_and(|t| crate::load::source::occurs(t, "repoURL:"))
         };
         let root = self.repo_root();
         sources
@@ -323,7 +331,7 @@ impl Model<'_> {
                                     .is_some_and(|f| {
                                         crate::load::source::occurs(
                                             self.ws.files[f].text(),
-                                            "repoURL",
+                                            "repoURL:",
                                         )
                                     })
                         })
@@ -351,12 +359,20 @@ fn template_glob(path: &str) -> Option<String> {
     (!first.is_empty() && !first.contains('*') && !out.contains(['[', '{'])).then_some(out)
 }
 
-/// A `repoURL` anywhere in the object that is neither a URL nor an SCP-style address, nor a
-/// template (`{{ … }}`, filled in by a generator).
+/// A `repoURL` anywhere in the object that is neither a URL, an SCP-style address nor a
+/// registry host (`host.tld/path`), nor a template (`{{ … }}`, filled in by a generator).
 fn placeholder_repo(n: &Node<'_>) -> bool {
     if let Some(u) = n.get("repoURL").and_then(Node::str) {
         let u = u.trim();
-        if !u.is_empty() && !u.contains("{{") && !u.contains("://") && !u.contains('@') {
+        // `registry-1.docker.io/charts` (an OCI registry without a scheme) is an address.
+        let host = u.split('/').next().unwrap_or("");
+        if !u.is_empty()
+            && !u.contains("{{")
+            && !u.contains("://")
+            && !u.contains('@')
+            && !host.contains('.')
+            && !host.starts_with("localhost")
+        {
             return true;
         }
     }

@@ -422,7 +422,12 @@ pub fn clean_error(stderr: &str) -> String {
         .to_string();
     let line = line.strip_prefix("Error: ").unwrap_or(&line);
     let mut msg = line.replace("\\'", "'").replace("\\\"", "\"");
-    if let Some(i) = msg.find("' must resolve to a file': ") {
+    // Nested accumulations (an overlay, its base, the base's base): the innermost names the
+    // file that failed and why.
+    if let Some(i) = msg.rfind("accumulation err='") {
+        msg = msg[i + "accumulation err='".len()..].to_string();
+    }
+    if let Some(i) = msg.rfind("' must resolve to a file': ") {
         msg = msg[i + "' must resolve to a file': ".len()..].to_string();
     }
     for prefix in [

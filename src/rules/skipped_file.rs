@@ -2,6 +2,7 @@
 //! `rules/skipped-file.md`.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use crate::diag::Diagnostic;
 use crate::load::yaml::Span;
@@ -60,13 +61,23 @@ impl Rule for SkippedFile {
             );
         }
         for (chart, n) in charts {
+            use crate::model::jobs::Outcome;
+            let dir = m.ws.files[chart].path.parent().unwrap_or(Path::new(""));
+            let why = match m.rendered.outcome(dir, true) {
+                Some(Outcome::Blocked(w) | Outcome::Skipped(w)) => w.clone(),
+                Some(Outcome::Failed(_)) => "`helm template` fails (see render-failed)".into(),
+                _ => "no Application of this tree renders it (a chart installed by hand, or one another repository's Application reads)".into(),
+            };
             out.push(
                 Diagnostic::new(
                     INFO.id,
                     INFO.severity,
                     chart,
                     Span::default(),
-                    format!("Helm chart not rendered: its {n} template file(s) were not linted"),
+                    format!(
+                        "Helm chart not rendered: its {n} template file(s) were not linted: {}",
+                        crate::report::escape::clip(&why, 200)
+                    ),
                 )
                 .help(
                     "lint the rendered chart: `helm template <release> <chart> | synclint check -`",

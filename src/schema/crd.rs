@@ -29,6 +29,22 @@ pub fn to_json_schema(openapi: &Value) -> Value {
     root
 }
 
+/// Mark every object schema `x-kubernetes-preserve-unknown-fields`, as a v1beta1 CRD with
+/// `preserveUnknownFields` (its default) behaves.
+pub fn keep_unknown(s: &mut Value) {
+    match s {
+        Value::Object(o) => {
+            if o.contains_key("properties") || o.get("type") == Some(&json!("object")) {
+                o.entry("x-kubernetes-preserve-unknown-fields")
+                    .or_insert(Value::Bool(true));
+            }
+            o.values_mut().for_each(keep_unknown);
+        }
+        Value::Array(a) => a.iter_mut().for_each(keep_unknown),
+        _ => {}
+    }
+}
+
 fn convert(s: &Value) -> Value {
     let Some(obj) = s.as_object() else {
         return json!({});

@@ -140,6 +140,9 @@ type Cache = Mutex<HashMap<String, Result<Option<Arc<Compiled>>, CompileError>>>
 struct CrdSchema<'a> {
     node: &'a Node<'a>,
     text: &'a str,
+    /// An `apiextensions.k8s.io/v1beta1` CRD without `preserveUnknownFields: false`: the API
+    /// server keeps unknown fields, so they are not errors.
+    keeps_unknown: bool,
 }
 
 pub struct SchemaSet<'a> {
@@ -168,6 +171,12 @@ impl<'a> SchemaSet<'a> {
         let Some((group, kind)) = crd.crd_key() else {
             return;
         };
+        let keeps_unknown = crd.version == "v1beta1"
+            && crd
+                .root
+                .path(&["spec", "preserveUnknownFields"])
+                .and_then(|n| n.as_bool())
+                != Some(false);
         let versions = crd.root.path(&["spec", "versions"]);
         for v in versions.map(|v| v.items()).unwrap_or(&[]) {
             let Some(name) = v.get("name").and_then(|n| n.str()) else {
@@ -176,8 +185,14 @@ impl<'a> SchemaSet<'a> {
             let Some(node) = v.path(&["schema", "openAPIV3Schema"]) else {
                 continue;
             };
-            self.crds
-                .insert(format!("{group}/{name}/{kind}"), CrdSchema { node, text });
+            self.crds.insert(
+                format!("{group}/{name}/{kind}"),
+                CrdSchema {
+                    node,
+                    text,
+                    keeps_unknown,
+                },
+            );
         }
         // apiextensions.k8s.io/v1beta1 CRDs keep one schema for all versions.
         if let Some(node) = crd.root.path(&["spec", "validation", "openAPIV3Schema"]) {
@@ -200,7 +215,11 @@ impl<'a> SchemaSet<'a> {
             for n in names {
                 self.crds
                     .entry(format!("{group}/{n}/{kind}"))
-                    .or_insert(CrdSchema { node, text });
+                    .or_insert(CrdSchema {
+                        node,
+                        text,
+                        keeps_unknown,
+                    });
             }
         }
     }
@@ -366,7 +385,11 @@ impl<'a> SchemaSet<'a> {
                 };
                 match node {
                     Some(n) => {
-                        let v = super::crd::to_json_schema(&n.to_json());
+                        let mut openapi = n.to_json();
+                        if c.keeps_unknown {
+                            super::crd::keep_unknown(&mut openapi);
+                        }
+                        let v = super::crd::to_json_schema(&openapi);
                         validate::compile(validate::Refs::Doc(&v), &v, self.max_depth)
                             .map(|c| Some(Arc::new(c)))
                     }
