@@ -2478,3 +2478,32 @@ spec:
         vec![("ops/job.yaml".into(), 7, Severity::Warning)]
     );
 }
+
+#[test]
+fn a_compare_option_among_sync_options_is_named_as_misplaced() {
+    let app = web_app("web").replace(
+        "  syncPolicy:\n    automated: {}\n",
+        "  syncPolicy:\n    automated: {}\n    syncOptions: [ServerSideDiff=true]\n",
+    );
+    let dir = repo(
+        "precision-misplaced-compare-option",
+        &[
+            ("apps/web.yaml".to_string(), app),
+            ("web/cm.yaml".into(), CM.into()),
+        ],
+    );
+    let r = report_with(&dir, &Config::default());
+    let d = r
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "unknown-sync-option")
+        .expect("the option is reported");
+    assert!(
+        d.help
+            .as_deref()
+            .is_some_and(|h| h.contains("is a compare option")
+                && h.contains("argocd.argoproj.io/compare-options")),
+        "{:?}",
+        d.help
+    );
+}

@@ -58,10 +58,18 @@ fn report(
             ),
         )
         .label(format!("not a {kind}"))
-        .help(match super::suggest(opt, &valid) {
-            Some(s) => format!("write `{s}` exactly (options are case-sensitive)"),
-            None => "see `synclint explain unknown-sync-option` for the valid options".to_string(),
-        })
+        .help(
+            // A compare option written among sync options (or the reverse): a misplaced option.
+            match (compare, opt.split('=').next().unwrap_or(opt)) {
+                (false, name) if COMPARE_OPTIONS.iter().any(|c| c.split('=').next() == Some(name)) => {
+                    format!("`{opt}` is a compare option: set it in the `argocd.argoproj.io/compare-options` annotation (on the Application for ServerSideDiff and IncludeMutationWebhook)")
+                }
+                _ => match super::suggest(opt, &valid) {
+                    Some(s) => format!("write `{s}` exactly (options are case-sensitive)"),
+                    None => "see `synclint explain unknown-sync-option` for the valid options".to_string(),
+                },
+            },
+        )
         .note("Argo CD never validates option strings: a misspelled option is dropped without a warning"),
     );
 }
