@@ -444,7 +444,50 @@ pub fn clean_error(stderr: &str) -> String {
         .split("': must build at directory")
         .next()
         .unwrap_or(&msg);
-    crate::report::escape::clip(msg.trim_end_matches('\''), 400)
+    crate::report::escape::clip(&go_values(msg.trim_end_matches('\'')), 400)
+}
+
+/// Go values kustomize prints with `%v`: pointers (`&{0xc000… 0xc000…}`) say nothing, and a
+/// `resid.ResId{…}` is an object, shown as `Kind/name`.
+fn go_values(msg: &str) -> String {
+    use std::sync::OnceLock;
+    static PTR: OnceLock<Option<regex::Regex>> = OnceLock::new();
+    static RESID: OnceLock<Option<regex::Regex>> = OnceLock::new();
+    let ptr = PTR.get_or_init(|| regex::Regex::new(r" ?&\{0x[0-9a-f]+(?: 0x[0-9a-f]+)*\}").ok());
+    let resid = RESID.get_or_init(|| {
+        regex::Regex::new(
+            r#"(?:id )?resid\.ResId\{Gvk:resid\.Gvk\{Group:"[^"]*", Version:"[^"]*", Kind:"([^"]*)"[^}]*\}, Name:"([^"]*)", Namespace:"([^"]*)"\}"#,
+        )
+        .ok()
+    });
+    let mut out = msg.to_string();
+    if let Some(re) = ptr {
+        out = re.replace_all(&out, "").into_owned();
+    }
+    if let Some(re) = resid {
+        out = re
+            .replace_all(&out, |c: &regex::Captures<'_>| {
+                if c[3].is_empty() {
+                    format!("{}/{}", &c[1], &c[2])
+                } else {
+                    format!("{}/{} (namespace {})", &c[1], &c[2], &c[3])
+                }
+            })
+            .into_owned();
+    }
+    out
+}
+
+#[cfg(test)]
+mod go_value_tests {
+    #[test]
+    fn pointers_go_and_object_ids_read_as_kind_and_name() {
+        let m = r#"merging from generator &{0xc000118f70 0xc000125180}: id resid.ResId{Gvk:resid.Gvk{Group:"", Version:"v1", Kind:"ConfigMap", isClusterScoped:false}, Name:"app-config", Namespace:""} does not exist; cannot merge or replace"#;
+        assert_eq!(
+            super::go_values(m),
+            "merging from generator: ConfigMap/app-config does not exist; cannot merge or replace"
+        );
+    }
 }
 
 #[cfg(test)]
