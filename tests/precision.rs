@@ -2507,3 +2507,76 @@ fn a_compare_option_among_sync_options_is_named_as_misplaced() {
         d.help
     );
 }
+
+#[test]
+fn placeholders_to_fill_in_by_hand_are_not_compared_with_project_repos() {
+    let project = "apiVersion: argoproj.io/v1alpha1
+kind: AppProject
+metadata: {name: platform, namespace: argocd}
+spec:
+  sourceRepos: ['<<platform_url>>']
+  destinations: [{server: 'https://kubernetes.default.svc', namespace: '*'}]
+";
+    let with_url = |name: &str, url: &str| {
+        app(name, "web", None)
+            .replace("project: default", "project: platform")
+            .replace(PLATFORM, url)
+    };
+    let files = vec![
+        ("bootstrap/project.yaml".to_string(), project.to_string()),
+        ("bootstrap/app.yaml".into(), with_url("boot", "<<url>>")),
+        // The twin: a real URL the project does not list is denied.
+        (
+            "bootstrap/real.yaml".into(),
+            with_url("real", "https://github.com/example/other.git"),
+        ),
+    ];
+    let dir = repo("precision-hand-placeholders", &files);
+    let denied: Vec<String> = report_with(&dir, &Config::default())
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "project-denies-resource")
+        .map(|d| d.message.clone())
+        .collect();
+    assert_eq!(denied.len(), 1, "{denied:?}");
+    assert!(denied[0].contains("example/other.git"), "{denied:?}");
+}
+
+#[test]
+fn an_application_wrapped_in_another_object_makes_unbuilt_kustomizations_info() {
+    common::require_kustomize();
+    // Crossplane's provider-kubernetes creates the Application inside `Object`: the tree has
+    // Applications synclint cannot read as such, so a kustomization none builds proves nothing.
+    let object = "apiVersion: kubernetes.crossplane.io/v1alpha2
+kind: Object
+metadata: {name: workflows-app}
+spec:
+  forProvider:
+    manifest:
+      apiVersion: argoproj.io/v1alpha1
+      kind: Application
+      metadata: {name: workflows, namespace: argocd}
+      spec:
+        project: default
+        source: {repoURL: 'https://github.com/example/apps.git', path: apps}
+        destination: {server: 'https://kubernetes.default.svc', namespace: argo}
+";
+    let files = vec![
+        ("crossplane/app.yaml".to_string(), object.to_string()),
+        (
+            "models/base/kustomization.yaml".into(),
+            "resources: [missing.yaml]\n".into(),
+        ),
+    ];
+    let dir = repo("precision-wrapped-application", &files);
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "render-failed"),
+        vec![("models/base/kustomization.yaml".into(), 1, Severity::Info)]
+    );
+    // The twin: without the wrapped Application the tree has none, and the failure is an error.
+    let dir = repo("precision-wrapped-application-twin", &files[1..]);
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "render-failed"),
+        vec![("models/base/kustomization.yaml".into(), 1, Severity::Error)]
+    );
+}

@@ -521,9 +521,15 @@ impl<'a> Model<'a> {
             apps: Vec::new(),
             has_applications: false,
             applications_elsewhere: ws.files.iter().any(|f| {
-                matches!(f.class, FileClass::Skipped(_))
-                    && (crate::load::source::occurs(f.text(), "kind: Application\n")
-                        || crate::load::source::occurs(f.text(), "kind: ApplicationSet\n"))
+                let t = f.text();
+                (matches!(f.class, FileClass::Skipped(_))
+                    && (crate::load::source::occurs(t, "kind: Application\n")
+                        || crate::load::source::occurs(t, "kind: ApplicationSet\n")))
+                    // An Application wrapped in another object (Crossplane's `Object`,
+                    // `forProvider.manifest`): created by that object's controller.
+                    || (f.class == FileClass::Yaml
+                        && crate::load::source::occurs(t, "  apiVersion: argoproj.io/")
+                        && crate::load::source::occurs(t, "  kind: Application"))
             }),
             apps_of: Vec::new(),
             fragments,

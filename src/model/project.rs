@@ -35,7 +35,9 @@ pub fn whose(r: &Resource<'_>) -> String {
 
 /// A value an ApplicationSet fills in per generated Application (`{{.project}}`, `{{project}}`).
 pub fn templated(s: &str) -> bool {
-    s.contains("{{")
+    // `{{ … }}` (generators, Helm), `${VAR}` (envsubst), `<<url>>` / `<REPO_URL>` (to fill in
+    // by hand): none is the value Argo CD compares.
+    s.contains("{{") || s.contains("${") || (s.contains('<') && s.contains('>'))
 }
 
 /// Which AppProject an app's `spec.project` resolves to.
