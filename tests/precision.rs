@@ -2580,3 +2580,57 @@ spec:
         vec![("models/base/kustomization.yaml".into(), 1, Severity::Error)]
     );
 }
+
+#[test]
+fn a_partial_manifest_of_an_object_the_cluster_creates_is_a_patch() {
+    // Only the fields to change on kube-system/coredns: kubectl's three-way merge applies it
+    // onto the live Deployment. The twin, a Deployment of the tree's own, is missing its fields.
+    let partial = |name: &str| {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\n  namespace: kube-system\nspec:\n  replicas: 3\n"
+        )
+    };
+    let dir = tree(
+        "precision-cluster-made",
+        &[
+            ("coredns.yaml", &partial("coredns")),
+            ("web.yaml", &partial("web")),
+        ],
+    );
+    let found = of_rule(&dir, &Config::default(), "schema");
+    assert!(found.iter().all(|(f, _, _)| f == "web.yaml"), "{found:?}");
+    assert!(!found.is_empty());
+}
+
+#[test]
+fn an_archived_argocd_cm_configures_nothing() {
+    // The only argocd-cm sits in `_archived/`: the instance's configuration is not in the tree,
+    // so waved child Applications get the info, not a warning.
+    let files = vec![
+        ("root.yaml".to_string(), app("root", "apps", None)),
+        ("apps/first.yaml".into(), app("first", "first", Some(-1))),
+        ("apps/second.yaml".into(), app("second", "second", Some(1))),
+        ("first/cm.yaml".into(), CM.into()),
+        ("second/cm.yaml".into(), CM.into()),
+        (
+            "_archived/old-cluster/argocd-cm.yaml".into(),
+            ARGOCD_CM_WITHOUT_APP_HEALTH.into(),
+        ),
+    ];
+    let dir = repo("precision-archived-argocd-cm", &files);
+    let found = of_rule(&dir, &Config::default(), "app-wave-no-health");
+    assert!(!found.is_empty());
+    assert!(
+        found.iter().all(|(_, _, s)| *s == Severity::Info),
+        "{found:?}"
+    );
+    // The twin: the same argocd-cm where the tree keeps its config is the instance's.
+    let mut files = files;
+    files[5].0 = "argocd/argocd-cm.yaml".into();
+    let dir = repo("precision-live-argocd-cm", &files);
+    let found = of_rule(&dir, &Config::default(), "app-wave-no-health");
+    assert!(
+        found.iter().any(|(_, _, s)| *s == Severity::Warning),
+        "{found:?}"
+    );
+}

@@ -131,7 +131,13 @@ impl Instance {
         };
         let mut found_versions: Vec<(Version, FileId, Span)> = Vec::new();
         let mut config_seen: Option<(FileId, Span)> = None;
-        for r in resources {
+        // An argocd-cm among docs, examples, fixtures or archived folders configures nothing.
+        let by_place = |r: &&Resource<'_>| {
+            r.file < ws.files.len()
+                && super::set_aside_by_place(&ws.files[r.file].path, ws.repo_roots_of(r.file))
+                    .is_some()
+        };
+        for r in resources.iter().filter(|r| !by_place(r)) {
             if r.is("", "ConfigMap") && r.name == Some("argocd-cm") {
                 config_seen.get_or_insert((r.file, r.name_span));
                 if let Some(data) = r.root.get("data") {

@@ -54,7 +54,7 @@ impl Rule for Schema {
         };
         // Kustomize patches (or a part of the app not in the tree) may add a missing field; only
         // a build can tell.
-        let partial = cx.model.possibly_patched(r) || !cx.model.complete(r);
+        let partial = cx.model.possibly_patched(r) || !cx.model.complete(r) || cluster_made(r);
         // Validation stops at the limit (40,000 bad items cost no more than the limit); one
         // more problem tells that some were not shown, and becomes a finding saying so.
         let limit = cx.limits.findings_per_file.max(1);
@@ -113,4 +113,16 @@ fn field_and_place(message: &str, prefix: &str) -> Option<(String, String)> {
         .next()?
         .trim_end_matches([',', ':', ';']);
     Some((field.to_string(), place.to_string()))
+}
+
+/// Objects the cluster's installer creates in `kube-system` (kubeadm, k3s, EKS, GKE): a
+/// manifest of them that holds only the fields to change is applied as a patch onto the live
+/// object (kubectl's three-way merge), so the fields it leaves out are not missing.
+fn cluster_made(r: &crate::model::Resource<'_>) -> bool {
+    r.namespace == Some("kube-system")
+        && matches!(
+            (r.kind, r.name),
+            ("Deployment" | "ConfigMap", Some("coredns" | "kube-dns"))
+                | ("DaemonSet", Some("kube-proxy" | "aws-node"))
+        )
 }
