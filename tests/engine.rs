@@ -279,10 +279,12 @@ fn ignore_differences_alone_does_not_stop_the_write_back() {
     assert_eq!(diags.len(), 1, "{diags:?}");
     let d = &diags[0];
     assert_eq!(d.rule, "hpa-replicas-fight");
+    // The ignored field never makes the app OutOfSync, so selfHeal starts no sync over it
+    // (spec/argocd.md §7.2): only other syncs write Git's count back, a warning.
     assert_eq!(
         d.severity,
-        synclint::diag::Severity::Error,
-        "selfHeal makes it an error"
+        synclint::diag::Severity::Warning,
+        "an ignored difference starts no self-heal"
     );
     assert!(
         d.message.contains("lacks RespectIgnoreDifferences=true"),

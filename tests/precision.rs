@@ -2634,3 +2634,45 @@ fn an_archived_argocd_cm_configures_nothing() {
         "{found:?}"
     );
 }
+
+#[test]
+fn self_heal_does_not_fight_over_an_ignored_replica_count() {
+    let deploy = "apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: web, image: 'example/web:1'}]}
+";
+    let hpa = "apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: web}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+  minReplicas: 2
+  maxReplicas: 5
+";
+    let healing = |ignore: bool| {
+        let mut a = app("web", "web", None) + "  syncPolicy:\n    automated: {selfHeal: true}\n";
+        if ignore {
+            a += "  ignoreDifferences:\n    - group: apps\n      kind: Deployment\n      jsonPointers: [/spec/replicas]\n";
+        }
+        a
+    };
+    // /spec/replicas ignored, RespectIgnoreDifferences missing: self-heal sees no diff, but a
+    // sync still writes Git's count back: a warning. Without the ignore, the fight: an error.
+    for (ignore, severity) in [(true, Severity::Warning), (false, Severity::Error)] {
+        let files = vec![
+            ("apps/web.yaml".to_string(), healing(ignore)),
+            ("web/deploy.yaml".into(), deploy.into()),
+            ("web/hpa.yaml".into(), hpa.into()),
+        ];
+        let dir = repo(&format!("precision-hpa-ignored-{ignore}"), &files);
+        let found = of_rule(&dir, &Config::default(), "hpa-replicas-fight");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].2, severity, "ignore={ignore}: {found:?}");
+    }
+}

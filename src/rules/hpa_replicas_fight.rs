@@ -124,7 +124,9 @@ impl Rule for HpaReplicasFight {
                         name_node.span,
                         format!("{} scales {}/{name} here", scaler.kind, kind),
                     );
-                if app.self_heal {
+                // Self-heal reacts to a diff: an ignored /spec/replicas makes none, so the two
+                // only clash when something else syncs the app (the warning's case).
+                if app.self_heal && ignore.is_none() {
                     d.severity = Severity::Error;
                     d.note = Some("with selfHeal, every change the autoscaler makes puts the app OutOfSync and Argo CD writes Git's replica count back: the two fight forever".into());
                     if let Some(sp) = app.self_heal_span
