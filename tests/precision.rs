@@ -2506,6 +2506,31 @@ fn a_compare_option_among_sync_options_is_named_as_misplaced() {
         "{:?}",
         d.help
     );
+    // `allowEmpty=true` among sync options: a field of the automated policy.
+    let app = web_app("web").replace(
+        "  syncPolicy:\n    automated: {}\n",
+        "  syncPolicy:\n    automated: {}\n    syncOptions: [allowEmpty=true]\n",
+    );
+    let dir = repo(
+        "precision-misplaced-allow-empty",
+        &[
+            ("apps/web.yaml".to_string(), app),
+            ("web/cm.yaml".into(), CM.into()),
+        ],
+    );
+    let r = report_with(&dir, &Config::default());
+    let d = r
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "unknown-sync-option")
+        .expect("the option is reported");
+    assert!(
+        d.help
+            .as_deref()
+            .is_some_and(|h| h.contains("syncPolicy.automated.allowEmpty: true")),
+        "{:?}",
+        d.help
+    );
 }
 
 #[test]

@@ -61,6 +61,10 @@ fn report(
         .help(
             // A compare option written among sync options (or the reverse): a misplaced option.
             match (compare, opt.split('=').next().unwrap_or(opt)) {
+                // `automated.allowEmpty` written as if it were a sync option.
+                (false, name) if name.eq_ignore_ascii_case("allowEmpty") => {
+                    "`allowEmpty` is a field of the automated policy: write `syncPolicy.automated.allowEmpty: true`".to_string()
+                }
                 (false, name) if COMPARE_OPTIONS.iter().any(|c| c.split('=').next() == Some(name)) => {
                     format!("`{opt}` is a compare option: set it in the `argocd.argoproj.io/compare-options` annotation (on the Application for ServerSideDiff and IncludeMutationWebhook)")
                 }
