@@ -2479,57 +2479,43 @@ spec:
     );
 }
 
+/// The help of the `unknown-sync-option` finding on a sync option written in `syncOptions`.
+fn sync_option_help(name: &str, option: &str) -> Option<String> {
+    let app = web_app("web").replace(
+        "  syncPolicy:\n    automated: {}\n",
+        &format!("  syncPolicy:\n    automated: {{}}\n    syncOptions: [{option}]\n"),
+    );
+    let dir = repo(
+        name,
+        &[
+            ("apps/web.yaml".to_string(), app),
+            ("web/cm.yaml".into(), CM.into()),
+        ],
+    );
+    let r = report_with(&dir, &Config::default());
+    r.diagnostics
+        .iter()
+        .find(|d| d.rule == "unknown-sync-option")
+        .expect("the option is reported")
+        .help
+        .clone()
+}
+
 #[test]
 fn a_compare_option_among_sync_options_is_named_as_misplaced() {
-    let app = web_app("web").replace(
-        "  syncPolicy:\n    automated: {}\n",
-        "  syncPolicy:\n    automated: {}\n    syncOptions: [ServerSideDiff=true]\n",
-    );
-    let dir = repo(
-        "precision-misplaced-compare-option",
-        &[
-            ("apps/web.yaml".to_string(), app),
-            ("web/cm.yaml".into(), CM.into()),
-        ],
-    );
-    let r = report_with(&dir, &Config::default());
-    let d = r
-        .diagnostics
-        .iter()
-        .find(|d| d.rule == "unknown-sync-option")
-        .expect("the option is reported");
+    let help = sync_option_help("precision-misplaced-compare-option", "ServerSideDiff=true");
     assert!(
-        d.help
-            .as_deref()
+        help.as_deref()
             .is_some_and(|h| h.contains("is a compare option")
                 && h.contains("argocd.argoproj.io/compare-options")),
-        "{:?}",
-        d.help
+        "{help:?}"
     );
     // `allowEmpty=true` among sync options: a field of the automated policy.
-    let app = web_app("web").replace(
-        "  syncPolicy:\n    automated: {}\n",
-        "  syncPolicy:\n    automated: {}\n    syncOptions: [allowEmpty=true]\n",
-    );
-    let dir = repo(
-        "precision-misplaced-allow-empty",
-        &[
-            ("apps/web.yaml".to_string(), app),
-            ("web/cm.yaml".into(), CM.into()),
-        ],
-    );
-    let r = report_with(&dir, &Config::default());
-    let d = r
-        .diagnostics
-        .iter()
-        .find(|d| d.rule == "unknown-sync-option")
-        .expect("the option is reported");
+    let help = sync_option_help("precision-misplaced-allow-empty", "allowEmpty=true");
     assert!(
-        d.help
-            .as_deref()
+        help.as_deref()
             .is_some_and(|h| h.contains("syncPolicy.automated.allowEmpty: true")),
-        "{:?}",
-        d.help
+        "{help:?}"
     );
 }
 
