@@ -77,8 +77,9 @@ pub struct Model<'a> {
     /// The value says why (for `--verbose`).
     pub set_aside: HashMap<FileId, &'static str>,
     /// Workspace files no Application syncs, in a tree whose Applications say all Argo CD
-    /// applies (`synced.rs`): what is found there is not a proven sync failure.
-    pub unsynced: HashSet<FileId>,
+    /// applies (`synced.rs`): what is found there is not a proven sync failure. Finer than
+    /// [`Model::unsynced`], which only knows that an app is implicit.
+    pub unsynced_files: HashSet<FileId>,
     /// Why the tree does not say all Argo CD syncs from it (so `unsynced` is empty).
     pub open_because: Option<String>,
     /// The named AppProjects, in resource order (found once: rules ask for them per app).
@@ -536,7 +537,7 @@ impl<'a> Model<'a> {
             left_out,
             unread,
             set_aside: HashMap::default(),
-            unsynced: HashSet::default(),
+            unsynced_files: HashSet::default(),
             open_because: None,
             project_ids: Vec::new(),
             projects_from_tree: true,
@@ -566,7 +567,7 @@ impl<'a> Model<'a> {
         model.kustomizations = kust;
         model.projects_from_tree = model.compute_projects_from_tree();
         model.scoped_repositories = model.compute_scoped_repositories();
-        (model.unsynced, model.open_because) = model.compute_unsynced();
+        (model.unsynced_files, model.open_because) = model.compute_unsynced();
         model
     }
 

@@ -72,7 +72,12 @@ impl Model<'_> {
             .iter()
             .filter_map(|a| a.application.map(|r| self.written_in(r)))
             .collect();
-        let mut synced = self.read_by(&live);
+        // Without strays, the live apps are all of them: what they read is known already.
+        let mut synced = if orphans.is_empty() {
+            first
+        } else {
+            self.read_by(&live)
+        };
         let globs = match self.closed(&synced) {
             Ok(g) => g,
             Err(why) => return (HashSet::default(), Some(why)),

@@ -299,12 +299,12 @@ pub fn run(cx: &Cx<'_, '_>, enabled: &dyn Fn(&str) -> bool) -> Vec<Diagnostic> {
 /// their source files (after rendered output is mapped back).
 pub fn soften_unsynced(m: &crate::model::Model<'_>, out: &mut [Diagnostic]) {
     const WHY: &str = "no Application of this tree syncs this file, and every Application and ApplicationSet in it resolves: it is applied by hand or by a script (where Argo CD annotations mean nothing), or not at all";
-    if m.unsynced.is_empty() {
+    if m.unsynced_files.is_empty() {
         return;
     }
     for d in out
         .iter_mut()
-        .filter(|d| d.severity > crate::diag::Severity::Info && m.unsynced.contains(&d.file))
+        .filter(|d| d.severity > crate::diag::Severity::Info && m.unsynced_files.contains(&d.file))
     {
         d.severity = crate::diag::Severity::Info;
         d.note = Some(match d.note.take() {
