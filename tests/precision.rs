@@ -146,7 +146,7 @@ fn app_wave_no_health_once_per_run_when_the_config_is_elsewhere() {
 }
 
 /// Argo CD's configuration, in the tree, without an Application health check.
-const ARGOCD_CM_WITHOUT_APP_HEALTH: &str = "apiVersion: v1
+const ARGOCD_CM: &str = "apiVersion: v1
 kind: ConfigMap
 metadata:
   name: argocd-cm
@@ -155,11 +155,38 @@ data:
   timeout.reconciliation: 180s
 ";
 
+/// Argo CD installed by the tree, its configuration without an Application health check.
+const ARGOCD_INSTALL_WITHOUT_APP_HEALTH: &str = "apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: argocd-cm
+  namespace: argocd
+data:
+  timeout.reconciliation: 180s
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: argocd-application-controller
+  namespace: argocd
+spec:
+  serviceName: argocd-application-controller
+  selector:
+    matchLabels: {app: c}
+  template:
+    metadata:
+      labels: {app: c}
+    spec:
+      containers:
+        - name: c
+          image: quay.io/argoproj/argocd:v2.13.1
+";
+
 #[test]
 fn app_wave_no_health_once_per_parent_when_argocd_cm_lacks_it() {
     let dir = app_of_apps(
         "precision-appwave-no",
-        &[("argocd/argocd-cm.yaml", ARGOCD_CM_WITHOUT_APP_HEALTH)],
+        &[("argocd/argocd-cm.yaml", ARGOCD_INSTALL_WITHOUT_APP_HEALTH)],
     );
     let r = report_with(&dir, &Config::default());
     let d: Vec<_> = r
@@ -174,6 +201,56 @@ fn app_wave_no_health_once_per_parent_when_argocd_cm_lacks_it() {
         "{}",
         d[0].message
     );
+}
+
+#[test]
+fn app_wave_no_health_asks_when_argocd_cm_is_merged_onto_an_install_made_elsewhere() {
+    // An argocd-cm of a few keys, synced onto an Argo CD installed by Helm or Terraform outside
+    // the tree: merged into the live ConfigMap, whose other keys (perhaps the check) stay.
+    let dir = app_of_apps(
+        "precision-appwave-cm-patch",
+        &[("argocd/argocd-cm-patch.yaml", ARGOCD_CM)],
+    );
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "app-wave-no-health"),
+        vec![("apps/a.yaml".into(), 7, Severity::Info)]
+    );
+    // The twins: the tree installs Argo CD itself, from its chart or from a remote base, so the
+    // argocd-cm it syncs is the whole configuration.
+    let chart = "apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: argocd
+  namespace: argocd
+spec:
+  project: default
+  source:
+    repoURL: https://argoproj.github.io/argo-helm
+    chart: argo-cd
+    targetRevision: 7.7.0
+  destination:
+    server: https://kubernetes.default.svc
+    namespace: argocd
+";
+    let remote = "resources:
+  - https://raw.githubusercontent.com/argoproj/argo-cd/stable/manifests/install.yaml
+patches:
+  - path: argocd-cm-patch.yaml
+";
+    for (name, extra) in [
+        ("precision-appwave-cm-chart", ("argocd.yaml", chart)),
+        (
+            "precision-appwave-cm-remote",
+            ("argocd/kustomization.yaml", remote),
+        ),
+    ] {
+        let dir = app_of_apps(name, &[("argocd/argocd-cm-patch.yaml", ARGOCD_CM), extra]);
+        let found = of_rule(&dir, &Config::default(), "app-wave-no-health");
+        assert!(
+            found.iter().any(|(_, _, s)| *s == Severity::Warning),
+            "{name}: {found:?}"
+        );
+    }
 }
 
 #[test]
@@ -1670,7 +1747,7 @@ literals: [a=b]
 fn app_health_config_of_one_app_tree_does_not_judge_another() {
     // Two clusters, each with a root app; only tree `a` syncs an argocd-cm (without the
     // Application health check). Tree `b`'s instance is configured elsewhere: a question.
-    let cm = ARGOCD_CM_WITHOUT_APP_HEALTH;
+    let cm = ARGOCD_INSTALL_WITHOUT_APP_HEALTH;
     let layout = |cm_dir: &str| {
         vec![
             ("clusters/a/root.yaml".to_string(), app("root-a", "a", None)),
@@ -2625,7 +2702,7 @@ fn an_archived_argocd_cm_configures_nothing() {
         ("second/cm.yaml".into(), CM.into()),
         (
             "_archived/old-cluster/argocd-cm.yaml".into(),
-            ARGOCD_CM_WITHOUT_APP_HEALTH.into(),
+            ARGOCD_INSTALL_WITHOUT_APP_HEALTH.into(),
         ),
     ];
     let dir = repo("precision-archived-argocd-cm", &files);

@@ -117,6 +117,7 @@ impl Instance {
         ws: &Workspace,
         files: &[&SourceFile],
         resources: &[Resource<'_>],
+        fragments: &[FileId],
         declared: &Declared,
     ) -> Instance {
         let mut overrides: Vec<String> = declared.health_checks.clone();
@@ -131,6 +132,8 @@ impl Instance {
         };
         let mut found_versions: Vec<(Version, FileId, Span)> = Vec::new();
         let mut config_seen: Option<(FileId, Span)> = None;
+        let mut operator_seen = false;
+        let mut installs_chart = false;
         // An argocd-cm among docs, examples, fixtures or archived folders configures nothing.
         let by_place = |r: &&Resource<'_>| {
             r.file < ws.files.len()
@@ -145,6 +148,7 @@ impl Instance {
                 }
             } else if r.is("argoproj.io", "ArgoCD") {
                 config_seen.get_or_insert((r.file, r.name_span));
+                operator_seen = true;
                 if let Some(spec) = r.root.get("spec") {
                     overrides.extend(operator_health_keys(spec));
                     if let Some(v) = spec
@@ -159,11 +163,31 @@ impl Instance {
                         ));
                     }
                 }
+            } else if r.is("argoproj.io", "Application") && deploys_argocd_chart(r) {
+                installs_chart = true;
             } else if let Some(ps) = r.pod_spec {
                 for c in ps.get("containers").map(Node::items).unwrap_or(&[]) {
                     let Some(img) = c.get("image") else { continue };
                     if let Some(v) = img.str().and_then(argocd_image_version) {
                         found_versions.push((v, r.file, img.span));
+                    }
+                }
+            }
+        }
+        // An argocd-cm patch onto an install from a remote base: the configuration the tree adds.
+        for &f in fragments.iter().filter(|&&f| {
+            f < ws.files.len()
+                && super::set_aside_by_place(&ws.files[f].path, ws.repo_roots_of(f)).is_none()
+        }) {
+            for d in &ws.files[f].yaml().docs {
+                let root = &d.root;
+                let name = root.get("metadata").and_then(|m| m.get("name"));
+                if root.get("kind").and_then(Node::str) == Some("ConfigMap")
+                    && let Some(name) = name.filter(|n| n.str() == Some("argocd-cm"))
+                {
+                    config_seen.get_or_insert((f, name.span));
+                    if let Some(data) = root.get("data") {
+                        overrides.extend(cm_health_keys(data));
                     }
                 }
             }
@@ -187,20 +211,43 @@ impl Instance {
                 app_health = Fact::Yes(Some(found));
             }
         }
-        if app_health == Fact::Unknown
-            && let Some((f, sp)) = config_seen
-        {
-            app_health = Fact::No(f, sp);
-        }
+        let mut installs_remote = false;
         for (i, f) in ws.files.iter().enumerate() {
-            if f.path
-                .file_name()
-                .is_some_and(|n| crate::model::kustomize::NAMES.iter().any(|k| n == *k))
-            {
+            let Some(name) = f.path.file_name() else {
+                continue;
+            };
+            if crate::model::kustomize::NAMES.iter().any(|k| name == *k) {
+                installs_remote |= find_in(f.text(), "argoproj/argo-cd").is_some();
                 for (at, v) in remote_base_versions(f.text()) {
                     found_versions.push((v, i, Span::new(at, at)));
                 }
+            } else if name == "Chart.yaml" {
+                // An umbrella chart over the argo-cd chart.
+                installs_chart |= f
+                    .text()
+                    .lines()
+                    .any(|l| l.trim_start().trim_start_matches("- ").trim() == "name: argo-cd");
             }
+        }
+        // An argocd-cm its author calls a patch (`argocd-cm-patch.yaml`), synced onto an Argo CD
+        // installed elsewhere (Helm, Terraform), is merged into the live ConfigMap, whose other
+        // keys stay: it is the whole configuration only when the tree also installs Argo CD (its
+        // workloads, the operator's resource, the argo-cd chart, a remote install base).
+        let installs =
+            operator_seen || installs_chart || installs_remote || !found_versions.is_empty();
+        let partial = |f: FileId| {
+            f < ws.files.len()
+                && !fragments.contains(&f)
+                && ws.files[f]
+                    .path
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().to_ascii_lowercase().contains("patch"))
+        };
+        if app_health == Fact::Unknown
+            && let Some((f, sp)) = config_seen
+            && (installs || !partial(f))
+        {
+            app_health = Fact::No(f, sp);
         }
         let (version, version_from) = match declared.version {
             Some(v) => (v, VersionFrom::Declared),
@@ -316,6 +363,17 @@ fn legacy_app_health(text: &str) -> Option<usize> {
         return None;
     }
     find_in(text, "argoproj.io/Application:")
+}
+
+/// An Application that installs Argo CD from its Helm chart (`chart: argo-cd`).
+fn deploys_argocd_chart(app: &Resource<'_>) -> bool {
+    let Some(spec) = app.root.get("spec") else {
+        return false;
+    };
+    spec.get("source")
+        .into_iter()
+        .chain(spec.get("sources").map(Node::items).unwrap_or(&[]))
+        .any(|s| s.get("chart").and_then(Node::str) == Some("argo-cd"))
 }
 
 /// `quay.io/argoproj/argocd:v2.9.3` (also `argoproj/argocd:v1.8.7`, digests after `@`).

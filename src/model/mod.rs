@@ -507,7 +507,8 @@ impl<'a> Model<'a> {
                 crds.entry(key).or_default().push(r.id);
             }
         }
-        let instance = instance::Instance::discover(ws, &files, &resources, &settings.argocd);
+        let instance =
+            instance::Instance::discover(ws, &files, &resources, &fragments, &settings.argocd);
         let unread: HashSet<FileId> = covered
             .into_iter()
             .chain(left_out.iter().copied())
