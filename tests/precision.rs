@@ -155,16 +155,8 @@ data:
   timeout.reconciliation: 180s
 ";
 
-/// Argo CD installed by the tree, its configuration without an Application health check.
-const ARGOCD_INSTALL_WITHOUT_APP_HEALTH: &str = "apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: argocd-cm
-  namespace: argocd
-data:
-  timeout.reconciliation: 180s
----
-apiVersion: apps/v1
+/// An Argo CD workload: the tree installs Argo CD.
+const ARGOCD_CONTROLLER: &str = "apiVersion: apps/v1
 kind: StatefulSet
 metadata:
   name: argocd-application-controller
@@ -182,11 +174,19 @@ spec:
           image: quay.io/argoproj/argocd:v2.13.1
 ";
 
+/// Argo CD installed by the tree, its configuration without an Application health check.
+fn argocd_install_without_app_health() -> String {
+    format!("{ARGOCD_CM}---\n{ARGOCD_CONTROLLER}")
+}
+
 #[test]
 fn app_wave_no_health_once_per_parent_when_argocd_cm_lacks_it() {
     let dir = app_of_apps(
         "precision-appwave-no",
-        &[("argocd/argocd-cm.yaml", ARGOCD_INSTALL_WITHOUT_APP_HEALTH)],
+        &[(
+            "argocd/argocd-cm.yaml",
+            &argocd_install_without_app_health(),
+        )],
     );
     let r = report_with(&dir, &Config::default());
     let d: Vec<_> = r
@@ -1747,7 +1747,7 @@ literals: [a=b]
 fn app_health_config_of_one_app_tree_does_not_judge_another() {
     // Two clusters, each with a root app; only tree `a` syncs an argocd-cm (without the
     // Application health check). Tree `b`'s instance is configured elsewhere: a question.
-    let cm = ARGOCD_INSTALL_WITHOUT_APP_HEALTH;
+    let cm = argocd_install_without_app_health();
     let layout = |cm_dir: &str| {
         vec![
             ("clusters/a/root.yaml".to_string(), app("root-a", "a", None)),
@@ -2702,7 +2702,7 @@ fn an_archived_argocd_cm_configures_nothing() {
         ("second/cm.yaml".into(), CM.into()),
         (
             "_archived/old-cluster/argocd-cm.yaml".into(),
-            ARGOCD_INSTALL_WITHOUT_APP_HEALTH.into(),
+            argocd_install_without_app_health(),
         ),
     ];
     let dir = repo("precision-archived-argocd-cm", &files);
