@@ -277,7 +277,7 @@ fn verbose_lines(m: &Model<'_>) -> Vec<String> {
     }
     for &f in &m.left_out {
         out.push(format!(
-            "skipped {}: in a kustomization's directory, but not in its resources (not applied)",
+            "skipped {}: left out of a kustomization's resources, or listed there only in a comment (not applied)",
             name(f)
         ));
     }

@@ -686,6 +686,61 @@ fn files_a_kustomization_leaves_out_are_not_linted() {
 }
 
 #[test]
+fn files_commented_out_of_a_kustomization_below_it_are_a_menu() {
+    // An opt-in menu: the Applications are listed only in comments, and the kustomization's
+    // patch would add their repoURL once enabled. Until then nothing applies them.
+    let menu = |entry: &str| {
+        format!(
+            "resources:\n{entry}\npatches:\n  - target: {{kind: Application}}\n    patch: |-\n      - op: add\n        path: /spec/source/repoURL\n        value: {PLATFORM}\n"
+        )
+    };
+    let unfinished = "apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: monitoring
+spec:
+  project: default
+  source:
+    path: monitoring
+  destination:
+    server: https://kubernetes.default.svc
+    namespace: monitoring
+";
+    let dir = tree(
+        "precision-commented-menu",
+        &[
+            (
+                "infra/kustomization.yaml",
+                &menu("#- argocd/ace/monitoring.yaml"),
+            ),
+            ("infra/argocd/ace/monitoring.yaml", unfinished),
+            // Not even in the menu, in the menu's folder.
+            ("infra/argocd/ace/logging.yaml", unfinished),
+        ],
+    );
+    assert_eq!(of_rule(&dir, &Config::default(), "schema"), vec![]);
+    // The twin: the comment names another file; this one is an object of its own.
+    let dir = tree(
+        "precision-commented-menu-twin",
+        &[
+            (
+                "infra/kustomization.yaml",
+                &menu("# - argocd/ace/other.yaml"),
+            ),
+            ("infra/argocd/ace/monitoring.yaml", unfinished),
+        ],
+    );
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "schema"),
+        vec![(
+            "infra/argocd/ace/monitoring.yaml".into(),
+            7,
+            Severity::Error
+        )]
+    );
+}
+
+#[test]
 fn duplicate_keys_in_a_built_file_are_kustomizes_business() {
     common::require_kustomize();
     // kustomize (kyaml) builds a second block mapping under a repeated key; the build's output

@@ -28,6 +28,9 @@ pub struct Kustomization {
     pub blocker: Option<String>,
     /// `kind: Component`: only built as part of another kustomization, never on its own.
     pub component: bool,
+    /// Files named in commented-out list entries (`# - argocd/monitoring.yaml`): a menu the
+    /// user enables by hand, not applied until then (absolute).
+    pub commented_out: Vec<PathBuf>,
 }
 
 #[derive(Debug, Default)]
@@ -377,6 +380,24 @@ struct Read {
     fragments: Vec<std::ffi::OsString>,
 }
 
+/// The manifest paths of commented-out list entries (`#- a.yaml`, `  # - b/c.yml`).
+fn commented_entries(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().filter_map(|l| {
+        let entry = l
+            .trim_start()
+            .strip_prefix('#')?
+            .trim_start()
+            .strip_prefix('-')?
+            .trim();
+        let entry = entry.trim_matches(['"', '\'']);
+        (!entry.contains([' ', ':', '#'])
+            && [".yaml", ".yml", ".json"]
+                .iter()
+                .any(|x| entry.ends_with(x)))
+        .then_some(entry)
+    })
+}
+
 fn read_one(ws: &Workspace, id: FileId, f: &crate::load::SourceFile) -> Option<Read> {
     let base = f.path.file_name().and_then(|n| n.to_str())?;
     if !NAMES.contains(&base) {
@@ -419,6 +440,10 @@ fn read_one(ws: &Workspace, id: FileId, f: &crate::load::SourceFile) -> Option<R
     if let crate::load::FileClass::Skipped(why) = &f.class {
         k.blocker = Some(format!("the kustomization file is a {why}"));
     }
+    k.commented_out = commented_entries(f.text())
+        .map(join)
+        .filter(|p| ws.file_at(p).is_some())
+        .collect();
     for (key, s) in loads(root) {
         if remote(ws, dir, s) {
             continue;

@@ -397,8 +397,16 @@ impl<'a> Model<'a> {
             .values()
             .flat_map(|k| k.includes.iter().map(PathBuf::as_path))
             .collect();
+        // Files a kustomization lists only in comments (an opt-in menu), that no build includes.
+        let commented_out: HashSet<&Path> = kust
+            .by_dir
+            .values()
+            .flat_map(|k| k.commented_out.iter().map(PathBuf::as_path))
+            .filter(|p| !included.contains(p))
+            .collect();
         // Plain folders below a kustomization that it takes files from (patches, included
-        // manifests). Folders elsewhere may be other apps' directories: not these.
+        // manifests, a commented-out menu). Folders elsewhere may be other apps' directories:
+        // not these.
         let below_a_kustomization = |d: &Path| {
             !kust.by_dir.contains_key(d)
                 && d.ancestors()
@@ -416,6 +424,7 @@ impl<'a> Model<'a> {
                     .map(PathBuf::as_path)
             })
             .chain(kust.fragments.iter().map(|p| Path::new(p.as_os_str())))
+            .chain(commented_out.iter().copied())
             .filter_map(Path::parent)
             .filter(|d| below_a_kustomization(d))
             .collect();
@@ -450,7 +459,9 @@ impl<'a> Model<'a> {
                     && f.path
                         .parent()
                         .is_some_and(|d| kust.by_dir.contains_key(d) || managed_dirs.contains(d));
-                if in_kustomize_dir && !included.contains(f.path.as_path()) {
+                if (in_kustomize_dir && !included.contains(f.path.as_path()))
+                    || commented_out.contains(f.path.as_path())
+                {
                     return Class::LeftOut;
                 }
                 // A strategic-merge patch directive (`$patch: delete`) marks a fragment for
