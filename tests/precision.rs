@@ -2668,6 +2668,8 @@ spec:
     let files = vec![
         ("bootstrap/project.yaml".to_string(), project.to_string()),
         ("bootstrap/app.yaml".into(), with_url("boot", "<<url>>")),
+        // A bootstrap script's `sed` fills this one in.
+        ("bootstrap/sed.yaml".into(), with_url("sed", "__REPO_URL__")),
         // The twin: a real URL the project does not list is denied.
         (
             "bootstrap/real.yaml".into(),
@@ -2818,4 +2820,70 @@ spec:
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].2, severity, "ignore={ignore}: {found:?}");
     }
+}
+
+#[test]
+fn a_wave_a_plugin_fills_in_is_not_checked() {
+    // `${ARGOCD_ENV_WAVE}`: an envsubst plugin writes the number before Argo CD reads the
+    // annotation. The twin, a decimal, is what Argo CD reads and rejects.
+    let cm = |wave: &str| {
+        format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  annotations:\n    argocd.argoproj.io/sync-wave: \"{wave}\"\n"
+        )
+    };
+    let dir = tree(
+        "precision-wave-plugin",
+        &[
+            ("a/cm.yaml", &cm("${ARGOCD_ENV_WAVE}")),
+            ("b/cm.yaml", &cm("1.5")),
+        ],
+    );
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "invalid-sync-wave"),
+        vec![("b/cm.yaml".into(), 6, Severity::Error)]
+    );
+}
+
+#[test]
+fn required_fields_the_server_fills_in_or_a_live_object_holds_are_not_missing() {
+    // `roleRef.apiGroup` defaults to rbac.authorization.k8s.io; a manifest of nothing but
+    // metadata (flipping the default StorageClass the installer made) is a patch onto the live
+    // object. The twins leave out what nothing fills in.
+    let binding = |role_ref: &str| {
+        format!(
+            "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {{name: b, namespace: team}}\nroleRef:\n{role_ref}\nsubjects: [{{kind: ServiceAccount, name: s, namespace: team}}]\n"
+        )
+    };
+    let flip = "apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata:
+  name: gp3-csi
+  annotations:
+    storageclass.kubernetes.io/is-default-class: \"false\"
+";
+    let dir = tree(
+        "precision-server-defaults",
+        &[
+            (
+                "rbac/ok.yaml",
+                &binding("  kind: ClusterRole\n  name: view"),
+            ),
+            (
+                "rbac/bad.yaml",
+                &binding("  apiGroup: rbac.authorization.k8s.io\n  name: view"),
+            ),
+            ("sc/flip.yaml", flip),
+            (
+                "sc/new.yaml",
+                "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: fast}\nreclaimPolicy: Delete\n",
+            ),
+        ],
+    );
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "schema"),
+        vec![
+            ("rbac/bad.yaml".into(), 4, Severity::Error),
+            ("sc/new.yaml".into(), 2, Severity::Error),
+        ]
+    );
 }

@@ -36,8 +36,22 @@ pub fn whose(r: &Resource<'_>) -> String {
 /// A value an ApplicationSet fills in per generated Application (`{{.project}}`, `{{project}}`).
 pub fn templated(s: &str) -> bool {
     // `{{ … }}` (generators, Helm), `${VAR}` (envsubst), `<<url>>` / `<REPO_URL>` (to fill in
-    // by hand): none is the value Argo CD compares.
-    s.contains("{{") || s.contains("${") || (s.contains('<') && s.contains('>'))
+    // by hand), `__REPO_URL__` (a bootstrap script's `sed`): none is the value Argo CD compares.
+    s.contains("{{")
+        || s.contains("${")
+        || (s.contains('<') && s.contains('>'))
+        || dunder_placeholder(s)
+}
+
+/// `__REPO_URL__`, `https://__GIT_HOST__/x`: a capitalised name between double underscores.
+fn dunder_placeholder(s: &str) -> bool {
+    s.split("__").skip(1).step_by(2).any(|inner| {
+        !inner.is_empty()
+            && inner.bytes().any(|b| b.is_ascii_uppercase())
+            && inner
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+    }) && s.matches("__").count() >= 2
 }
 
 /// Which AppProject an app's `spec.project` resolves to.

@@ -98,7 +98,8 @@ impl Rule for InvalidSyncWave {
                 continue;
             }
             let text = v.str().unwrap_or("");
-            if atoi(text).is_some() {
+            // `${ARGOCD_ENV_WAVE}`: a plugin (envsubst) writes the number before Argo CD reads it.
+            if atoi(text).is_some() || crate::model::project::templated(text) {
                 continue;
             }
             let fallback = match r.argo.wave_source {

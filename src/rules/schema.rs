@@ -54,7 +54,10 @@ impl Rule for Schema {
         };
         // Kustomize patches (or a part of the app not in the tree) may add a missing field; only
         // a build can tell.
-        let partial = cx.model.possibly_patched(r) || !cx.model.complete(r) || cluster_made(r);
+        let partial = cx.model.possibly_patched(r)
+            || !cx.model.complete(r)
+            || cluster_made(r)
+            || metadata_only(r);
         // Validation stops at the limit (40,000 bad items cost no more than the limit); one
         // more problem tells that some were not shown, and becomes a finding saying so.
         let limit = cx.limits.findings_per_file.max(1);
@@ -87,7 +90,10 @@ impl Rule for Schema {
             })
         };
         for p in problems {
-            if (partial && p.message.starts_with("missing required field")) || echo(&p.message) {
+            if (partial && p.message.starts_with("missing required field"))
+                || echo(&p.message)
+                || defaulted(&p.message)
+            {
                 continue;
             }
             let mut d = cx
@@ -113,6 +119,32 @@ fn field_and_place(message: &str, prefix: &str) -> Option<(String, String)> {
         .next()?
         .trim_end_matches([',', ':', ';']);
     Some((field.to_string(), place.to_string()))
+}
+
+/// Required fields the API server fills in before it validates (the built-in types' defaulting
+/// functions), so a manifest may leave them out: `roleRef.apiGroup` of a (Cluster)RoleBinding
+/// defaults to `rbac.authorization.k8s.io` (`pkg/apis/rbac/v1/defaults.go`).
+fn defaulted(message: &str) -> bool {
+    field_and_place(message, "missing required field `").is_some_and(|(field, place)| {
+        field == "apiGroup"
+            && matches!(
+                place.as_str(),
+                "RoleBinding.roleRef" | "ClusterRoleBinding.roleRef"
+            )
+    })
+}
+
+/// Nothing but `metadata` (labels or annotations to set, such as flipping
+/// `storageclass.kubernetes.io/is-default-class` on a StorageClass the installer made): no such
+/// object could be created, so it is a patch onto a live one (kubectl's three-way merge).
+fn metadata_only(r: &crate::model::Resource<'_>) -> bool {
+    r.root
+        .entries()
+        .iter()
+        .all(|e| matches!(e.key.str(), Some("apiVersion" | "kind" | "metadata")))
+        && r.root
+            .get("metadata")
+            .is_some_and(|m| m.get("labels").is_some() || m.get("annotations").is_some())
 }
 
 /// Objects the cluster's installer creates in `kube-system` (kubeadm, k3s, EKS, GKE): a
