@@ -2887,3 +2887,45 @@ metadata:
         ]
     );
 }
+
+#[test]
+fn yaml_that_holds_no_object_is_not_argo_cds_to_reject() {
+    // Helm values that mention `kind:` and `apiVersion:` in nested data, with a repeated key,
+    // and a broken file without `metadata:`: Argo CD decodes neither as objects. The twins are
+    // manifests.
+    let values = "controllers:
+  main:
+    annotations: {}
+  main:
+    replicas: 1
+raw:
+  spec:
+    kind: PrometheusRule
+    apiVersion: monitoring.coreos.com/v1
+";
+    let broken_values = "rule:\n  kind: Alert\n  apiVersion: v1\n  labels: [\n";
+    let manifest = "apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: c
+data:
+  a: b
+data:
+  c: d
+";
+    let broken_manifest = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  labels: [\n";
+    let dir = tree(
+        "precision-yaml-no-object",
+        &[
+            ("chart/values.yaml", values),
+            ("chart/rule.yaml", broken_values),
+            ("app/cm.yaml", manifest),
+            ("app/broken.yaml", broken_manifest),
+        ],
+    );
+    let found: Vec<String> = of_rule(&dir, &Config::default(), "yaml-syntax")
+        .into_iter()
+        .map(|(f, _, _)| f)
+        .collect();
+    assert_eq!(found, vec!["app/broken.yaml", "app/cm.yaml"]);
+}

@@ -30,7 +30,27 @@ impl Rule for YamlSyntax {
                     .note(NOTE),
             );
         }
+        // A YAML file that holds no object (Helm values that mention `kind:` in nested data):
+        // Argo CD decodes duplicate keys leniently, and skips a file that does not parse unless
+        // it has `apiVersion:`, `kind:` and `metadata:` (`getObjsFromYAMLOrJSON`).
+        let kustomization = f
+            .path
+            .file_name()
+            .is_some_and(|n| crate::model::kustomize::NAMES.iter().any(|k| n == *k));
+        let holds_objects = kustomization
+            || f.yaml()
+                .docs
+                .iter()
+                .any(|d| d.root.get("kind").is_some() || d.root.get("apiVersion").is_some());
+        let looks_like_object = holds_objects || crate::load::source::occurs(f.text(), "metadata:");
         for issue in &f.yaml().issues {
+            if !(if issue.related.is_some() {
+                holds_objects
+            } else {
+                looks_like_object
+            }) {
+                continue;
+            }
             let mut d = match &issue.related {
                 Some((first, label)) => {
                     Diagnostic::new(INFO.id, INFO.severity, id, issue.span, &issue.message)
