@@ -2929,3 +2929,39 @@ data:
         .collect();
     assert_eq!(found, vec!["app/broken.yaml", "app/cm.yaml"]);
 }
+
+#[test]
+fn a_fork_is_the_repository_its_applications_name() {
+    // A clone of a fork: the Applications name the upstream repository (same host and name,
+    // another owner), with paths that exist here. The tree is closed, so a hook in a folder no
+    // Application syncs is info. The twin names an unrelated repository: the tree is open.
+    let layout = |url: &str| {
+        vec![
+            (
+                "root.yaml".to_string(),
+                app("root", "apps", None).replace("https://github.com/example/platform.git", url),
+            ),
+            ("apps/cm.yaml".into(), CM.into()),
+            (
+                "vendored/job.yaml".into(),
+                TTL_JOB.replace("  activeDeadlineSeconds: 600\n", ""),
+            ),
+        ]
+    };
+    let dir = repo(
+        "precision-fork",
+        &layout("https://github.com/upstream/platform"),
+    );
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "hook-deadline"),
+        vec![("vendored/job.yaml".into(), 7, Severity::Info)]
+    );
+    let dir = repo(
+        "precision-fork-twin",
+        &layout("https://github.com/upstream/elsewhere"),
+    );
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "hook-deadline"),
+        vec![("vendored/job.yaml".into(), 7, Severity::Warning)]
+    );
+}

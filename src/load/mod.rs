@@ -553,6 +553,10 @@ pub fn load_with(
             .iter()
             .map(|u| crate::model::repo::normalize_url(u)),
     );
+    if let Some(top) = &repo_root {
+        let forked = fork_urls(&files, &repo_urls, |rel| dirs.contains(&top.join(rel)));
+        repo_urls.extend(forked);
+    }
     // Shallow first: a deeper file's say overrides (`git_ignored`).
     let mut ignore_files: Vec<&PathBuf> = paths
         .iter()
@@ -578,6 +582,66 @@ pub fn load_with(
     };
     ws.index();
     Ok(ws)
+}
+
+/// A fork (or a mirror): no Application names this checkout's remotes, but some name the same
+/// repository under another owner on the same host (`github.com/upstream/platform` in a clone
+/// of `github.com/me/platform`), with a path that exists here. Those URLs are this checkout's
+/// content too; without this, every file would look unsynced.
+fn fork_urls(
+    files: &[SourceFile],
+    remotes: &[String],
+    is_dir: impl Fn(&str) -> bool,
+) -> Vec<String> {
+    use crate::model::repo::normalize_url;
+    let split = |u: &str| -> Option<(String, String)> {
+        let (host, path) = u.split_once('/')?;
+        let name = path.rsplit('/').next()?;
+        Some((host.to_string(), name.to_ascii_lowercase()))
+    };
+    let ours: Vec<(String, String)> = remotes.iter().filter_map(|u| split(u)).collect();
+    if ours.is_empty() {
+        return Vec::new();
+    }
+    // (normalised URL, its path exists here) of every Application source.
+    let mut named: Vec<(String, bool)> = Vec::new();
+    for f in files.iter().filter(|f| f.class == FileClass::Yaml) {
+        if !source::occurs(f.text(), "repoURL") {
+            continue;
+        }
+        for d in &f.yaml().docs {
+            let root = &d.root;
+            let spec = match root.get("kind").and_then(yaml::Node::str) {
+                Some("Application") => root.get("spec"),
+                Some("ApplicationSet") => root.path(&["spec", "template", "spec"]),
+                _ => None,
+            };
+            let Some(spec) = spec else { continue };
+            let sources = spec
+                .get("source")
+                .into_iter()
+                .chain(spec.get("sources").map(yaml::Node::items).unwrap_or(&[]));
+            for src in sources {
+                let url = src.get("repoURL").and_then(yaml::Node::str);
+                let path = src.get("path").and_then(yaml::Node::str);
+                if let (Some(url), Some(path)) = (url, path) {
+                    let rel = path.trim_start_matches("./").trim_matches('/');
+                    named.push((normalize_url(url), rel.is_empty() || is_dir(rel)));
+                }
+            }
+        }
+    }
+    if named.iter().any(|(u, _)| remotes.contains(u)) {
+        return Vec::new();
+    }
+    let mut out: Vec<String> = named
+        .into_iter()
+        .filter(|(u, exists)| *exists && split(u).is_some_and(|hn| ours.contains(&hn)))
+        .map(|(u, _)| u)
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// Add sorted paths to a set: rebuilt in bulk (a merge of two sorted runs), not inserted one by
