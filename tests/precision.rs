@@ -2965,3 +2965,48 @@ fn a_fork_is_the_repository_its_applications_name() {
         vec![("vendored/job.yaml".into(), 7, Severity::Warning)]
     );
 }
+
+#[test]
+fn a_path_a_patch_of_an_unbuilt_kustomization_may_set_is_not_unknown() {
+    common::require_kustomize();
+    // The overlay's patch sets the path, but the build fails on an unrelated missing base, so
+    // the file is linted as written, with the base's `replaceme`. The twin's overlay has no
+    // patch: its path is what Argo CD reads.
+    let overlay =
+        |patches: &str| format!("resources:\n  - ../../base\n  - root-app.yaml\n{patches}");
+    let patch = "patches:
+  - target: {kind: Application, name: root}
+    patch: |-
+      - op: replace
+        path: /spec/source/path
+        value: clusters/prod
+";
+    let layout = |patches: &str| {
+        vec![
+            (
+                "bootstrap/base/kustomization.yaml".to_string(),
+                "resources:\n  - ../../components/renamed\n".to_string(),
+            ),
+            (
+                "bootstrap/overlays/prod/kustomization.yaml".into(),
+                overlay(patches),
+            ),
+            (
+                "bootstrap/overlays/prod/root-app.yaml".into(),
+                app("root", "replaceme", None),
+            ),
+            ("clusters/prod/cm.yaml".into(), CM.into()),
+        ]
+    };
+    let dir = repo("precision-unbuilt-patch-path", &layout(patch));
+    assert_eq!(of_rule(&dir, &Config::default(), "unknown-path"), vec![]);
+    let dir = repo("precision-unbuilt-patch-path-twin", &layout(""));
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "unknown-path"),
+        vec![(
+            "bootstrap/overlays/prod/root-app.yaml".into(),
+            11,
+            Severity::Error
+        )]
+    );
+}
