@@ -3010,3 +3010,25 @@ fn a_path_a_patch_of_an_unbuilt_kustomization_may_set_is_not_unknown() {
         )]
     );
 }
+
+#[test]
+fn a_templated_sync_option_value_after_an_unknown_name_is_reported() {
+    // `syncTimeout={{.timeout}}`: whatever the generator fills in, no option has that name. The
+    // twin's name is an option's, so only its value waits for the generator.
+    let set = |option: &str| {
+        go_template_set(&format!(
+            "      syncPolicy:\n        syncOptions:\n          - '{option}'\n"
+        ))
+    };
+    let dir = tree(
+        "precision-appset-option-name",
+        &[
+            ("a/set.yaml", &set("syncTimeout={{.timeout}}")),
+            ("b/set.yaml", &set("ServerSideApply={{.ssa}}")),
+        ],
+    );
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "unknown-sync-option"),
+        vec![("a/set.yaml".into(), 25, Severity::Error)]
+    );
+}

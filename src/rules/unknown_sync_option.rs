@@ -129,8 +129,17 @@ impl Rule for UnknownSyncOption {
         if let Some(list) = app_sync_options(r) {
             for item in list.items() {
                 if let Some(opt) = item.str() {
-                    // An ApplicationSet's template value is only known once the controller fills it.
+                    // An ApplicationSet's template value is only known once the controller fills
+                    // it; a literal option name before it (`syncTimeout={{…}}`) is known now.
                     if r.kind == "ApplicationSet" && crate::model::project::templated(opt) {
+                        if let Some((key, _)) = opt.split_once('=')
+                            && !crate::model::project::templated(key)
+                            && !crate::model::argo::all_sync_options()
+                                .iter()
+                                .any(|o| o.split_once('=').is_some_and(|(k, _)| k == key))
+                        {
+                            report(cx, r, item.span, opt, false, out);
+                        }
                         continue;
                     }
                     if is_known_sync_option(opt) {
