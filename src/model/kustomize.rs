@@ -380,15 +380,11 @@ struct Read {
     fragments: Vec<std::ffi::OsString>,
 }
 
-/// The manifest paths of commented-out list entries (`#- a.yaml`, `  # - b/c.yml`).
+/// The manifest paths of commented-out list entries (`#- a.yaml`, `  # - b/c.yml`, `# d.yaml`).
 fn commented_entries(text: &str) -> impl Iterator<Item = &str> {
     text.lines().filter_map(|l| {
-        let entry = l
-            .trim_start()
-            .strip_prefix('#')?
-            .trim_start()
-            .strip_prefix('-')?
-            .trim();
+        let entry = l.trim_start().strip_prefix('#')?.trim_start();
+        let entry = entry.strip_prefix('-').unwrap_or(entry).trim();
         let entry = entry.trim_matches(['"', '\'']);
         (!entry.contains([' ', ':', '#'])
             && [".yaml", ".yml", ".json"]

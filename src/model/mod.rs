@@ -263,44 +263,6 @@ fn below_a_dir_named(path: &Path, roots: &[PathBuf], names: &[&str]) -> bool {
     dir_names(path, roots).any(|s| names.contains(&s))
 }
 
-/// The files among `files` that their directory's kustomization lists in a comment
-/// (`# - app.yaml`): resources switched off on purpose, not merely kept elsewhere. Each
-/// kustomization is read once, whatever the number of files beside it.
-fn commented_out(ws: &Workspace, files: &[FileId]) -> Vec<FileId> {
-    let mut by_dir: BTreeMap<&Path, Vec<FileId>> = BTreeMap::new();
-    for &f in files {
-        if let Some(dir) = ws.files[f].path.parent() {
-            by_dir.entry(dir).or_default().push(f);
-        }
-    }
-    let by_dir: Vec<(&Path, Vec<FileId>)> = by_dir.into_iter().collect();
-    let mut out: Vec<FileId> = by_dir
-        .par_iter()
-        .flat_map_iter(|(dir, fs)| {
-            let names: HashSet<&str> = kustomize::NAMES
-                .iter()
-                .filter_map(|n| ws.file_at(&dir.join(n)))
-                .flat_map(|k| ws.files[k].text().lines())
-                .filter_map(|l| {
-                    l.trim_start()
-                        .strip_prefix('#')
-                        .map(|c| c.trim_start().trim_start_matches('-').trim())
-                        .map(|c| c.trim_start_matches("./"))
-                })
-                .collect();
-            fs.iter().copied().filter(move |&f| {
-                ws.files[f]
-                    .path
-                    .file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(|n| names.contains(n))
-            })
-        })
-        .collect();
-    out.sort_unstable();
-    out
-}
-
 /// Is the file named as a patch (`deploy-patch.yaml`, `patch_cm.yml`, `patches.yaml`)?
 fn patch_named(path: &Path) -> bool {
     path.file_stem()
@@ -880,8 +842,16 @@ impl<'a> Model<'a> {
         // that path (rendered if the tools allow, else linted as written).
         // Directories whose Application is switched off: its file sits in a kustomization's
         // directory but the kustomization leaves it out (commented out of `resources:`).
-        let switched_off: Vec<(PathBuf, String)> = commented_out(ws, &self.left_out)
-            .into_iter()
+        let commented: HashSet<&Path> = kust
+            .by_dir
+            .values()
+            .flat_map(|k| k.commented_out.iter().map(PathBuf::as_path))
+            .collect();
+        let switched_off: Vec<(PathBuf, String)> = self
+            .left_out
+            .iter()
+            .copied()
+            .filter(|&f| commented.contains(ws.files[f].path.as_path()))
             .flat_map(|f| {
                 let root = ws.repo_roots_of(f).first().cloned();
                 ws.files[f].yaml().docs.iter().filter_map(move |d| {
