@@ -2190,7 +2190,8 @@ spec: {path: ./ops, sourceRef: {kind: GitRepository, name: flux-system}}
         (
             "placeholder",
             "apps/catalog.yaml",
-            app("catalog", "web", None).replace(PLATFORM, "patch-me"),
+            // Its path is not here: the placeholder names another repository.
+            app("catalog", "catalog", None).replace(PLATFORM, "patch-me"),
         ),
         ("flux", "clusters/flux.yaml", flux.into()),
     ];
@@ -2956,6 +2957,21 @@ fn a_fork_is_the_repository_its_applications_name() {
         of_rule(&dir, &Config::default(), "hook-deadline"),
         vec![("vendored/job.yaml".into(), 7, Severity::Info)]
     );
+    // A self-hosted mirror (another host), and a placeholder a bootstrap script fills in.
+    for (name, url) in [
+        (
+            "precision-mirror",
+            "ssh://git@git.home.lan:2222/me/platform.git",
+        ),
+        ("precision-placeholder-url", "__GITOPS_REPO_URL__"),
+    ] {
+        let dir = repo(name, &layout(url));
+        assert_eq!(
+            of_rule(&dir, &Config::default(), "hook-deadline"),
+            vec![("vendored/job.yaml".into(), 7, Severity::Info)],
+            "{name}"
+        );
+    }
     let dir = repo(
         "precision-fork-twin",
         &layout("https://github.com/upstream/elsewhere"),

@@ -554,7 +554,7 @@ pub fn load_with(
             .map(|u| crate::model::repo::normalize_url(u)),
     );
     if let Some(top) = &repo_root {
-        let forked = fork_urls(&files, &repo_urls, |rel| dirs.contains(&top.join(rel)));
+        let forked = aliases(&files, &repo_urls, |rel| dirs.contains(&top.join(rel)));
         repo_urls.extend(forked);
     }
     // Shallow first: a deeper file's say overrides (`git_ignored`).
@@ -584,27 +584,25 @@ pub fn load_with(
     Ok(ws)
 }
 
-/// A fork (or a mirror): no Application names this checkout's remotes, but some name the same
-/// repository under another owner on the same host (`github.com/upstream/platform` in a clone
-/// of `github.com/me/platform`), with a path that exists here. Those URLs are this checkout's
-/// content too; without this, every file would look unsynced.
-fn fork_urls(
-    files: &[SourceFile],
-    remotes: &[String],
-    is_dir: impl Fn(&str) -> bool,
-) -> Vec<String> {
+/// A fork or a mirror: no Application names this checkout's remotes, but some name a repository
+/// of the same name elsewhere (`github.com/upstream/platform` in a clone of
+/// `github.com/me/platform`, `git.home.lan/me/platform` for a self-hosted mirror), and every path
+/// they read from it exists here. Those URLs are this checkout's content too; without this,
+/// every file would look unsynced. So are placeholders whose paths all exist here.
+fn aliases(files: &[SourceFile], remotes: &[String], is_dir: impl Fn(&str) -> bool) -> Vec<String> {
     use crate::model::repo::normalize_url;
-    let split = |u: &str| -> Option<(String, String)> {
-        let (host, path) = u.split_once('/')?;
-        let name = path.rsplit('/').next()?;
-        Some((host.to_string(), name.to_ascii_lowercase()))
+    let name = |u: &str| -> Option<String> {
+        let (_host, path) = u.split_once('/')?;
+        Some(path.rsplit('/').next()?.to_ascii_lowercase())
     };
-    let ours: Vec<(String, String)> = remotes.iter().filter_map(|u| split(u)).collect();
-    if ours.is_empty() {
-        return Vec::new();
-    }
-    // (normalised URL, its path exists here) of every Application source.
-    let mut named: Vec<(String, bool)> = Vec::new();
+    let ours: Vec<String> = remotes.iter().filter_map(|u| name(u)).collect();
+    // `__REPO_URL__`, `${GIT_URL}`, `<your-repo>`: a bootstrap script fills in this checkout's
+    // URL.
+    let placeholder = crate::model::repo::placeholder_url;
+    // (normalised URL, whether its path exists here) of every Application source, and the
+    // normalised placeholders among them.
+    let mut named: Vec<(String, Option<bool>)> = Vec::new();
+    let mut placeholders: Vec<String> = Vec::new();
     for f in files.iter().filter(|f| f.class == FileClass::Yaml) {
         if !source::occurs(f.text(), "repoURL") {
             continue;
@@ -626,21 +624,36 @@ fn fork_urls(
                 let path = src.get("path").and_then(yaml::Node::str);
                 if let (Some(url), Some(path)) = (url, path) {
                     let rel = path.trim_start_matches("./").trim_matches('/');
-                    named.push((normalize_url(url), rel.is_empty() || is_dir(rel)));
+                    // A templated path (`apps/{{.name}}`) says nothing either way.
+                    let exists = if rel.contains("{{") || rel.contains('$') {
+                        None
+                    } else {
+                        Some(rel.is_empty() || is_dir(rel))
+                    };
+                    if placeholder(url) {
+                        placeholders.push(normalize_url(url));
+                    }
+                    named.push((normalize_url(url), exists));
                 }
             }
         }
     }
-    if named.iter().any(|(u, _)| remotes.contains(u)) {
-        return Vec::new();
-    }
+    let forked = !named.iter().any(|(u, _)| remotes.contains(u));
     let mut out: Vec<String> = named
-        .into_iter()
-        .filter(|(u, exists)| *exists && split(u).is_some_and(|hn| ours.contains(&hn)))
-        .map(|(u, _)| u)
+        .iter()
+        .filter(|(u, _)| {
+            (forked && name(u).is_some_and(|n| ours.contains(&n))) || placeholders.contains(u)
+        })
+        .map(|(u, _)| u.clone())
         .collect();
     out.sort();
     out.dedup();
+    // Every literal path read from it exists here (another repository of that name has other
+    // paths), and there is one.
+    out.retain(|u| {
+        let paths = || named.iter().filter(|(v, _)| v == u).filter_map(|(_, e)| *e);
+        paths().all(|e| e) && paths().next().is_some()
+    });
     out
 }
 

@@ -61,6 +61,23 @@ pub fn argo_normalize(repo: &str) -> String {
     r
 }
 
+/// A `repoURL` to fill in, not an address: `__REPO_URL__`, `${GIT_URL}`, `<your-fork>`,
+/// `FORKED_REPO_PLACEHOLDER.git`, `patch-me` — neither a URL, an SCP-style address nor a registry
+/// host (`registry-1.docker.io/charts`). A generator's `{{ … }}` is not one: it is filled per
+/// generated Application.
+pub fn placeholder_url(u: &str) -> bool {
+    let u = u.trim();
+    if u.is_empty() || u.contains("{{") {
+        return false;
+    }
+    if crate::model::project::templated(u) {
+        return true;
+    }
+    let bare = u.strip_suffix(".git").unwrap_or(u);
+    let host = bare.split('/').next().unwrap_or("");
+    !u.contains("://") && !u.contains('@') && !host.contains('.') && !host.starts_with("localhost")
+}
+
 /// A URL one or two edits away from one of `known` (same host): a typo of this repository.
 pub fn near_miss<'k>(url: &str, known: &'k [String]) -> Option<&'k str> {
     let n = normalize_url(url);

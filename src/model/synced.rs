@@ -197,7 +197,7 @@ impl Model<'_> {
             .resources
             .iter()
             .filter(|r| r.group == "argoproj.io" && !self.set_aside.contains_key(&r.file))
-            .find(|r| placeholder_repo(r.root))
+            .find(|r| placeholder_repo(r.root, &self.ws.repo_urls))
         {
             return Err(format!(
                 "{} has a placeholder repoURL (a catalog others consume)",
@@ -364,22 +364,14 @@ fn template_glob(path: &str) -> Option<String> {
     (!first.is_empty() && !first.contains('*') && !out.contains(['[', '{'])).then_some(out)
 }
 
-/// A `repoURL` anywhere in the object that is neither a URL, an SCP-style address nor a
-/// registry host (`host.tld/path`), nor a template (`{{ … }}`, filled in by a generator).
-fn placeholder_repo(n: &Node<'_>) -> bool {
-    if let Some(u) = n.get("repoURL").and_then(Node::str) {
-        let u = u.trim();
-        // `registry-1.docker.io/charts` (an OCI registry without a scheme) is an address.
-        let host = u.split('/').next().unwrap_or("");
-        if !u.is_empty()
-            && !u.contains("{{")
-            && !u.contains("://")
-            && !u.contains('@')
-            && !host.contains('.')
-            && !host.starts_with("localhost")
-        {
-            return true;
-        }
+/// A `repoURL` anywhere in the object that is a placeholder ([`super::repo::placeholder_url`]),
+/// other than one known to name this checkout (its paths all exist here).
+fn placeholder_repo(n: &Node<'_>, own: &[String]) -> bool {
+    if n.get("repoURL").and_then(Node::str).is_some_and(|u| {
+        super::repo::placeholder_url(u) && !own.contains(&super::repo::normalize_url(u))
+    }) {
+        return true;
     }
-    n.entries().iter().any(|e| placeholder_repo(&e.value)) || n.items().iter().any(placeholder_repo)
+    n.entries().iter().any(|e| placeholder_repo(&e.value, own))
+        || n.items().iter().any(|i| placeholder_repo(i, own))
 }

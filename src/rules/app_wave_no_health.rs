@@ -99,7 +99,13 @@ impl Rule for AppWaveNoHealth {
                     )
                     .label("does not order child apps")
                     .related(cm_file, cm_span, "Argo CD's configuration, without an Application health check")
-                    .help("add the Application health check (resource.customizations.health.argoproj.io_Application) to argocd-cm, as in the Argo CD docs")
+                    .help(if m.apps[first.parent].is_implicit() {
+                        // Applied by hand (`kubectl apply`, `argocd app create --file`), no sync
+                        // orders them at all; a parent kept elsewhere needs the check.
+                        "no Application of this tree syncs these files: if they are applied by hand, their waves order nothing (sync them from a parent app); if a parent app elsewhere syncs them, add the Application health check (resource.customizations.health.argoproj.io_Application) to argocd-cm"
+                    } else {
+                        "add the Application health check (resource.customizations.health.argoproj.io_Application) to argocd-cm, as in the Argo CD docs"
+                    })
                     .note("Argo CD 1.8 removed the built-in health check for Applications; without it a child Application has no health, counts as synced at once, and later waves do not wait for it");
                 for c in children.iter().skip(1).take(4) {
                     d = d.related(
