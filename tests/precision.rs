@@ -3048,3 +3048,46 @@ fn a_templated_sync_option_value_after_an_unknown_name_is_reported() {
         vec![("a/set.yaml".into(), 25, Severity::Error)]
     );
 }
+
+#[test]
+fn generator_values_are_templated_over_the_generators_parameters() {
+    // `values:` of a generator is filled from its own parameters and read as `.values.<key>`.
+    // The twin's values name a folder that does not exist: unknown-path sees the filled value.
+    let set = |dir: &str| {
+        format!(
+            "apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata: {{name: apps, namespace: argocd}}
+spec:
+  goTemplate: true
+  generators:
+    - list:
+        elements: [{{name: web}}]
+        values:
+          dir: '{dir}/{{{{ .name }}}}'
+  template:
+    metadata: {{name: '{{{{ .name }}}}'}}
+    spec:
+      project: default
+      source:
+        repoURL: {PLATFORM}
+        targetRevision: main
+        path: '{{{{ .values.dir }}}}'
+      destination: {{server: 'https://kubernetes.default.svc', namespace: web}}
+"
+        )
+    };
+    let files = |dir: &str| {
+        vec![
+            ("sets/apps.yaml".to_string(), set(dir)),
+            ("apps/web/cm.yaml".into(), CM.into()),
+        ]
+    };
+    let dir = repo("precision-generator-values", &files("apps"));
+    assert_eq!(of_rule(&dir, &Config::default(), "unknown-path"), vec![]);
+    let dir = repo("precision-generator-values-twin", &files("gone"));
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "unknown-path"),
+        vec![("sets/apps.yaml".into(), 18, Severity::Error)]
+    );
+}

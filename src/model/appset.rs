@@ -64,6 +64,22 @@ fn generator(
         reason,
         at: entry.key.span,
     };
+    // `values:` of a leaf generator: templates over its own parameters, exposed as
+    // `values.<key>` (Argo CD's `appendTemplatedValues`).
+    let with_values = |mut sets: Vec<Params>| {
+        if let Some(values) = body.get("values").filter(|v| v.is_map()) {
+            for p in &mut sets {
+                let filled: Vec<(String, String)> = values
+                    .entries()
+                    .iter()
+                    .filter_map(|e| Some((e.key.str()?, e.value.str()?)))
+                    .map(|(k, v)| (format!("values.{k}"), substitute(v, p)))
+                    .collect();
+                p.extend(filled);
+            }
+        }
+        sets
+    };
     match kind {
         "list" => {
             let elements = body.get("elements").map(Node::items).unwrap_or(&[]);
@@ -74,16 +90,18 @@ fn generator(
                     at: bad.span,
                 });
             }
-            Ok(elements
-                .iter()
-                .map(|e| {
-                    let mut p = Params::new();
-                    flatten("", e, &mut p);
-                    p
-                })
-                .collect())
+            Ok(with_values(
+                elements
+                    .iter()
+                    .map(|e| {
+                        let mut p = Params::new();
+                        flatten("", e, &mut p);
+                        p
+                    })
+                    .collect(),
+            ))
         }
-        "git" => git(body, cx).map_err(unresolved),
+        "git" => git(body, cx).map(with_values).map_err(unresolved),
         "matrix" | "merge" => {
             let children: Vec<Vec<Params>> = body
                 .get("generators")
