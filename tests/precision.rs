@@ -3091,3 +3091,79 @@ spec:
         vec![("sets/apps.yaml".into(), 18, Severity::Error)]
     );
 }
+
+#[test]
+fn a_bootstrap_bundle_with_the_root_application_is_applied_by_hand() {
+    // `install/bundle.yaml`, applied by a provisioner, holds the root Application beside an
+    // install's hook Job. The root's own findings stand (Argo CD reads it once applied); the
+    // Job, which no Application syncs, is info. The twin's Job is in the synced folder.
+    let root = app("root", "apps", None).replace(
+        "    namespace: root\n",
+        "    namespace: root\n  syncPolicy:\n    syncOptions: [Prune=False]\n",
+    );
+    let job = TTL_JOB.replace("  activeDeadlineSeconds: 600\n", "");
+    let bundle = format!("{root}---\n{job}");
+    let dir = repo(
+        "precision-bootstrap-bundle",
+        &[
+            ("install/bundle.yaml".to_string(), bundle),
+            ("apps/job.yaml".into(), job.clone()),
+        ],
+    );
+    let job_line = root.lines().count() + 1 + 7;
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "hook-deadline"),
+        vec![
+            ("apps/job.yaml".into(), 7, Severity::Warning),
+            ("install/bundle.yaml".into(), job_line, Severity::Info),
+        ]
+    );
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "unknown-sync-option"),
+        vec![("install/bundle.yaml".into(), 16, Severity::Error)]
+    );
+}
+
+#[test]
+fn a_chart_whose_values_schema_needs_the_network_is_not_a_failed_render() {
+    common::require_helm();
+    // The chart's values schema `$ref`s a URL: Argo CD's repo server fetches it, synclint
+    // offline cannot, so the chart is not rendered (info), not failed. The twin's schema is
+    // local and the values break it: a real failure.
+    let schema = |reference: &str| {
+        format!(
+            "{{\"$schema\": \"http://json-schema.org/draft-07/schema#\", \"type\": \"object\", \"properties\": {{\"replicas\": {reference}}}}}"
+        )
+    };
+    let files = |reference: &str| {
+        vec![
+            ("apps/web.yaml".to_string(), web_app("chart")),
+            (
+                "chart/Chart.yaml".into(),
+                "apiVersion: v2\nname: web\nversion: 1.0.0\n".into(),
+            ),
+            ("chart/values.yaml".into(), "replicas: two\n".into()),
+            ("chart/values.schema.json".into(), schema(reference)),
+            ("chart/templates/cm.yaml".into(), CM.into()),
+        ]
+    };
+    let dir = repo(
+        "precision-helm-remote-schema",
+        &files("{\"$ref\": \"https://schemas.example.invalid/replicas.json\"}"),
+    );
+    assert_eq!(of_rule(&dir, &Config::default(), "render-failed"), vec![]);
+    let r = report_with(&dir, &Config::default());
+    assert!(
+        r.verbose.iter().any(|v| v.contains("fetches a URL")),
+        "{:?}",
+        r.verbose
+    );
+    let dir = repo(
+        "precision-helm-local-schema",
+        &files("{\"type\": \"integer\"}"),
+    );
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "render-failed"),
+        vec![("apps/web.yaml".into(), 11, Severity::Error)]
+    );
+}

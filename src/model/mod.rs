@@ -25,7 +25,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::load::yaml::Node;
+use crate::load::yaml::{Node, Span};
 use crate::load::{FileClass, FileId, SourceFile, Workspace};
 
 pub use app::{App, AppId};
@@ -80,6 +80,10 @@ pub struct Model<'a> {
     /// applies (`synced.rs`): what is found there is not a proven sync failure. Finer than
     /// [`Model::unsynced`], which only knows that an app is implicit.
     pub unsynced_files: HashSet<FileId>,
+    /// Files no Application syncs that also hold Argo CD's own objects (a bootstrap bundle
+    /// with the root Application and the install): the spans of those objects, whose findings
+    /// stand; the rest of the file is as unsynced as [`Model::unsynced_files`].
+    pub unsynced_but_argo: HashMap<FileId, Vec<Span>>,
     /// Why the tree does not say all Argo CD syncs from it (so `unsynced` is empty).
     pub open_because: Option<String>,
     /// The named AppProjects, in resource order (found once: rules ask for them per app).
@@ -512,6 +516,7 @@ impl<'a> Model<'a> {
             unread,
             set_aside: HashMap::default(),
             unsynced_files: HashSet::default(),
+            unsynced_but_argo: HashMap::default(),
             open_because: None,
             project_ids: Vec::new(),
             projects_from_tree: true,
@@ -541,7 +546,11 @@ impl<'a> Model<'a> {
         model.kustomizations = kust;
         model.projects_from_tree = model.compute_projects_from_tree();
         model.scoped_repositories = model.compute_scoped_repositories();
-        (model.unsynced_files, model.open_because) = model.compute_unsynced();
+        (
+            model.unsynced_files,
+            model.unsynced_but_argo,
+            model.open_because,
+        ) = model.compute_unsynced();
         model
     }
 

@@ -8,11 +8,11 @@
 //! may hold an app of apps, a remote chart whose values here list Applications), any directory
 //! may be synced, and nothing is set apart.
 
-use foldhash::HashSet;
+use foldhash::{HashMap, HashSet};
 use std::path::Path;
 
 use crate::load::FileId;
-use crate::load::yaml::Node;
+use crate::load::yaml::{Node, Span};
 
 use super::Model;
 use super::app::SourceType;
@@ -20,13 +20,16 @@ use super::app::SourceType;
 impl Model<'_> {
     /// Workspace files holding findings no Application syncs (empty when the tree is open).
     /// Also why the tree is open, when it is (for `-v`).
-    pub(super) fn compute_unsynced(&self) -> (HashSet<FileId>, Option<String>) {
+    pub(super) fn compute_unsynced(
+        &self,
+    ) -> (HashSet<FileId>, HashMap<FileId, Vec<Span>>, Option<String>) {
         let ws = self.ws;
         let kust = &self.kustomizations;
         let explicit: Vec<&super::App<'_>> = self.apps.iter().filter(|a| self.counted(a)).collect();
         if explicit.is_empty() {
             return (
                 HashSet::default(),
+                HashMap::default(),
                 Some("the tree defines no Application".into()),
             );
         }
@@ -80,7 +83,7 @@ impl Model<'_> {
         };
         let globs = match self.closed(&synced) {
             Ok(g) => g,
-            Err(why) => return (HashSet::default(), Some(why)),
+            Err(why) => return (HashSet::default(), HashMap::default(), Some(why)),
         };
         let root = self.repo_root();
         for dir in ws.dirs.iter().filter(|d| {
@@ -106,7 +109,18 @@ impl Model<'_> {
         let unsynced = (0..ws.files.len())
             .filter(|f| !synced.contains(f) && !argo.contains(f))
             .collect();
-        (unsynced, None)
+        // In an unsynced file with Argo CD objects, the other objects (the install's hook
+        // Jobs beside the root Application) are applied by hand like any unsynced file.
+        let mut argo_spans: HashMap<FileId, Vec<Span>> = HashMap::default();
+        for r in self.resources.iter().filter(|r| {
+            r.group == "argoproj.io"
+                && r.file < ws.files.len()
+                && argo.contains(&r.file)
+                && !synced.contains(&r.file)
+        }) {
+            argo_spans.entry(r.file).or_default().push(r.root.span);
+        }
+        (unsynced, argo_spans, None)
     }
 
     /// An app of the tree's own: defined by an Application or ApplicationSet that is not

@@ -14,7 +14,7 @@ use crate::load::Workspace;
 use crate::model::jobs::Job;
 
 /// Bump when the entry format or the meaning of a key changes.
-const FORMAT: &str = "synclint-render-cache-v3";
+const FORMAT: &str = "synclint-render-cache-v4";
 
 /// `$XDG_CACHE_HOME/synclint` (or the platform's cache directory), `SYNCLINT_CACHE_DIR` if set.
 pub fn default_dir() -> Option<PathBuf> {

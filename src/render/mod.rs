@@ -188,11 +188,16 @@ pub fn run(ws: &Workspace, jobs: &[Job], opts: &RenderOptions) -> Rendered {
 }
 
 /// A build that failed only because it needs what Argo CD can be configured to allow
-/// (`kustomize.buildOptions`) and synclint never does: plugins, exec functions, Helm inflation.
-/// Argo CD may well build it; synclint cannot tell, so it is not rendered rather than failed.
+/// (`kustomize.buildOptions`) or has (the network) and synclint never does: plugins, exec
+/// functions, Helm inflation, a fetch (a values schema's remote `$ref`). Argo CD may well
+/// build it; synclint cannot tell, so it is not rendered rather than failed.
 fn plugin_needed(message: &str) -> Option<&'static str> {
     const PLUGIN: &str = "it uses a kustomize plugin, which runs only with `--enable-alpha-plugins` and which synclint never runs";
-    const SIGNS: [(&str, &str); 5] = [
+    const FETCH: &str = "it fetches a URL (such as a values schema's remote `$ref`), which Argo CD's repo server can and synclint, offline, never does";
+    const SIGNS: [(&str, &str); 7] = [
+        // Go's HTTP client: `Get "https://…": dial tcp: lookup …: no such host`.
+        ("Get \"http", FETCH),
+        ("dial tcp", FETCH),
         ("external plugins disabled", PLUGIN),
         ("unable to load external plugin", PLUGIN),
         ("--enable-alpha-plugins", PLUGIN),

@@ -408,9 +408,12 @@ pub fn clean_error(stderr: &str) -> String {
     let joined = lines.join(" ");
     let line = lines
         .iter()
-        .find(|l| (l.contains("err=") && !l.ends_with("err=<")) || l.starts_with("Error:"))
-        .copied()
-        .map(str::to_string)
+        .position(|l| (l.contains("err=") && !l.ends_with("err=<")) || l.starts_with("Error:"))
+        // Helm states the cause on the lines after `…in the following chart(s):`.
+        .map(|i| match lines[i].ends_with(':') {
+            true => lines[i..].join(" "),
+            false => lines[i].to_string(),
+        })
         .unwrap_or_else(|| {
             joined.split_once("err=<").map_or(joined.clone(), |(_, r)| {
                 r.trim_end_matches('>').trim().to_string()
@@ -527,6 +530,11 @@ mod tests {
         assert_eq!(
             clean_error(multiline),
             "accumulating resources: missing thing"
+        );
+        let helm = "Error: values don't meet the specifications of the schema(s) in the following chart(s):\nweb:\nGet \"https://x.example/s.json\": dial tcp: no such host\n";
+        assert_eq!(
+            clean_error(helm),
+            "values don't meet the specifications of the schema(s) in the following chart(s): web: Get \"https://x.example/s.json\": dial tcp: no such host"
         );
     }
 }

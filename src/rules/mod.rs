@@ -299,12 +299,20 @@ pub fn run(cx: &Cx<'_, '_>, enabled: &dyn Fn(&str) -> bool) -> Vec<Diagnostic> {
 /// their source files (after rendered output is mapped back).
 pub fn soften_unsynced(m: &crate::model::Model<'_>, out: &mut [Diagnostic]) {
     const WHY: &str = "no Application of this tree syncs this file, and every Application and ApplicationSet in it resolves: it is applied by hand or by a script (where Argo CD annotations mean nothing), or not at all";
-    if m.unsynced_files.is_empty() {
+    if m.unsynced_files.is_empty() && m.unsynced_but_argo.is_empty() {
         return;
     }
+    let unsynced = |d: &Diagnostic| {
+        m.unsynced_files.contains(&d.file)
+            || m.unsynced_but_argo.get(&d.file).is_some_and(|spans| {
+                !spans
+                    .iter()
+                    .any(|s| s.start <= d.span.start && d.span.start < s.end.max(s.start + 1))
+            })
+    };
     for d in out
         .iter_mut()
-        .filter(|d| d.severity > crate::diag::Severity::Info && m.unsynced_files.contains(&d.file))
+        .filter(|d| d.severity > crate::diag::Severity::Info && unsynced(d))
     {
         d.severity = crate::diag::Severity::Info;
         d.note = Some(match d.note.take() {
