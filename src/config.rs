@@ -22,6 +22,7 @@ const KEYS: &[&str] = &[
     "repo-urls",
     "render",
     "storage-classes",
+    "cluster-crds",
     "limits",
 ];
 
@@ -86,6 +87,8 @@ pub struct Config {
     pub argocd_health_checks: Vec<String>,
     /// StorageClasses that bind `WaitForFirstConsumer` though not in the tree.
     pub storage_classes: Vec<String>,
+    /// CRDs the cluster has before any sync (installed at bootstrap): name or group/Kind.
+    pub cluster_crds: Vec<String>,
     pub limits: crate::limits::Limits,
 }
 
@@ -244,6 +247,7 @@ fn parse_inner(text: &str, path: &Path) -> Result<Config, String> {
             }
             "repo-urls" => cfg.repo_urls = list(&e.value, key)?,
             "storage-classes" => cfg.storage_classes = list(&e.value, key)?,
+            "cluster-crds" => cfg.cluster_crds = list(&e.value, key)?,
             "argocd" => {
                 if !e.value.is_map() {
                     return Err(at(

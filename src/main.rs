@@ -358,6 +358,7 @@ fn prepare(
                 health_checks: cfg.argocd_health_checks.clone(),
             },
             storage_classes: cfg.storage_classes.clone(),
+            cluster_crds: cfg.cluster_crds.clone(),
             limits,
         },
         schema_files: load::schema_files(&cfg.schema_dirs).map_err(|e| e.to_string())?,

@@ -3167,3 +3167,37 @@ fn a_chart_whose_values_schema_needs_the_network_is_not_a_failed_render() {
         vec![("apps/web.yaml".into(), 11, Severity::Error)]
     );
 }
+
+#[test]
+fn crds_the_cluster_has_before_any_sync_do_not_race() {
+    // The CRD ships in another app with nothing to order the two, but the config says the
+    // cluster has it from bootstrap (`kubectl apply` before Argo CD), by name or group/Kind.
+    let files = vec![
+        ("root.yaml".to_string(), app("root", "apps", None)),
+        (
+            "apps/crds.yaml".into(),
+            app("crds", "crds", None) + AUTOMATED,
+        ),
+        (
+            "apps/user.yaml".into(),
+            app("user", "user", None) + AUTOMATED,
+        ),
+        ("crds/crd.yaml".into(), CRD.into()),
+        ("user/cr.yaml".into(), WIDGET.into()),
+    ];
+    let dir = repo("precision-cluster-crds", &files);
+    let before = of_rule(&dir, &Config::default(), "crd-order");
+    assert!(
+        before
+            .iter()
+            .any(|(f, _, s)| f == "user/cr.yaml" && *s == Severity::Warning),
+        "{before:?}"
+    );
+    for declared in ["widgets.example.com", "example.com/Widget"] {
+        let cfg = Config {
+            cluster_crds: vec![declared.into()],
+            ..Config::default()
+        };
+        assert_eq!(of_rule(&dir, &cfg, "crd-order"), vec![], "{declared}");
+    }
+}

@@ -45,6 +45,8 @@ pub struct Settings {
     pub argocd: instance::Declared,
     /// StorageClasses that bind `WaitForFirstConsumer` though the tree does not define them.
     pub storage_classes: Vec<String>,
+    /// CRDs the cluster has before any sync (config `cluster-crds`): name or group/Kind.
+    pub cluster_crds: Vec<String>,
     pub limits: crate::limits::Limits,
 }
 

@@ -55,8 +55,17 @@ impl Rule for CrdOrder {
             let Some(defs) = crds.get(&(r.group, r.kind)) else {
                 continue;
             };
-            // Argo CD's own kinds: their CRDs exist before any app of this Argo CD can sync.
+            // Argo CD's own kinds: their CRDs exist before any app of this Argo CD can sync; so
+            // do CRDs the config says the cluster has (installed at bootstrap).
             if r.group == "argoproj.io" && ARGO_CD_KINDS.contains(&r.kind) {
+                continue;
+            }
+            let group_kind = format!("{}/{}", r.group, r.kind);
+            if m.settings
+                .cluster_crds
+                .iter()
+                .any(|c| *c == group_kind || defs.iter().any(|d| d.name == Some(c.as_str())))
+            {
                 continue;
             }
             let apps = &m.apps_of[r.id];
@@ -166,7 +175,7 @@ impl Rule for CrdOrder {
                 )
                 .label(format!("{}/{} is defined by another app", r.group, r.kind))
                 .related(crd.file, crd.name_span, format!("CRD shipped by app `{crd_app}`"))
-                .help("annotate the custom resource with `argocd.argoproj.io/sync-options: SkipDryRunOnMissingResource=true` (or set it in the app's syncOptions), or ship the CRD in the same app")
+                .help("annotate the custom resource with `argocd.argoproj.io/sync-options: SkipDryRunOnMissingResource=true` (or set it in the app's syncOptions), or ship the CRD in the same app; if the CRD is installed before Argo CD syncs (at bootstrap), list it under `cluster-crds` in .synclint.yaml")
                 .note(match softened {
                     Some(why) => format!("not a certain failure: {why}; while the CRD is missing, the dry-run cannot find the kind and the whole sync fails before anything is applied"),
                     None => "while the CRD is missing the dry-run cannot find the kind, and the whole sync fails before anything is applied; app-of-apps waves only order apps if argocd-cm has an Application health check".into(),

@@ -39,6 +39,7 @@ pub fn options(config: &Config) -> Options {
                 health_checks: config.argocd_health_checks.clone(),
             },
             storage_classes: config.storage_classes.clone(),
+            cluster_crds: config.cluster_crds.clone(),
             limits: config.limits.clone(),
             ..Default::default()
         },
