@@ -554,8 +554,8 @@ pub fn load_with(
             .map(|u| crate::model::repo::normalize_url(u)),
     );
     if let Some(top) = &repo_root {
-        let forked = aliases(&files, &repo_urls, |rel| dirs.contains(&top.join(rel)));
-        repo_urls.extend(forked);
+        let also_this_repo = aliases(&files, &repo_urls, |rel| dirs.contains(&top.join(rel)));
+        repo_urls.extend(also_this_repo);
     }
     // Shallow first: a deeper file's say overrides (`git_ignored`).
     let mut ignore_files: Vec<&PathBuf> = paths
