@@ -52,19 +52,17 @@ pub struct Report {
 
 /// What to render for this tree (pure).
 pub fn render_jobs(ws: &Workspace, opts: &Options) -> Vec<Job> {
-    jobs::plan(
-        ws,
-        &Kustomizations::read(ws),
-        opts.settings.limits.generated_apps,
-    )
+    let limit = opts.settings.limits.generated_apps;
+    jobs::plan(ws, &Kustomizations::for_tree(ws, limit), limit)
 }
 
 /// Run the renderers (through the cache).
 pub fn render(ws: &Workspace, opts: &Options) -> Rendered {
     match &opts.render {
         Some(r) => {
-            let kust = std::sync::Arc::new(Kustomizations::read(ws));
-            let jobs = jobs::plan(ws, &kust, opts.settings.limits.generated_apps);
+            let limit = opts.settings.limits.generated_apps;
+            let kust = std::sync::Arc::new(Kustomizations::for_tree(ws, limit));
+            let jobs = jobs::plan(ws, &kust, limit);
             let mut rendered = crate::render::run(ws, &jobs, r);
             rendered.kustomizations = Some(kust);
             rendered
@@ -110,14 +108,27 @@ pub fn analyze(ws: &Workspace, rendered: &Rendered, opts: &Options) -> Report {
         .kubernetes_version
         .as_deref()
         .unwrap_or(crate::schema::set::DEFAULT_KUBERNETES);
-    // The schema bundle is parsed while the model is built.
+    // The schema bundle is parsed, and the bundled schemas of the kinds written in the files
+    // compiled, while the model is built. An editor's run (a focus) compiles only the kinds of
+    // its files, after the model.
     let (built, mut schemas) = rayon::join(
         || {
             std::panic::catch_unwind(AssertUnwindSafe(|| {
                 Model::build(ws, rendered, &opts.settings)
             }))
         },
-        || SchemaSet::new(version, opts.settings.limits.depth),
+        || {
+            let schemas = SchemaSet::new(version, opts.settings.limits.depth);
+            if config.enabled("schema") && opts.focus.is_empty() {
+                schemas.prepare_bundled(files.iter().flat_map(|f| &f.yaml().docs).filter_map(
+                    |d| {
+                        let field = |k: &str| d.root.get(k).and_then(|n| n.non_empty_str());
+                        Some((field("apiVersion")?, field("kind")?))
+                    },
+                ));
+            }
+            schemas
+        },
     );
     let model = match built {
         Ok(m) => m,
@@ -170,7 +181,7 @@ pub fn analyze(ws: &Workspace, rendered: &Rendered, opts: &Options) -> Report {
             .as_ref()
             .is_none_or(|f| f.get(r.id) != Some(&false))
     };
-    // Compiling the schemas of the kinds present is serial per bundle: it overlaps the plans.
+    // The bundled kinds not compiled yet (in `List`s, in focus) are compiled beside the plans.
     let (plans, ()) = rayon::join(
         || plan::build_all(&model, &mut diagnostics),
         || {

@@ -3201,3 +3201,167 @@ fn crds_the_cluster_has_before_any_sync_do_not_race() {
         assert_eq!(of_rule(&dir, &cfg, "crd-order"), vec![], "{declared}");
     }
 }
+
+#[test]
+fn an_explicit_directory_source_reads_a_kustomization_folder_as_plain_yaml() {
+    common::require_kustomize();
+    // `directory:` set explicitly wins over detection: Argo CD reads every YAML file of the
+    // folder as it is and never runs kustomize there, so the kustomization's broken build and
+    // its namespace are not what gets applied, and a file it does not list is applied.
+    let files = |directory: &str| {
+        vec![
+            (
+                "root.yaml".to_string(),
+                app("root", "apps", None)
+                    .replace("    path: apps\n", &format!("    path: apps\n{directory}")),
+            ),
+            (
+                "apps/kustomization.yaml".into(),
+                "namespace: elsewhere\nresources:\n  - web.yaml\n  - removed.yaml\n".into(),
+            ),
+            ("apps/web.yaml".into(), web_app("web")),
+            (
+                "apps/extra.yaml".into(),
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n  namespace: root\n"
+                    .into(),
+            ),
+            (
+                "web/cm.yaml".into(),
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n".into(),
+            ),
+        ]
+    };
+    let dir = repo(
+        "precision-explicit-directory",
+        &files("    directory:\n      recurse: false\n"),
+    );
+    let r = report_with(&dir, &Config::default());
+    assert_eq!(rows(&dir, &r), vec![]);
+    let view = r.plan.as_ref().unwrap();
+    let root = view.apps.iter().position(|a| a.name == "root").unwrap();
+    let objects: Vec<String> = common::plan_rows(&r, root)
+        .into_iter()
+        .map(|(_, _, o)| o)
+        .collect();
+    assert_eq!(objects, vec!["ConfigMap/extra", "Application/web"]);
+    // The twin without `directory:` is a Kustomize app, whose build fails.
+    let dir = repo("precision-detected-kustomize", &files(""));
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "render-failed"),
+        vec![("root.yaml".into(), 11, Severity::Error)]
+    );
+}
+
+#[test]
+fn an_applicationset_whose_paths_match_nothing_here_is_unresolved_not_empty() {
+    common::require_kustomize();
+    // The generator's path holds a placeholder a copy script fills in: what it generates is
+    // unknown, so a broken kustomization no app is known to build is not a proven failure.
+    let appset = "apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: platform
+  namespace: argocd
+spec:
+  generators:
+    - git:
+        repoURL: https://github.com/example/platform.git
+        revision: main
+        files:
+          - path: clusters/CLUSTER_NAME/cluster.yaml
+  template:
+    metadata:
+      name: '{{name}}'
+    spec:
+      project: default
+      source:
+        repoURL: https://github.com/example/platform.git
+        targetRevision: main
+        path: 'overlays/{{channel}}'
+      destination:
+        server: https://kubernetes.default.svc
+        namespace: platform
+";
+    let broken = (
+        "overlays/alt/kustomization.yaml".to_string(),
+        "resources:\n  - ../../base-made-by-a-script\n".to_string(),
+    );
+    let dir = repo(
+        "precision-appset-matches-nothing",
+        &[("appset.yaml".into(), appset.into()), broken.clone()],
+    );
+    let r = report_with(&dir, &Config::default());
+    let found: Vec<(String, Severity)> = r
+        .diagnostics
+        .iter()
+        .map(|d| (d.rule.to_string(), d.severity))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            ("unresolved-generator".into(), Severity::Info),
+            ("render-failed".into(), Severity::Info)
+        ]
+    );
+    // Without the ApplicationSet the tree is a plain Kustomize repository: the build fails.
+    let dir = repo("precision-no-appset", &[broken]);
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "render-failed"),
+        vec![("overlays/alt/kustomization.yaml".into(), 1, Severity::Error)]
+    );
+}
+
+#[test]
+fn crd_order_reports_each_app_once_per_crd_it_lacks() {
+    // Three Widgets in one app, whose CRD another app ships: one cause, one fix (the app's
+    // syncOptions, or the CRD in the same app), so one finding at the first, naming the others.
+    let widget = |n: &str| WIDGET.replace("name: w", &format!("name: {n}"));
+    let files = vec![
+        ("root.yaml".to_string(), app("root", "apps", None)),
+        (
+            "apps/crds.yaml".into(),
+            app("crds", "crds", None) + AUTOMATED,
+        ),
+        (
+            "apps/user.yaml".into(),
+            app("user", "user", None) + AUTOMATED,
+        ),
+        ("crds/crd.yaml".into(), CRD.into()),
+        ("user/a.yaml".into(), widget("a")),
+        ("user/b.yaml".into(), widget("b")),
+        ("user/c.yaml".into(), widget("c")),
+    ];
+    let dir = repo("precision-crd-order-once-per-app", &files);
+    let r = report_with(&dir, &Config::default());
+    let found: Vec<&synclint::diag::Diagnostic> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "crd-order")
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        rows(&dir, &r)
+            .into_iter()
+            .filter(|(rule, _, _)| rule == "crd-order")
+            .collect::<Vec<_>>(),
+        vec![("crd-order".into(), "user/a.yaml".into(), 2)]
+    );
+    let d = found[0];
+    assert_eq!(d.severity, Severity::Warning);
+    let related: Vec<&str> = d.related.iter().map(|l| l.message.as_str()).collect();
+    assert_eq!(
+        related,
+        vec![
+            "CRD shipped by app `crds`",
+            "Widget/b needs it too",
+            "Widget/c needs it too"
+        ]
+    );
+    assert!(
+        d.note
+            .as_deref()
+            .is_some_and(|n| n.contains("2 more custom resource(s)")),
+        "{:?}",
+        d.note
+    );
+}

@@ -298,6 +298,14 @@ fn git(body: &Node<'_>, cx: &SourceContext<'_>) -> Result<Vec<Params>, String> {
             }
         }
     }
+    // Paths that match nothing here (`clusters/CLUSTER_NAME/config.yaml`) are filled in by a
+    // script or a patch before Argo CD reads them: what they generate is unknown, not nothing.
+    if out.is_empty() && (body.get("directories").is_some() || body.get("files").is_some()) {
+        return Err(
+            "the git generator's paths match nothing in this tree (a script or a patch fills them in)"
+                .into(),
+        );
+    }
     out.sort();
     out.dedup();
     Ok(out)

@@ -140,7 +140,25 @@ impl Instance {
                 && super::set_aside_by_place(&ws.files[r.file].path, ws.repo_roots_of(r.file))
                     .is_some()
         };
-        for r in resources.iter().filter(|r| !by_place(r)) {
+        // Where a file is, is asked only of the objects that tell something (it is not cheap).
+        let tells = |r: &&Resource<'_>| {
+            (r.is("", "ConfigMap") && r.name == Some("argocd-cm"))
+                || r.is("argoproj.io", "ArgoCD")
+                || (r.is("argoproj.io", "Application") && deploys_argocd_chart(r))
+                || r.pod_spec.is_some_and(|ps| {
+                    ps.get("containers")
+                        .map(Node::items)
+                        .unwrap_or(&[])
+                        .iter()
+                        .any(|c| {
+                            c.get("image")
+                                .and_then(Node::str)
+                                .and_then(argocd_image_version)
+                                .is_some()
+                        })
+                })
+        };
+        for r in resources.iter().filter(tells).filter(|r| !by_place(r)) {
             if r.is("", "ConfigMap") && r.name == Some("argocd-cm") {
                 config_seen.get_or_insert((r.file, r.name_span));
                 if let Some(data) = r.root.get("data") {

@@ -406,7 +406,7 @@ pub fn plan(ws: &Workspace, kust: &Kustomizations, generated_limit: usize) -> Ve
     }
     // Applications (and ApplicationSets) may point below a root, or at charts.
     let mut seen_charts: HashSet<PathBuf> = HashSet::default();
-    for_each_app_spec(ws, generated_limit, |app| {
+    for_each_app_spec(ws, generated_limit, "Application", |app| {
         for src in app.sources.iter().filter(|s| s.local) {
             match src.kind {
                 SourceType::Kustomize if kust.by_dir.contains_key(&src.dir) => {
@@ -487,14 +487,22 @@ pub fn plan(ws: &Workspace, kust: &Kustomizations, generated_limit: usize) -> Ve
 }
 
 /// Call `f` with every Application of the tree, and every Application an ApplicationSet
-/// generates (resources are not assigned yet).
-fn for_each_app_spec(ws: &Workspace, limit: usize, mut f: impl FnMut(&app::App<'_>)) {
+/// generates (resources are not assigned yet), in files whose text holds `needle` (a cheap
+/// filter: a field the caller looks for).
+pub(crate) fn for_each_app_spec(
+    ws: &Workspace,
+    limit: usize,
+    needle: &str,
+    mut f: impl FnMut(&app::App<'_>),
+) {
     for (fid, file) in ws.files.iter().enumerate() {
         if file.class != crate::load::FileClass::Yaml {
             continue;
         }
         let text = file.text();
-        if !crate::load::source::occurs(text, "Application") {
+        if !crate::load::source::occurs(text, "Application")
+            || !crate::load::source::occurs(text, needle)
+        {
             continue;
         }
         let scx = SourceContext {

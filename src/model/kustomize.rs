@@ -39,6 +39,9 @@ pub struct Kustomizations {
     pub by_dir: HashMap<PathBuf, Kustomization>,
     /// Files named as patches, transformers, generators… (fragments, not whole objects).
     pub fragments: HashSet<std::ffi::OsString>,
+    /// Kustomization directories an Application reads as plain YAML (`directory:` set
+    /// explicitly: the explicit type wins over detection). Argo CD never builds them there.
+    pub read_plain: HashSet<PathBuf>,
 }
 
 /// A reference kustomize would fetch over the network rather than read from disk.
@@ -230,6 +233,24 @@ fn blocker(ws: &Workspace, dir: &Path, repo_root: &Path, root: &Node<'_>) -> Opt
 }
 
 impl Kustomizations {
+    /// The tree's kustomizations, and which of them Applications (or the Applications an
+    /// ApplicationSet generates, up to `generated_limit`) read as plain directories.
+    pub fn for_tree(ws: &Workspace, generated_limit: usize) -> Kustomizations {
+        let mut k = Kustomizations::read(ws);
+        if !k.by_dir.is_empty() {
+            super::jobs::for_each_app_spec(ws, generated_limit, "directory:", |app| {
+                for src in app.sources.iter().filter(|s| s.local) {
+                    if src.kind == super::app::SourceType::Directory
+                        && k.by_dir.contains_key(&src.dir)
+                    {
+                        k.read_plain.insert(src.dir.clone());
+                    }
+                }
+            });
+        }
+        k
+    }
+
     pub fn read(ws: &Workspace) -> Kustomizations {
         use rayon::prelude::*;
         // Each kustomization is read on its own (in parallel), then merged in file order.
@@ -355,15 +376,15 @@ impl Kustomizations {
             .collect()
     }
 
-    /// Kustomizations no other kustomization includes (and not Components), sorted: each is
-    /// an app Argo CD would build at that path.
+    /// Kustomizations no other kustomization includes (and not Components, nor read by an
+    /// Application as plain YAML), sorted: each is an app Argo CD would build at that path.
     pub fn roots(&self) -> Vec<&Path> {
         let included = self.included_dirs();
         let mut roots: Vec<&Path> = self
             .by_dir
             .keys()
             .map(PathBuf::as_path)
-            .filter(|d| !included.contains(d))
+            .filter(|d| !included.contains(d) && !self.read_plain.contains(*d))
             .collect();
         // Paths compare component by component (slow on a big tree): sorted on both cores.
         rayon::slice::ParallelSliceMut::par_sort_unstable(&mut roots[..]);

@@ -347,10 +347,9 @@ impl<'a> Model<'a> {
             .chain(&rendered.files)
             .map(|f| &**f)
             .collect();
-        let kust = rendered
-            .kustomizations
-            .clone()
-            .unwrap_or_else(|| Arc::new(Kustomizations::read(ws)));
+        let kust = rendered.kustomizations.clone().unwrap_or_else(|| {
+            Arc::new(Kustomizations::for_tree(ws, settings.limits.generated_apps))
+        });
 
         // Raw files a rendered build stands for, and files of a kustomization's directory that
         // no build includes: neither is an object Argo CD applies.
@@ -427,8 +426,11 @@ impl<'a> Model<'a> {
                     && f.path
                         .parent()
                         .is_some_and(|d| kust.by_dir.contains_key(d) || managed_dirs.contains(d));
-                if (in_kustomize_dir && !included.contains(f.path.as_path()))
-                    || commented_out.contains(f.path.as_path())
+                // A directory an Application reads as plain YAML: every file in it is applied.
+                let read_plain = f.path.parent().is_some_and(|d| kust.read_plain.contains(d));
+                if !read_plain
+                    && ((in_kustomize_dir && !included.contains(f.path.as_path()))
+                        || commented_out.contains(f.path.as_path()))
                 {
                     return Class::LeftOut;
                 }
@@ -545,6 +547,8 @@ impl<'a> Model<'a> {
             .map(|r| r.id)
             .collect();
         model.assign_apps(&kust);
+        // ApplicationSets whose generators cannot be expanded offline create apps all the same.
+        model.applications_elsewhere |= !model.unresolved.is_empty();
         model.kustomizations = kust;
         model.projects_from_tree = model.compute_projects_from_tree();
         model.scoped_repositories = model.compute_scoped_repositories();
@@ -703,7 +707,7 @@ impl<'a> Model<'a> {
         let sources: Vec<(ResId, Source<'a>)> = self
             .resources
             .par_iter()
-            .filter(|r| r.file < ws.files.len() || r.group.starts_with("argoproj.io"))
+            .filter(|r| r.is("argoproj.io", "Application") || r.is("argoproj.io", "ApplicationSet"))
             // An Application among test fixtures is another tool's test input, one in a
             // scaffold a placeholder to fill in, one in a retired folder parked: none is an app.
             .filter(|r| {

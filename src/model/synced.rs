@@ -27,11 +27,12 @@ impl Model<'_> {
         let kust = &self.kustomizations;
         let explicit: Vec<&super::App<'_>> = self.apps.iter().filter(|a| self.counted(a)).collect();
         if explicit.is_empty() {
-            return (
-                HashSet::default(),
-                HashMap::default(),
-                Some("the tree defines no Application".into()),
-            );
+            let why = if self.unresolved.is_empty() {
+                "the tree defines no Application"
+            } else {
+                "the tree's ApplicationSets cannot be expanded offline, and it defines no Application"
+            };
+            return (HashSet::default(), HashMap::default(), Some(why.into()));
         }
         let first = self.read_by(&explicit);
         // An Application inside a kustomization's tree that no build lists (a subdirectory

@@ -48,6 +48,9 @@ impl Rule for CrdOrder {
             return;
         }
         let mut inverted_reported: Vec<(usize, usize)> = Vec::new();
+        // One finding per app and CRD it lacks (the fix is the app's), at its first custom
+        // resource; the others are counted in it.
+        let mut reported: HashMap<(AppId, usize), (usize, usize)> = HashMap::default();
         for r in &m.resources {
             if r.is_crd() {
                 continue;
@@ -161,6 +164,18 @@ impl Rule for CrdOrder {
                     Fact::No(..) => {}
                 }
             }
+            if let Some((at, more)) = reported.get_mut(&(cr_app, crd.id)) {
+                *more += 1;
+                if *more <= 3 {
+                    out[*at].related.push(crate::diag::Label {
+                        file: r.file,
+                        span: r.kind_span,
+                        message: format!("{} needs it too", r.display()),
+                    });
+                }
+                continue;
+            }
+            reported.insert((cr_app, crd.id), (out.len(), 0));
             let (crd_app, cr_app) = (m.apps[crd_app].name.as_str(), m.apps[cr_app].name.as_str());
             let mut d = cx
                 .finding(
@@ -182,6 +197,21 @@ impl Rule for CrdOrder {
                 });
             d.severity = severity;
             out.push(d);
+        }
+        for &(at, more) in reported.values().filter(|(_, more)| *more > 0) {
+            let d = &mut out[at];
+            let also = format!(
+                "{more} more custom resource(s) of this kind in the same app need it too{}",
+                if more > 3 {
+                    " (the first 3 are marked)"
+                } else {
+                    ""
+                }
+            );
+            d.note = Some(match d.note.take() {
+                Some(n) => format!("{n}. {also}"),
+                None => also,
+            });
         }
     }
 }

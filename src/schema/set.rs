@@ -133,7 +133,10 @@ pub struct SchemaFile {
     pub text: String,
 }
 
-type Cache = Mutex<HashMap<String, Result<Option<Arc<Compiled>>, CompileError>>>;
+type Outcome = Result<Option<Arc<Compiled>>, CompileError>;
+/// One cell per kind: a kind is compiled once, by the first thread that needs it; others that
+/// need it meanwhile wait for that result instead of compiling it again.
+type Cache = Mutex<HashMap<String, Arc<OnceLock<Outcome>>>>;
 
 /// A CRD's `openAPIV3Schema` node (perhaps deferred) and the text of its file.
 #[derive(Clone, Copy)]
@@ -271,18 +274,7 @@ impl<'a> SchemaSet<'a> {
 
     /// Where a resource's kind has its schema.
     fn source(&self, r: &Resource<'_>) -> Option<Source<'a>> {
-        let key = format!("{}/{}", r.api_version, r.kind);
-        let in_bundle = |b: &'static Bundle| {
-            b.kinds
-                .contains_key(key.as_str())
-                .then(|| Source::Bundle(b, key.clone()))
-        };
-        if r.group == "argoproj.io"
-            && let Some(s) = in_bundle(argocd())
-        {
-            return Some(s);
-        }
-        if let Some(s) = self.kubernetes.and_then(in_bundle) {
+        if let Some(s) = self.bundled(r.group, r.api_version, r.kind) {
             return Some(s);
         }
         let gvk = format!("{}/{}/{}", r.group, r.version, r.kind);
@@ -293,13 +285,58 @@ impl<'a> SchemaSet<'a> {
         self.crds.get(&gvk).map(|c| Source::Crd(*c))
     }
 
-    /// Compile, once and before validation starts, the schema of every kind among
-    /// `resources`: the bundle's kinds together (their shared definitions once), CRDs in parallel.
-    pub fn prepare<'r>(&self, resources: impl IntoIterator<Item = &'r Resource<'r>>) {
-        use rayon::prelude::*;
+    /// A kind's schema in a bundled set. The bundles come first (before CRDs and schema dirs), so
+    /// this needs nothing but the kind's name.
+    fn bundled(&self, group: &str, api_version: &str, kind: &str) -> Option<Source<'a>> {
+        let key = format!("{api_version}/{kind}");
+        let in_bundle = |b: &'static Bundle| {
+            b.kinds
+                .contains_key(key.as_str())
+                .then(|| Source::Bundle(b, key.clone()))
+        };
+        if group == "argoproj.io"
+            && let Some(s) = in_bundle(argocd())
+        {
+            return Some(s);
+        }
+        self.kubernetes.and_then(in_bundle)
+    }
+
+    /// Compile the bundled schemas of the kinds among `(apiVersion, kind)` pairs. Their
+    /// schemas do not depend on the tree's CRDs, so this runs beside the model build (it keeps
+    /// the second core busy while the model's serial steps run); `prepare` then adds the rest.
+    pub fn prepare_bundled<'k>(&self, kinds: impl IntoIterator<Item = (&'k str, &'k str)>) {
         let mut bundle: Vec<(String, &'static Bundle, String)> = Vec::new();
-        let mut others: Vec<(String, &Resource<'_>)> = Vec::new();
         let mut seen = foldhash::HashSet::default();
+        for (api_version, kind) in kinds {
+            let (group, version) = api_version.rsplit_once('/').unwrap_or(("", api_version));
+            let key = format!("{group}/{version}/{kind}");
+            if !seen.insert(key.clone()) {
+                continue;
+            }
+            if let Some(Source::Bundle(b, k)) = self.bundled(group, api_version, kind) {
+                bundle.push((key, b, k));
+            }
+        }
+        self.compile_bundled(&bundle);
+    }
+
+    /// Compile, once and before validation starts, the bundled schema of every kind among
+    /// `resources` (their shared definitions once), and note the kinds no schema covers. Kinds
+    /// already compiled (by `prepare_bundled`) are not compiled again; CRDs' kinds are compiled
+    /// by the first object that needs one.
+    pub fn prepare<'r>(&self, resources: impl IntoIterator<Item = &'r Resource<'r>>) {
+        let mut bundle: Vec<(String, &'static Bundle, String)> = Vec::new();
+        let mut seen: foldhash::HashSet<String> = self
+            .cache
+            .lock()
+            .map(|c| {
+                c.iter()
+                    .filter(|(_, v)| v.get().is_some())
+                    .map(|(k, _)| k.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
         for r in resources {
             let key = format!("{}/{}/{}", r.group, r.version, r.kind);
             if !seen.insert(key.clone()) {
@@ -307,17 +344,26 @@ impl<'a> SchemaSet<'a> {
             }
             match self.source(r) {
                 Some(Source::Bundle(b, k)) => bundle.push((key, b, k)),
-                Some(_) => others.push((key, r)),
-                None => {
-                    if let Ok(mut c) = self.cache.lock() {
-                        c.insert(key, Ok(None));
-                    }
-                }
+                // CRDs and schema-dir kinds are compiled by the first object that needs them,
+                // while the other threads validate other objects.
+                Some(_) => {}
+                None => self.store(key, Ok(None)),
             }
         }
-        // One arena per bundle.
+        self.compile_bundled(&bundle);
+    }
+
+    fn store(&self, key: String, outcome: Outcome) {
+        if let Ok(mut c) = self.cache.lock() {
+            let _ = c.entry(key).or_default().set(outcome);
+        }
+    }
+
+    /// Compile bundled kinds (key, bundle, the bundle's kind key): one arena per bundle, so
+    /// their shared definitions are compiled once.
+    fn compile_bundled(&self, bundle: &[(String, &'static Bundle, String)]) {
         let mut bundles: Vec<&'static Bundle> = Vec::new();
-        for (_, b, _) in &bundle {
+        for (_, b, _) in bundle {
             if !bundles.iter().any(|x| std::ptr::eq(*x, *b)) {
                 bundles.push(b);
             }
@@ -333,33 +379,34 @@ impl<'a> SchemaSet<'a> {
                         keys.push(key.clone());
                         roots.push(root);
                     }
-                    Err(e) => {
-                        if let Ok(mut c) = self.cache.lock() {
-                            c.insert(key.clone(), Err(e));
-                        }
-                    }
+                    Err(e) => self.store(key.clone(), Err(e)),
                 }
             }
             let compiled = arena.finish(&roots);
-            if let Ok(mut c) = self.cache.lock() {
-                for (key, comp) in keys.into_iter().zip(compiled) {
-                    c.insert(key, Ok(Some(Arc::new(comp))));
-                }
+            for (key, comp) in keys.into_iter().zip(compiled) {
+                self.store(key, Ok(Some(Arc::new(comp))));
             }
         }
-        others.par_iter().for_each(|(_, r)| {
-            let _ = self.compiled(r);
-        });
     }
 
     /// The compiled schema of a resource's kind: `Ok(None)` when no schema is known, `Err`
     /// when the schema does not compile.
-    pub fn compiled(&self, r: &Resource<'_>) -> Result<Option<Arc<Compiled>>, CompileError> {
+    pub fn compiled(&self, r: &Resource<'_>) -> Outcome {
         let key = format!("{}/{}/{}", r.group, r.version, r.kind);
-        if let Some(c) = self.cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
-            return c;
+        // The cell is taken under the lock; the compile runs outside it (compiling uses no
+        // rayon, so a thread waiting on a cell never holds work the compiling thread needs).
+        let cell = self
+            .cache
+            .lock()
+            .map(|mut c| c.entry(key).or_default().clone());
+        match cell {
+            Ok(cell) => cell.get_or_init(|| self.compile(r)).clone(),
+            Err(_) => self.compile(r),
         }
-        let compiled = match self.source(r) {
+    }
+
+    fn compile(&self, r: &Resource<'_>) -> Outcome {
+        match self.source(r) {
             None => Ok(None),
             Some(Source::Bundle(b, k)) => match b.kind(&k) {
                 Some(schema) => {
@@ -398,11 +445,7 @@ impl<'a> SchemaSet<'a> {
                     )),
                 }
             }
-        };
-        if let Ok(mut c) = self.cache.lock() {
-            c.insert(key, compiled.clone());
         }
-        compiled
     }
 }
 
