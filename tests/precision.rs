@@ -3168,11 +3168,10 @@ fn a_chart_whose_values_schema_needs_the_network_is_not_a_failed_render() {
     );
 }
 
-#[test]
-fn crds_the_cluster_has_before_any_sync_do_not_race() {
-    // The CRD ships in another app with nothing to order the two, but the config says the
-    // cluster has it from bootstrap (`kubectl apply` before Argo CD), by name or group/Kind.
-    let files = vec![
+/// An app of apps whose child `crds` ships the Widget CRD and whose child `user` holds `user`
+/// (both automated, nothing ordering them).
+fn crd_apart(user: &[(&str, String)]) -> Vec<(String, String)> {
+    let mut files = vec![
         ("root.yaml".to_string(), app("root", "apps", None)),
         (
             "apps/crds.yaml".into(),
@@ -3183,9 +3182,19 @@ fn crds_the_cluster_has_before_any_sync_do_not_race() {
             app("user", "user", None) + AUTOMATED,
         ),
         ("crds/crd.yaml".into(), CRD.into()),
-        ("user/cr.yaml".into(), WIDGET.into()),
     ];
-    let dir = repo("precision-cluster-crds", &files);
+    files.extend(user.iter().map(|(p, t)| (p.to_string(), t.clone())));
+    files
+}
+
+#[test]
+fn crds_the_cluster_has_before_any_sync_do_not_race() {
+    // The CRD ships in another app with nothing to order the two, but the config says the
+    // cluster has it from bootstrap (`kubectl apply` before Argo CD), by name or group/Kind.
+    let dir = repo(
+        "precision-cluster-crds",
+        &crd_apart(&[("user/cr.yaml", WIDGET.into())]),
+    );
     let before = of_rule(&dir, &Config::default(), "crd-order");
     assert!(
         before
@@ -3316,22 +3325,14 @@ fn crd_order_reports_each_app_once_per_crd_it_lacks() {
     // Three Widgets in one app, whose CRD another app ships: one cause, one fix (the app's
     // syncOptions, or the CRD in the same app), so one finding at the first, naming the others.
     let widget = |n: &str| WIDGET.replace("name: w", &format!("name: {n}"));
-    let files = vec![
-        ("root.yaml".to_string(), app("root", "apps", None)),
-        (
-            "apps/crds.yaml".into(),
-            app("crds", "crds", None) + AUTOMATED,
-        ),
-        (
-            "apps/user.yaml".into(),
-            app("user", "user", None) + AUTOMATED,
-        ),
-        ("crds/crd.yaml".into(), CRD.into()),
-        ("user/a.yaml".into(), widget("a")),
-        ("user/b.yaml".into(), widget("b")),
-        ("user/c.yaml".into(), widget("c")),
-    ];
-    let dir = repo("precision-crd-order-once-per-app", &files);
+    let dir = repo(
+        "precision-crd-order-once-per-app",
+        &crd_apart(&[
+            ("user/a.yaml", widget("a")),
+            ("user/b.yaml", widget("b")),
+            ("user/c.yaml", widget("c")),
+        ]),
+    );
     let r = report_with(&dir, &Config::default());
     let found: Vec<&synclint::diag::Diagnostic> = r
         .diagnostics
