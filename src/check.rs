@@ -246,6 +246,9 @@ pub fn analyze(ws: &Workspace, rendered: &Rendered, opts: &Options) -> Report {
     summary.count(&diagnostics);
     let verbose = verbose_lines(&model);
     let plan = opts.plan.then(|| plan::view::build(&model, &plans));
+    // The compiled schemas and the model are big trees: freed on both cores.
+    drop(plans);
+    rayon::join(move || drop(schemas), move || drop(model));
     Report {
         files,
         diagnostics,

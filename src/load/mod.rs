@@ -525,13 +525,13 @@ pub fn load_with(
         .filter(|f| f.path.file_name().is_some_and(|n| n == "Chart.yaml"))
         .filter_map(|f| f.path.parent().map(Path::to_path_buf))
         .collect();
-    for f in &mut files {
+    files.par_iter_mut().for_each(|f| {
         let templated = f.class == FileClass::Yaml
             || matches!(&f.class, FileClass::Skipped(r) if r.contains("template"));
         if templated && in_chart_templates(&f.path, &chart_dirs) && source::occurs(f.text(), "{{") {
             f.class = FileClass::Skipped(TEMPLATE_NOTE.into());
         }
-    }
+    });
     let repo_root = roots.first().and_then(|r| git::root(r.repo_roots.last()?));
     // Application paths may point anywhere in the repository, also outside the linted paths:
     // what exists there is a fact the model needs (names only; nothing is read).

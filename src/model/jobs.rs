@@ -495,16 +495,23 @@ pub(crate) fn for_each_app_spec(
     needle: &str,
     mut f: impl FnMut(&app::App<'_>),
 ) {
-    for (fid, file) in ws.files.iter().enumerate() {
-        if file.class != crate::load::FileClass::Yaml {
-            continue;
-        }
+    use rayon::prelude::*;
+    // The text searches cover every byte of the tree: on all cores.
+    let candidates: Vec<FileId> = ws
+        .files
+        .par_iter()
+        .enumerate()
+        .filter(|(_, file)| {
+            let text = file.text();
+            file.class == crate::load::FileClass::Yaml
+                && crate::load::source::occurs(text, needle)
+                && (needle == "Application" || crate::load::source::occurs(text, "Application"))
+        })
+        .map(|(fid, _)| fid)
+        .collect();
+    for fid in candidates {
+        let file = &ws.files[fid];
         let text = file.text();
-        if !crate::load::source::occurs(text, "Application")
-            || !crate::load::source::occurs(text, needle)
-        {
-            continue;
-        }
         let scx = SourceContext {
             ws,
             repo_roots: ws.repo_roots_of(fid),
