@@ -6,6 +6,7 @@ pub mod app;
 pub mod app_order;
 pub mod appset;
 pub mod argo;
+pub mod duration;
 pub mod glob;
 pub mod health;
 pub mod instance;

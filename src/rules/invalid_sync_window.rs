@@ -9,8 +9,8 @@ use std::sync::LazyLock;
 use crate::diag::{Diagnostic, Severity};
 use crate::model::Resource;
 
-use super::invalid_retry::{duration_hint, go_duration};
 use super::{Cx, Rule, declare_rule, suggest};
+use crate::model::duration::{duration_hint, go_duration};
 
 declare_rule! {
     InvalidSyncWindow, "invalid-sync-window", Error,
