@@ -356,3 +356,112 @@ fn objs_or_empty(r: &Report) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+#[test]
+fn a_template_without_template_syntax_is_linted_once_where_it_is_written() {
+    // A chart template with no `{{ }}` parses as YAML: the rendered copy is what Argo CD
+    // applies, and its finding points at the template's own line, once.
+    common::require_helm();
+    let job = "apiVersion: batch/v1
+kind: Job
+metadata:
+  name: migrate
+  annotations:
+    argocd.argoproj.io/hook: PreSync
+    argocd.argoproj.io/hook-delete-policy: HookSucceeded
+spec:
+  backoffLimit: 1
+  activeDeadlineSeconds: 60
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: m, image: busybox:1.36}]
+";
+    let dir = common::tree(
+        "helm-plain-template",
+        &[
+            ("app.yaml", &app("")),
+            ("chart/Chart.yaml", CHART),
+            ("chart/templates/job.yaml", job),
+        ],
+    );
+    let r = common::report(&dir);
+    assert_eq!(
+        common::rows(&dir, &r)
+            .into_iter()
+            .filter(|(rule, _, _)| rule == "hook-delete-policy")
+            .collect::<Vec<_>>(),
+        vec![(
+            "hook-delete-policy".into(),
+            "chart/templates/job.yaml".into(),
+            7
+        )]
+    );
+}
+
+#[test]
+fn applicationset_parameters_fill_the_helm_values_and_unevaluated_functions_block_the_render() {
+    common::require_helm();
+    let appset = |values: &str| {
+        format!(
+            "apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: web
+  namespace: argocd
+spec:
+  goTemplate: true
+  generators:
+    - list:
+        elements:
+          - label: green
+  template:
+    metadata:
+      name: web
+    spec:
+      project: default
+      source:
+        repoURL: https://example.com/r.git
+        path: chart
+        helm:
+          values: |
+            {values}
+      destination:
+        server: https://kubernetes.default.svc
+        namespace: dest
+"
+        )
+    };
+    let files = |values: &str| {
+        vec![
+            ("appset.yaml".to_string(), appset(values)),
+            ("chart/Chart.yaml".to_string(), CHART.to_string()),
+            ("chart/templates/cm.yaml".to_string(), CONFIGMAP.to_string()),
+        ]
+    };
+    let tree = |name: &str, values: &str| {
+        let f = files(values);
+        let refs: Vec<(&str, &str)> = f.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        common::tree(name, &refs)
+    };
+    // `{{ .label }}` is the generator's parameter: substituted, the chart renders with it.
+    let dir = tree("helm-appset-values", "label: '{{ .label }}'");
+    let r = common::report(&dir);
+    assert!(rendered(&r).contains("value: \"green\""), "{}", rendered(&r));
+    assert!(notes(&r).is_empty(), "{:?}", notes(&r));
+    // A Sprig pipeline synclint does not evaluate: not rendered (info), not a failed build.
+    let dir = tree("helm-appset-values-pipeline", "{{- toYaml . | nindent 12 }}");
+    let r = common::report(&dir);
+    assert!(
+        common::rows(&dir, &r)
+            .iter()
+            .all(|(rule, _, _)| rule != "render-failed"),
+        "{:?}",
+        common::rows(&dir, &r)
+    );
+    assert!(
+        r.verbose.iter().any(|v| v.contains("does not evaluate")),
+        "{:?}",
+        r.verbose
+    );
+}

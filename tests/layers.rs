@@ -48,7 +48,11 @@ fn no_filesystem_access_below_load() {
             }
         }
     }
-    assert!(found.is_empty(), "filesystem access below load:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "filesystem access below load:\n{}",
+        found.join("\n")
+    );
 }
 
 #[test]
@@ -71,5 +75,9 @@ fn no_rule_imports_another_rule() {
             }
         }
     }
-    assert!(found.is_empty(), "rules importing rules:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "rules importing rules:\n{}",
+        found.join("\n")
+    );
 }

@@ -3366,3 +3366,82 @@ fn crd_order_reports_each_app_once_per_crd_it_lacks() {
         d.note
     );
 }
+
+#[test]
+fn a_global_project_lends_its_lists_to_the_projects_it_selects() {
+    // argocd-cm's globalProjects: `team` carries the label the selector picks, so Argo CD
+    // appends `global`'s namespaceResourceWhitelist to team's own (GetAppVirtualProject).
+    let team = |label: &str| {
+        format!(
+            "apiVersion: argoproj.io/v1alpha1
+kind: AppProject
+metadata:
+  name: team
+  namespace: argocd
+  labels: {{template: {label}}}
+spec:
+  sourceRepos: ['*']
+  destinations:
+    - {{server: '*', namespace: '*'}}
+  namespaceResourceWhitelist:
+    - {{group: '', kind: ConfigMap}}
+"
+        )
+    };
+    let global = "apiVersion: argoproj.io/v1alpha1
+kind: AppProject
+metadata:
+  name: global
+  namespace: argocd
+spec:
+  namespaceResourceWhitelist:
+    - {group: apps, kind: Deployment}
+";
+    let cm = "apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: argocd-cm
+  namespace: argocd
+data:
+  globalProjects: |-
+    - labelSelector:
+        matchExpressions:
+          - {key: template, operator: In, values: [global]}
+      projectName: global
+";
+    let deployment = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, image: nginx}]
+";
+    let files = |label: &str| {
+        vec![
+            ("root.yaml".to_string(), app("root", "argocd", None)),
+            ("argocd/cm.yaml".into(), cm.into()),
+            ("argocd/team.yaml".into(), team(label)),
+            ("argocd/global.yaml".into(), global.into()),
+            (
+                "argocd/web.yaml".into(),
+                app_in("web", "web", "team") + AUTOMATED,
+            ),
+            ("web/deployment.yaml".into(), deployment.into()),
+        ]
+    };
+    let dir = repo("precision-global-project", &files("global"));
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "project-denies-resource"),
+        vec![]
+    );
+    // A project the selector does not pick keeps its own list only.
+    let dir = repo("precision-not-a-global-project", &files("own"));
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "project-denies-resource"),
+        vec![("web/deployment.yaml".into(), 2, Severity::Error)]
+    );
+}

@@ -87,6 +87,25 @@ pub struct HelmOptions {
     pub skip_crds: bool,
     pub skip_tests: bool,
     pub skip_schema_validation: bool,
+    /// An ApplicationSet's template left `{{ … }}` in these options (a function or pipeline
+    /// synclint does not evaluate): what Argo CD passes to Helm is not known.
+    pub unevaluated: bool,
+}
+
+impl HelmOptions {
+    /// Does any option still hold a template expression?
+    pub fn templated(&self) -> bool {
+        let t = |s: &str| s.contains("{{");
+        self.release.as_deref().is_some_and(t)
+            || self.values.as_deref().is_some_and(t)
+            || self.namespace.as_deref().is_some_and(t)
+            || self.value_files.iter().any(|f| t(f))
+            || self
+                .parameters
+                .iter()
+                .chain(&self.string_parameters)
+                .any(|(k, v)| t(k) || t(v))
+    }
 }
 
 /// The cluster an app deploys to, as far as the manifests tell.
@@ -406,11 +425,11 @@ pub fn from_spec<'a>(
                 values: h
                     .and_then(|h| h.get("valuesObject"))
                     .filter(|v| v.is_map())
-                    .map(|v| super::yaml_text(v))
+                    .map(|v| subst(&super::yaml_text(v)))
                     .or_else(|| {
                         h.and_then(|h| h.get("values"))
                             .and_then(Node::str)
-                            .map(str::to_string)
+                            .map(subst)
                     }),
                 parameters: params
                     .map(|l| {
@@ -446,6 +465,7 @@ pub fn from_spec<'a>(
                 skip_crds: flag("skipCrds"),
                 skip_tests: flag("skipTests"),
                 skip_schema_validation: flag("skipSchemaValidation"),
+                unevaluated: false,
             };
             sources.push(AppSource {
                 helm,

@@ -304,6 +304,7 @@ mod tests {
             app_health: super::super::instance::Fact::Unknown,
             health_overrides: vec!["apps/Deployment".into()],
             kustomize_build_options: None,
+            global_projects: Default::default(),
         };
         assert_eq!(source("apps", "Deployment", &inst), Some(Source::Instance));
         assert_eq!(source("apps", "StatefulSet", &inst), Some(Source::Builtin));

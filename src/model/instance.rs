@@ -91,6 +91,92 @@ pub struct Instance {
     /// `kustomize.buildOptions` of argocd-cm (written as a ConfigMap, or in Helm values), with
     /// the file it was found in: the flags Argo CD adds to every `kustomize build`.
     pub kustomize_build_options: Option<(String, FileId)>,
+    /// argocd-cm's `globalProjects`: projects whose lists every project their selector picks
+    /// inherits (`GetAppVirtualProject`).
+    pub global_projects: GlobalProjects,
+}
+
+/// argocd-cm's `globalProjects`, as far as the tree tells.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum GlobalProjects {
+    /// None configured.
+    #[default]
+    None,
+    Known(Vec<GlobalProject>),
+    /// Configured where the tree cannot read it (Helm values, a patch, a template).
+    Unknown,
+}
+
+/// One `globalProjects` entry: the project `project` lends its lists to every project that
+/// `selector` picks (but itself).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GlobalProject {
+    pub project: String,
+    pub selector: LabelSelector,
+}
+
+/// A `metav1.LabelSelector`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LabelSelector {
+    pub match_labels: Vec<(String, String)>,
+    /// (key, operator, values)
+    pub match_expressions: Vec<(String, String, Vec<String>)>,
+}
+
+impl LabelSelector {
+    /// `LabelSelectorAsSelector(...).Matches(labels)`: an empty selector matches everything;
+    /// `None` when an operator is not one Kubernetes knows (the selector is an error there).
+    pub fn matches(&self, labels: &[(&str, &str)]) -> Option<bool> {
+        let get = |k: &str| labels.iter().find(|(lk, _)| *lk == k).map(|(_, v)| *v);
+        let mut all = self
+            .match_labels
+            .iter()
+            .all(|(k, v)| get(k) == Some(v.as_str()));
+        for (k, op, values) in &self.match_expressions {
+            let has = |v: &str| values.iter().any(|x| x == v);
+            all &= match op.as_str() {
+                "In" => get(k).is_some_and(has),
+                "NotIn" => get(k).is_none_or(|v| !has(v)),
+                "Exists" => get(k).is_some(),
+                "DoesNotExist" => get(k).is_none(),
+                _ => return None,
+            };
+        }
+        Some(all)
+    }
+}
+
+/// argocd-cm's `globalProjects` value (a YAML list held in a string).
+fn global_projects(text: &str) -> Option<Vec<GlobalProject>> {
+    let parsed = crate::load::yaml::parse(text);
+    let doc = parsed.docs.first()?;
+    let mut out = Vec::new();
+    for item in doc.root.items() {
+        let project = item.get("projectName")?.non_empty_str()?.to_string();
+        let mut selector = LabelSelector::default();
+        if let Some(sel) = item.get("labelSelector") {
+            for e in sel.get("matchLabels").map(Node::entries).unwrap_or(&[]) {
+                selector
+                    .match_labels
+                    .push((e.key.str()?.to_string(), e.value.str()?.to_string()));
+            }
+            for x in sel.get("matchExpressions").map(Node::items).unwrap_or(&[]) {
+                let field = |k: &str| x.get(k).and_then(Node::str).map(str::to_string);
+                let values = x
+                    .get("values")
+                    .map(Node::items)
+                    .unwrap_or(&[])
+                    .iter()
+                    .filter_map(|v| v.str().map(str::to_string))
+                    .collect();
+                selector
+                    .match_expressions
+                    .push((field("key")?, field("operator")?, values));
+            }
+        }
+        out.push(GlobalProject { project, selector });
+    }
+    Some(out)
 }
 
 impl Instance {
@@ -131,6 +217,8 @@ impl Instance {
             Fact::Unknown
         };
         let mut found_versions: Vec<(Version, FileId, Span)> = Vec::new();
+        let mut global_known: Option<Vec<GlobalProject>> = None;
+        let mut global_unreadable = false;
         let mut config_seen: Option<(FileId, Span)> = None;
         let mut operator_seen = false;
         let mut installs_chart = false;
@@ -161,6 +249,15 @@ impl Instance {
         for r in resources.iter().filter(tells).filter(|r| !by_place(r)) {
             if r.is("", "ConfigMap") && r.name == Some("argocd-cm") {
                 config_seen.get_or_insert((r.file, r.name_span));
+                if let Some(v) = r.root.path(&["data", "globalProjects"]) {
+                    match v.str().and_then(global_projects) {
+                        Some(list) if global_known.is_some() => {
+                            global_known.get_or_insert_default().extend(list)
+                        }
+                        Some(list) => global_known = Some(list),
+                        None => global_unreadable = true,
+                    }
+                }
                 if let Some(data) = r.root.get("data") {
                     overrides.extend(cm_health_keys(data));
                 }
@@ -283,7 +380,24 @@ impl Instance {
                 .enumerate()
                 .find_map_first(|(i, f)| build_options(f.text()).map(|o| (o, i)))
         };
+        // `globalProjects` written anywhere else (Helm values' `configs.cm`, a patch) is
+        // configured where the tree cannot read it whole.
+        let global_projects = match global_known {
+            _ if global_unreadable => GlobalProjects::Unknown,
+            Some(list) => GlobalProjects::Known(list),
+            None if {
+                use rayon::prelude::*;
+                files
+                    .par_iter()
+                    .any(|f| find_in(f.text(), "globalProjects").is_some())
+            } =>
+            {
+                GlobalProjects::Unknown
+            }
+            None => GlobalProjects::None,
+        };
         Instance {
+            global_projects,
             kustomize_build_options,
             version,
             version_from,
@@ -427,6 +541,38 @@ fn remote_base_versions(text: &str) -> Vec<(usize, Version)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn global_project_selectors() {
+        let list = global_projects(
+            "- projectName: g\n  labelSelector:\n    matchLabels: {tier: prod}\n    matchExpressions:\n      - {key: team, operator: NotIn, values: [ops]}\n      - {key: owner, operator: Exists}\n      - {key: legacy, operator: DoesNotExist}\n- projectName: all\n",
+        )
+        .unwrap();
+        let sel = &list[0].selector;
+        assert_eq!(list[0].project, "g");
+        assert_eq!(sel.matches(&[("tier", "prod"), ("owner", "a")]), Some(true));
+        assert_eq!(
+            sel.matches(&[("tier", "prod"), ("owner", "a"), ("team", "dev")]),
+            Some(true)
+        );
+        assert_eq!(
+            sel.matches(&[("tier", "prod"), ("owner", "a"), ("team", "ops")]),
+            Some(false)
+        );
+        assert_eq!(sel.matches(&[("tier", "prod")]), Some(false));
+        assert_eq!(
+            sel.matches(&[("tier", "prod"), ("owner", "a"), ("legacy", "y")]),
+            Some(false)
+        );
+        assert_eq!(sel.matches(&[("tier", "dev"), ("owner", "a")]), Some(false));
+        // No selector: every project.
+        assert_eq!(list[1].selector.matches(&[]), Some(true));
+        let odd = LabelSelector {
+            match_expressions: vec![("k".into(), "Gt".into(), vec![])],
+            ..Default::default()
+        };
+        assert_eq!(odd.matches(&[]), None);
+    }
 
     #[test]
     fn versions() {

@@ -200,6 +200,12 @@ fn helm_job(
     namespace: Option<&str>,
     opts: &HelmOptions,
 ) -> Result<HelmJob, NotRun> {
+    if opts.unevaluated {
+        return Err(NotRun::Blocked(
+            "the ApplicationSet's template leaves `{{ … }}` in the Helm options (a function or pipeline synclint does not evaluate)"
+                .into(),
+        ));
+    }
     if !valid_release_name(release) {
         return Err(NotRun::Refused(format!(
             "release name `{}` is not a valid Helm release name",

@@ -148,6 +148,11 @@ pub fn generated_apps<'a>(
                 &subst,
             );
             app.automated |= rolling;
+            // Hand-written values may hold `{{ }}` for a chart's own `tpl`; left over from the
+            // ApplicationSet's template, they are an expression synclint did not evaluate.
+            for src in &mut app.sources {
+                src.helm.unevaluated = src.helm.templated();
+            }
             app
         })
         .collect())
@@ -356,8 +361,20 @@ impl<'a> Model<'a> {
         // no build includes: neither is an object Argo CD applies.
         let mut covered: HashSet<FileId> = HashSet::default();
         for (dir, helm, o) in &rendered.outcomes {
-            if let (Outcome::Rendered { .. }, false) = (o, helm) {
-                covered.extend(kust.closure(ws, dir));
+            match (o, helm) {
+                (Outcome::Rendered { .. }, false) => covered.extend(kust.closure(ws, dir)),
+                // A rendered chart's templates (its subcharts' too): those without template
+                // syntax parse as YAML, and the rendered copy is the one Argo CD applies.
+                (Outcome::Rendered { .. }, true) => {
+                    covered.extend(ws.files_under(dir).filter(|&f| {
+                        ws.files[f].path.strip_prefix(dir).is_ok_and(|rel| {
+                            rel.parent().is_some_and(|p| {
+                                p.components().any(|c| c.as_os_str() == "templates")
+                            })
+                        })
+                    }))
+                }
+                _ => {}
             }
         }
         let included: HashSet<&Path> = kust

@@ -164,7 +164,18 @@ impl Model<'_> {
         // The first segment is the chart's name, not its directory.
         let rel = src.trim().split_once('/').map_or(src.trim(), |(_, r)| r);
         let of = self.chart_file(chart, rel, 4)?;
-        Some((of, None))
+        // A template without template syntax is YAML as written: the same object is in it.
+        let field =
+            |n: &Node<'_>, path: &[&str]| n.path(path).and_then(Node::str).map(str::to_string);
+        let same = |n: &Node<'_>| {
+            field(n, &["kind"]) == field(root, &["kind"])
+                && field(n, &["metadata", "name"]) == field(root, &["metadata", "name"])
+        };
+        let source = &self.ws.files[of];
+        let node = (source.class == crate::load::FileClass::Yaml)
+            .then(|| source.yaml().docs.iter().map(|d| &d.root).find(|n| same(n)))
+            .flatten();
+        Some((of, node))
     }
 
     /// A chart's file, also in a `file://` dependency the renderer vendored into `charts/`.

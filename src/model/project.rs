@@ -7,6 +7,7 @@ use foldhash::HashSet;
 
 use super::app::{App, Cluster};
 use super::glob::{self, Dialect};
+use super::instance::GlobalProjects;
 use super::resource::{ResId, Resource};
 use super::{Model, repo};
 
@@ -173,6 +174,47 @@ impl<'a> Model<'a> {
     }
 }
 
+impl<'a> Model<'a> {
+    /// The specs a project's permissions come from (`GetAppVirtualProject`): its own, then those
+    /// of the global projects argocd-cm's `globalProjects` assigns it, whose lists Argo CD
+    /// appends to its own. `None` when that is not known (a global project that is not in the
+    /// tree, or `globalProjects` set where the tree cannot read it).
+    pub fn project_specs(&self, pid: ResId) -> Option<Vec<&'a Node<'a>>> {
+        let project = &self.resources[pid];
+        let mut specs: Vec<&'a Node<'a>> = vec![project.root.get("spec")?];
+        let labels: Vec<(&str, &str)> = project
+            .root
+            .path(&["metadata", "labels"])
+            .map(Node::entries)
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(|e| Some((e.key.str()?, e.value.str()?)))
+            .collect();
+        match &self.instance.global_projects {
+            GlobalProjects::None => {}
+            // Which projects it picks is unknown; an unlabelled project is picked only by an
+            // empty selector, which nobody writes.
+            GlobalProjects::Unknown if labels.is_empty() => {}
+            GlobalProjects::Unknown => return None,
+            GlobalProjects::Known(list) => {
+                for gp in list {
+                    if project.name == Some(gp.project.as_str()) || !gp.selector.matches(&labels)? {
+                        continue;
+                    }
+                    let mut named = self
+                        .projects()
+                        .filter(|p| p.name == Some(gp.project.as_str()));
+                    match (named.next(), named.next()) {
+                        (Some(g), None) => specs.push(g.root.get("spec")?),
+                        _ => return None,
+                    }
+                }
+            }
+        }
+        Some(specs)
+    }
+}
+
 /// gobwas `globMatch(pattern, val, allowNegation=true, seps…)` of `app_project_types.go`.
 fn glob_neg(pattern: &str, value: &str, sep: Option<char>) -> bool {
     if let Some(p) = pattern.strip_prefix('!') {
@@ -202,13 +244,20 @@ fn not3(a: T) -> T {
     a.map(|v| !v)
 }
 
+/// The items of a list field over a project's specs (its own, then its global projects').
+fn items<'n, 'a>(specs: &'n [&'n Node<'a>], key: &'n str) -> impl Iterator<Item = &'n Node<'a>> {
+    specs
+        .iter()
+        .flat_map(move |s| s.get(key).map(Node::items).unwrap_or(&[]))
+}
+
 /// `isDestinationMatched`: `Some(false)` only when no cluster the manifests allow could match.
-pub fn destination_permitted(project: &Node<'_>, cluster: &Cluster, ns: &str) -> T {
+pub fn destination_permitted(project: &[&Node<'_>], cluster: &Cluster, ns: &str) -> T {
     let (server, name) = (cluster.server.as_deref(), cluster.name.as_deref());
     let mut any: T = Some(false);
     let mut no_deny: T = Some(true);
     let deny_pattern = |p: &str| Some(p.starts_with('!'));
-    for item in project.get("destinations").map(Node::items).unwrap_or(&[]) {
+    for item in items(project, "destinations") {
         let field = |k: &str| item.get(k).and_then(Node::str).unwrap_or("");
         let (iname, iserver, ins) = (field("name"), field("server"), field("namespace"));
         let name_m: T = name.map(|n| glob_neg(iname, n, None));
@@ -229,10 +278,10 @@ pub fn destination_permitted(project: &Node<'_>, cluster: &Cluster, ns: &str) ->
 }
 
 /// `IsSourcePermitted`.
-pub fn source_permitted(project: &Node<'_>, url: &str) -> bool {
+pub fn source_permitted(project: &[&Node<'_>], url: &str) -> bool {
     let src = repo::argo_normalize(url);
     let mut any = false;
-    for pat in project.get("sourceRepos").map(Node::items).unwrap_or(&[]) {
+    for pat in items(project, "sourceRepos") {
         let Some(p) = pat.str() else { continue };
         let normalized = match p.strip_prefix('!') {
             Some(rest) => format!("!{}", repo::argo_normalize(rest)),
@@ -256,16 +305,19 @@ pub enum Refusal {
     Blacklisted(&'static str, Span),
 }
 
-/// A list value: `None` when absent or null (Go's nil slice).
-fn list<'n, 'a>(project: &'n Node<'a>, key: &str) -> Option<&'n [Node<'a>]> {
-    project
+/// A list value over a project's specs, as Go's `append` builds it: `None` when the project's
+/// own is absent or null (a nil slice) and the global projects add nothing.
+fn list<'n, 'a>(project: &'n [&'n Node<'a>], key: &'n str) -> Option<Vec<&'n Node<'a>>> {
+    let own = project
+        .first()?
         .get(key)
-        .filter(|n| matches!(n.kind, NodeKind::Seq(_)))
-        .map(Node::items)
+        .filter(|n| matches!(n.kind, NodeKind::Seq(_)));
+    let all: Vec<&Node<'a>> = items(project, key).collect();
+    (own.is_some() || !all.is_empty()).then_some(all)
 }
 
-fn in_list<'n, 'a>(items: &'n [Node<'a>], r: &Resource<'_>, names: bool) -> Option<&'n Node<'a>> {
-    items.iter().find(|i| {
+fn in_list<'n, 'a>(items: &[&'n Node<'a>], r: &Resource<'_>, names: bool) -> Option<&'n Node<'a>> {
+    items.iter().copied().find(|i| {
         let f = |k: &str| i.get(k).and_then(Node::str).unwrap_or("");
         glob::matches(Dialect::Filepath, f("kind"), r.kind)
             && glob::matches(Dialect::Filepath, f("group"), r.group)
@@ -277,7 +329,7 @@ fn in_list<'n, 'a>(items: &'n [Node<'a>], r: &Resource<'_>, names: bool) -> Opti
 
 /// `IsGroupKindNamePermitted`.
 pub fn group_kind_refusal(
-    project: &Node<'_>,
+    project: &[&Node<'_>],
     r: &Resource<'_>,
     namespaced: bool,
 ) -> Option<Refusal> {
@@ -290,7 +342,7 @@ pub fn group_kind_refusal(
     } else {
         ("clusterResourceWhitelist", "clusterResourceBlacklist", true)
     };
-    match list(project, wl) {
+    match list(project, wl).as_deref() {
         None if !namespaced => return Some(Refusal::EmptyWhitelist(wl, true)),
         Some([]) => return Some(Refusal::EmptyWhitelist(wl, false)),
         Some(items) if in_list(items, r, names).is_none() => {
@@ -298,7 +350,7 @@ pub fn group_kind_refusal(
         }
         _ => {}
     }
-    let hit = list(project, bl).and_then(|items| in_list(items, r, names))?;
+    let hit = list(project, bl).and_then(|items| in_list(&items, r, names))?;
     Some(Refusal::Blacklisted(bl, hit.span))
 }
 

@@ -44,9 +44,12 @@ impl Rule for ProjectDeniesResource {
             return;
         };
         let project = &res[pid];
-        let Some(pspec) = project.root.get("spec") else {
+        // Its own spec and its global projects' (argocd-cm `globalProjects`), whose lists Argo
+        // CD appends; unknown global projects prove nothing.
+        let Some(specs) = cx.model.project_specs(pid) else {
             return;
         };
+        let pspec = specs.as_slice();
         let who = application.display();
         // The app at fault is the one whose project refuses, whatever else holds the object.
         let related = |mut d: Diagnostic| {
