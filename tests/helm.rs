@@ -447,10 +447,17 @@ spec:
     // `{{ .label }}` is the generator's parameter: substituted, the chart renders with it.
     let dir = tree("helm-appset-values", "label: '{{ .label }}'");
     let r = common::report(&dir);
-    assert!(rendered(&r).contains("value: \"green\""), "{}", rendered(&r));
+    assert!(
+        rendered(&r).contains("value: \"green\""),
+        "{}",
+        rendered(&r)
+    );
     assert!(notes(&r).is_empty(), "{:?}", notes(&r));
     // A Sprig pipeline synclint does not evaluate: not rendered (info), not a failed build.
-    let dir = tree("helm-appset-values-pipeline", "{{- toYaml . | nindent 12 }}");
+    let dir = tree(
+        "helm-appset-values-pipeline",
+        "{{- toYaml . | nindent 12 }}",
+    );
     let r = common::report(&dir);
     assert!(
         common::rows(&dir, &r)

@@ -3445,3 +3445,175 @@ spec:
         vec![("web/deployment.yaml".into(), 2, Severity::Error)]
     );
 }
+
+#[test]
+fn children_of_a_parent_its_kustomization_leaves_out_are_not_created() {
+    // bootstrap/ builds only parent-a; parent-b.yaml sits beside it, unlisted (retired), so
+    // nothing creates parent-b nor the child Application in its directory.
+    let parent = |name: &str, path: &str| app(name, path, None);
+    let files = |listed: &str| {
+        vec![
+            ("root.yaml".to_string(), app("root", "bootstrap", None)),
+            (
+                "bootstrap/kustomization.yaml".into(),
+                format!("resources:\n  - parent-a.yaml\n{listed}"),
+            ),
+            (
+                "bootstrap/parent-a.yaml".into(),
+                parent("parent-a", "envs/a"),
+            ),
+            (
+                "bootstrap/parent-b.yaml".into(),
+                parent("parent-b", "envs/b"),
+            ),
+            ("envs/a/svc.yaml".into(), app("svc-a", "svc", None)),
+            ("envs/b/svc.yaml".into(), app("svc-b", "overlays/b", None)),
+            (
+                "svc/cm.yaml".into(),
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: svc\n".into(),
+            ),
+        ]
+    };
+    let dir = repo("precision-parent-left-out", &files(""));
+    assert_eq!(of_rule(&dir, &Config::default(), "unknown-path"), vec![]);
+    let dir = repo("precision-parent-listed", &files("  - parent-b.yaml\n"));
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "unknown-path"),
+        vec![("envs/b/svc.yaml".into(), 11, Severity::Error)]
+    );
+}
+
+#[test]
+fn applications_in_a_build_nothing_syncs_and_nobody_can_run_are_not_live() {
+    common::require_kustomize();
+    // envs/dev is built by no Application and its build fails (an empty kustomization among
+    // its resources): nobody can apply it, so the Application inside it is never created.
+    let files = |retired: &str| {
+        vec![
+            ("root.yaml".to_string(), app("root", "envs/prod", None)),
+            ("envs/prod/svc.yaml".into(), app("svc-prod", "svc", None)),
+            (
+                "envs/dev/kustomization.yaml".into(),
+                "resources:\n  - team\n  - retired\n".into(),
+            ),
+            ("envs/dev/retired/kustomization.yaml".into(), retired.into()),
+            (
+                "envs/dev/team/kustomization.yaml".into(),
+                "resources:\n  - app.yaml\n".into(),
+            ),
+            (
+                "envs/dev/team/app.yaml".into(),
+                app("svc-dev", "overlays/dev", None),
+            ),
+            (
+                "svc/cm.yaml".into(),
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: svc\n".into(),
+            ),
+        ]
+    };
+    let dir = repo(
+        "precision-unbuildable-env",
+        &files("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"),
+    );
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "unknown-path"),
+        vec![("envs/dev/team/app.yaml".into(), 11, Severity::Info)]
+    );
+    // When it builds, someone may apply it by hand: the Application stands.
+    let dir = repo("precision-buildable-env", &files("resources: []\n"));
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "unknown-path"),
+        vec![("envs/dev/team/app.yaml".into(), 11, Severity::Error)]
+    );
+}
+
+#[test]
+fn an_app_of_apps_chart_makes_samples_beside_it_reading_material() {
+    // The Applications are Helm templates (an app of apps installed with `helm install`):
+    // the tree has Applications all the same, so a samples folder is not an app.
+    let pod = |n: &str| {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: example\n  labels: {{v: {n}}}\nspec:\n  containers: [{{name: c, image: nginx}}]\n"
+        )
+    };
+    let mut files = vec![
+        ("policy/samples/allowed.yaml".to_string(), pod("a")),
+        ("policy/samples/disallowed.yaml".to_string(), pod("b")),
+    ];
+    let dir = repo("precision-samples-no-apps", &files);
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "duplicate-resource"),
+        vec![(
+            "policy/samples/disallowed.yaml".into(),
+            4,
+            Severity::Warning
+        )]
+    );
+    files.push((
+        "apps/Chart.yaml".into(),
+        "apiVersion: v2\nname: apps\nversion: 0.1.0\n".into(),
+    ));
+    files.push((
+        "apps/templates/policy.yaml".into(),
+        app("policy", "policy", None)
+            .replace("name: policy\n", "name: {{ .Values.prefix }}policy\n"),
+    ));
+    let dir = repo("precision-samples-chart-apps", &files);
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "duplicate-resource"),
+        vec![]
+    );
+}
+
+#[test]
+fn a_failing_kustomization_that_is_also_a_chart_nothing_here_builds_is_info() {
+    common::require_kustomize();
+    let files = |chart: bool| {
+        let mut f = vec![(
+            "charts/ds/kustomization.yaml".to_string(),
+            "resources:\n  - cm.yaml\n".to_string(),
+        )];
+        if chart {
+            f.push((
+                "charts/ds/Chart.yaml".into(),
+                "apiVersion: v2\nname: ds\nversion: 0.1.0\n".into(),
+            ));
+        }
+        f
+    };
+    let dir = repo("precision-chart-and-kustomization", &files(true));
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "render-failed"),
+        vec![("charts/ds/kustomization.yaml".into(), 1, Severity::Info)]
+    );
+    let dir = repo("precision-kustomization-only", &files(false));
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "render-failed"),
+        vec![("charts/ds/kustomization.yaml".into(), 1, Severity::Error)]
+    );
+}
+
+#[test]
+fn a_root_app_beside_the_kustomization_of_its_children_is_applied_by_hand() {
+    // root-app.yaml is not in bootstrap/kustomization.yaml, which lists the child Applications:
+    // it points at its own folder, so it is the root someone applies, not a switched-off app.
+    let files = vec![
+        (
+            "bootstrap/root-app.yaml".to_string(),
+            app("root", "bootstrap", None),
+        ),
+        (
+            "bootstrap/kustomization.yaml".into(),
+            "resources:\n  - child.yaml\n".into(),
+        ),
+        (
+            "bootstrap/child.yaml".into(),
+            app("child", "missing/dir", None),
+        ),
+    ];
+    let dir = repo("precision-root-beside-children", &files);
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "unknown-path"),
+        vec![("bootstrap/child.yaml".into(), 11, Severity::Error)]
+    );
+}

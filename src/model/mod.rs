@@ -874,17 +874,38 @@ impl<'a> Model<'a> {
         // Kustomizations no other kustomization includes: each is an app Argo CD would build at
         // that path (rendered if the tools allow, else linted as written).
         // Directories whose Application is switched off: its file sits in a kustomization's
-        // directory but the kustomization leaves it out (commented out of `resources:`).
+        // directory but the kustomization leaves it out (listed only in a comment, or not
+        // listed while it lists other Applications: a list of apps this one was taken off), so
+        // no build creates it, nor the apps below it. A lone Application beside a kustomization
+        // of other objects is a root applied by hand.
         let commented: HashSet<&Path> = kust
             .by_dir
             .values()
             .flat_map(|k| k.commented_out.iter().map(PathBuf::as_path))
             .collect();
+        let app_files: HashSet<FileId> = self
+            .resources
+            .iter()
+            .filter(|r| r.is("argoproj.io", "Application"))
+            // A rendered one counts in the file it was written in.
+            .map(|r| self.origin(r.file, r.kind_span).0)
+            .collect();
+        let lists_apps = |f: FileId| {
+            ws.files[f]
+                .path
+                .parent()
+                .and_then(|d| kust.by_dir.get(d))
+                .is_some_and(|k| {
+                    k.includes
+                        .iter()
+                        .any(|p| ws.file_at(p).is_some_and(|i| app_files.contains(&i)))
+                })
+        };
         let switched_off: Vec<(PathBuf, String)> = self
             .left_out
             .iter()
             .copied()
-            .filter(|&f| commented.contains(ws.files[f].path.as_path()))
+            .filter(|&f| commented.contains(ws.files[f].path.as_path()) || lists_apps(f))
             .flat_map(|f| {
                 let root = ws.repo_roots_of(f).first().cloned();
                 ws.files[f].yaml().docs.iter().filter_map(move |d| {
@@ -901,7 +922,10 @@ impl<'a> Model<'a> {
                         .path(&["metadata", "name"])
                         .and_then(Node::str)
                         .unwrap_or("?");
-                    Some((root.as_ref()?.join(path), name.to_string()))
+                    let dir = root.as_ref()?.join(path);
+                    // A root app pointing at its own folder (the kustomization that lists its
+                    // children) is applied by hand, not switched off.
+                    (!ws.files[f].path.starts_with(&dir)).then(|| (dir, name.to_string()))
                 })
             })
             .collect();
@@ -956,7 +980,7 @@ impl<'a> Model<'a> {
                 .find_map(|n| ws.file_at(&dir.join(n)))
                 .and_then(|k| set_aside_by_place(&ws.files[k].path, ws.repo_roots_of(k)));
             if let Some(why) = aside
-                && explicit_apps
+                && (explicit_apps || self.applications_elsewhere)
             {
                 let own: Vec<FileId> = sources
                     .iter()
@@ -1006,7 +1030,9 @@ impl<'a> Model<'a> {
         // Everything else is grouped the way a Directory Application reads it: one app per
         // directory (non-recursive, Argo CD's default). A file or stdin given on the command line
         // is one app of its own. Test fixtures no Application syncs are not objects at all.
-        let has_applications = apps.iter().any(|a| !a.is_implicit());
+        // Applications in templates (an app of apps written as a Helm chart) say what Argo CD
+        // applies as much as written ones: docs and fixtures beside them are reading material.
+        let has_applications = apps.iter().any(|a| !a.is_implicit()) || self.applications_elsewhere;
         for root in &ws.roots {
             // Each file's verdict and group, found in parallel (paths only), applied in order.
             let verdicts: Vec<(Option<&'static str>, String)> = root

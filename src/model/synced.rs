@@ -99,13 +99,28 @@ impl Model<'_> {
             synced.extend(kust.inputs(ws, dir).0);
         }
         // Argo CD's own objects (a root Application applied by a bootstrap script, an
-        // AppProject) configure the sync: their findings stand wherever they are.
+        // AppProject) configure the sync: their findings stand wherever they are. Not those a
+        // kustomization no Application syncs pulls in from below (team folders of an env), when
+        // its build fails: nobody can apply that, and such files are not applied one by one (a
+        // root Application beside the kustomization may be, with `kubectl apply -f`).
+        let unbuildable: HashSet<FileId> = self
+            .rendered
+            .outcomes
+            .iter()
+            .filter(|(_, helm, o)| !helm && matches!(o, super::jobs::Outcome::Failed(_)))
+            .flat_map(|(dir, _, _)| {
+                kust.closure(ws, dir)
+                    .into_iter()
+                    .filter(move |&f| ws.files[f].path.parent() != Some(dir.as_path()))
+            })
+            .filter(|f| !synced.contains(f))
+            .collect();
         let argo: HashSet<FileId> = self
             .resources
             .iter()
             .filter(|r| r.group == "argoproj.io")
             .map(|r| self.written_in(r.id))
-            .filter(|f| !orphan_files.contains(f))
+            .filter(|f| !orphan_files.contains(f) && !unbuildable.contains(f))
             .collect();
         let unsynced = (0..ws.files.len())
             .filter(|f| !synced.contains(f) && !argo.contains(f))

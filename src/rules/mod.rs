@@ -273,7 +273,12 @@ pub fn run(cx: &Cx<'_, '_>, enabled: &dyn Fn(&str) -> bool) -> Vec<Diagnostic> {
                 v
             }),
     );
-    out.par_extend(m.apps.par_iter().flat_map_iter(|app| {
+    // An app defined in a file set aside (docs, a switched-off directory) is not created.
+    let created = |app: &&crate::model::App<'_>| {
+        app.application
+            .is_none_or(|r| !m.set_aside.contains_key(&m.resources[r].file))
+    };
+    out.par_extend(m.apps.par_iter().filter(created).flat_map_iter(|app| {
         let mut v = Vec::new();
         let plan = cx.plan_of(app);
         let file = app

@@ -103,6 +103,18 @@ impl Rule for RenderFailed {
                     d.severity = crate::diag::Severity::Info;
                     d.message = format!("no Application in this tree builds it, and {}", d.message);
                 }
+                // Also a Helm chart: an Application with an explicit `helm:` source (in another
+                // repository, or in a values file a chart turns into Applications) builds it as
+                // one, and kustomize never runs there.
+                if !*helm
+                    && m.ws
+                        .file_names_in(dir)
+                        .iter()
+                        .any(|n| n.ends_with("Chart.yaml"))
+                {
+                    d.severity = crate::diag::Severity::Info;
+                    d = d.note("the directory is also a Helm chart, and no Application of this tree says which one Argo CD builds: one with an explicit `helm:` source never runs kustomize");
+                }
                 if restricted && let Some(n) = &restricted_note {
                     d.severity = crate::diag::Severity::Info;
                     d = d.note(n.clone());
