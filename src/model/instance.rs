@@ -373,27 +373,28 @@ impl Instance {
         };
         overrides.sort();
         overrides.dedup();
-        let kustomize_build_options = {
+        // Two text searches over every file, in one parallel pass: the first
+        // `kustomize.buildOptions`, and whether `globalProjects` is written anywhere.
+        let (kustomize_build_options, global_anywhere) = {
             use rayon::prelude::*;
             files
                 .par_iter()
                 .enumerate()
-                .find_map_first(|(i, f)| build_options(f.text()).map(|o| (o, i)))
+                .map(|(i, f)| {
+                    let t = f.text();
+                    (
+                        build_options(t).map(|o| (o, i)),
+                        find_in(t, "globalProjects").is_some(),
+                    )
+                })
+                .reduce(|| (None, false), |(a, ga), (b, gb)| (a.or(b), ga || gb))
         };
         // `globalProjects` written anywhere else (Helm values' `configs.cm`, a patch) is
         // configured where the tree cannot read it whole.
         let global_projects = match global_known {
             _ if global_unreadable => GlobalProjects::Unknown,
             Some(list) => GlobalProjects::Known(list),
-            None if {
-                use rayon::prelude::*;
-                files
-                    .par_iter()
-                    .any(|f| find_in(f.text(), "globalProjects").is_some())
-            } =>
-            {
-                GlobalProjects::Unknown
-            }
+            None if global_anywhere => GlobalProjects::Unknown,
             None => GlobalProjects::None,
         };
         Instance {
