@@ -886,7 +886,8 @@ impl<'a> Model<'a> {
         let app_files: HashSet<FileId> = self
             .resources
             .iter()
-            .filter(|r| r.is("argoproj.io", "Application"))
+            // Only asked about left-out files: none, nothing to gather.
+            .filter(|r| !self.left_out.is_empty() && r.is("argoproj.io", "Application"))
             // A rendered one counts in the file it was written in.
             .map(|r| self.origin(r.file, r.kind_span).0)
             .collect();
