@@ -228,40 +228,40 @@ impl Instance {
                 && super::set_aside_by_place(&ws.files[r.file].path, ws.repo_roots_of(r.file))
                     .is_some()
         };
-        // Where a file is, is asked only of the objects that tell something (it is not cheap).
-        let tells = |r: &&Resource<'_>| {
-            (r.is("", "ConfigMap") && r.name == Some("argocd-cm"))
-                || r.is("argoproj.io", "ArgoCD")
-                || (r.is("argoproj.io", "Application") && deploys_argocd_chart(r))
-                || r.pod_spec.is_some_and(|ps| {
-                    ps.get("containers")
-                        .map(Node::items)
-                        .unwrap_or(&[])
-                        .iter()
-                        .any(|c| {
-                            c.get("image")
-                                .and_then(Node::str)
-                                .and_then(argocd_image_version)
-                                .is_some()
-                        })
-                })
-        };
-        for r in resources.iter().filter(tells).filter(|r| !by_place(r)) {
-            if r.is("", "ConfigMap") && r.name == Some("argocd-cm") {
+        for r in resources {
+            // What the object tells, decided first: where its file is (not cheap) is asked only
+            // of the objects that tell something.
+            let cm = r.is("", "ConfigMap") && r.name == Some("argocd-cm");
+            let operator = r.is("argoproj.io", "ArgoCD");
+            let chart = r.is("argoproj.io", "Application") && deploys_argocd_chart(r);
+            let images: Vec<(Version, Span)> = match r.pod_spec {
+                Some(ps) if !(cm || operator || chart) => ps
+                    .get("containers")
+                    .map(Node::items)
+                    .unwrap_or(&[])
+                    .iter()
+                    .filter_map(|c| {
+                        let img = c.get("image")?;
+                        Some((img.str().and_then(argocd_image_version)?, img.span))
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            if !(cm || operator || chart || !images.is_empty()) || by_place(&r) {
+                continue;
+            }
+            if cm {
                 config_seen.get_or_insert((r.file, r.name_span));
                 if let Some(v) = r.root.path(&["data", "globalProjects"]) {
                     match v.str().and_then(global_projects) {
-                        Some(list) if global_known.is_some() => {
-                            global_known.get_or_insert_default().extend(list)
-                        }
-                        Some(list) => global_known = Some(list),
+                        Some(list) => global_known.get_or_insert_default().extend(list),
                         None => global_unreadable = true,
                     }
                 }
                 if let Some(data) = r.root.get("data") {
                     overrides.extend(cm_health_keys(data));
                 }
-            } else if r.is("argoproj.io", "ArgoCD") {
+            } else if operator {
                 config_seen.get_or_insert((r.file, r.name_span));
                 operator_seen = true;
                 if let Some(spec) = r.root.get("spec") {
@@ -278,15 +278,10 @@ impl Instance {
                         ));
                     }
                 }
-            } else if r.is("argoproj.io", "Application") && deploys_argocd_chart(r) {
+            } else if chart {
                 installs_chart = true;
-            } else if let Some(ps) = r.pod_spec {
-                for c in ps.get("containers").map(Node::items).unwrap_or(&[]) {
-                    let Some(img) = c.get("image") else { continue };
-                    if let Some(v) = img.str().and_then(argocd_image_version) {
-                        found_versions.push((v, r.file, img.span));
-                    }
-                }
+            } else {
+                found_versions.extend(images.into_iter().map(|(v, sp)| (v, r.file, sp)));
             }
         }
         // An argocd-cm patch onto an install from a remote base: the configuration the tree adds.
