@@ -155,6 +155,52 @@ fn source_helm_options_change_the_render_as_in_argo_cd() {
 }
 
 #[test]
+fn value_files_from_a_ref_source_of_this_repository_are_read_from_the_checkout() {
+    // `$values/envs/web.yaml` names the `ref: values` source; it is this repository, so the file
+    // is the checkout's `envs/web.yaml`.
+    common::require_helm();
+    let multi = |ref_repo: &str| {
+        format!(
+            "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: web\n  namespace: argocd\nspec:\n  project: default\n  sources:\n    - repoURL: {ref_repo}\n      targetRevision: main\n      ref: values\n    - repoURL: https://example.com/r.git\n      targetRevision: main\n      path: chart\n      helm:\n        valueFiles:\n          - $values/envs/web.yaml\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: dest\n"
+        )
+    };
+    let tree = |name: &str, app: &str| {
+        let dir = common::tree(
+            name,
+            &[
+                ("app.yaml", app),
+                ("chart/Chart.yaml", CHART),
+                ("chart/templates/cm.yaml", CONFIGMAP),
+                ("envs/web.yaml", "label: from-env\n"),
+            ],
+        );
+        common::set_origin(&dir, "https://example.com/r.git");
+        dir
+    };
+    let dir = tree("helm-values-ref-here", &multi("https://example.com/r.git"));
+    let r = common::report(&dir);
+    assert!(
+        rendered(&r).contains("value: \"from-env\""),
+        "{:?}",
+        notes(&r)
+    );
+    // A ref to another repository is not in this checkout: not rendered, and said once.
+    let dir = tree(
+        "helm-values-ref-elsewhere",
+        &multi("https://example.com/values.git"),
+    );
+    let r = common::report(&dir);
+    assert!(rendered(&r).is_empty());
+    assert!(
+        notes(&r)
+            .iter()
+            .any(|n| n.contains("comes from another source or repository")),
+        "{:?}",
+        notes(&r)
+    );
+}
+
+#[test]
 fn subchart_templates_are_rendered_not_reported_as_skipped_and_point_at_their_file() {
     common::require_helm();
     let bad_port = r#"apiVersion: v1

@@ -325,22 +325,10 @@ fn app(name: &str, path: &str, wave: Option<i64>) -> String {
     let ann = wave.map_or(String::new(), |w| {
         format!("  annotations:\n    argocd.argoproj.io/sync-wave: \"{w}\"\n")
     });
-    format!(
-        "apiVersion: argoproj.io/v1alpha1
-kind: Application
-metadata:
-  name: {name}
-  namespace: argocd
-{ann}spec:
-  project: default
-  source:
-    repoURL: https://github.com/example/platform.git
-    targetRevision: main
-    path: {path}
-  destination:
-    server: https://kubernetes.default.svc
-    namespace: {name}
-"
+    common::application(name, path).replacen(
+        "  namespace: argocd\n",
+        &format!("  namespace: argocd\n{ann}"),
+        1,
     )
 }
 
@@ -369,11 +357,15 @@ metadata:
 /// Two clusters' app-of-apps trees in one repository; `crd_wave`/`cr_wave` are the child apps'
 /// waves in the first tree.
 fn clusters(name: &str, crd_wave: Option<i64>, cr_wave: Option<i64>) -> std::path::PathBuf {
-    clusters_with(name, crd_wave, cr_wave, AUTOMATED)
+    clusters_with(name, crd_wave, cr_wave, AUTOMATED_NO_RETRY)
 }
 
 /// `spec.syncPolicy` of an automated app, appended to `app()`'s output.
 const AUTOMATED: &str = "  syncPolicy:\n    automated: {}\n";
+
+/// An automated app whose `retry` retries nothing (without `retry`, an automated sync is retried
+/// 5 times).
+const AUTOMATED_NO_RETRY: &str = "  syncPolicy:\n    automated: {}\n    retry:\n      limit: 0\n";
 
 fn clusters_with(
     name: &str,
@@ -453,6 +445,23 @@ fn crd_order_for_a_manual_app_is_info() {
         of_rule(&dir, &Config::default(), "crd-order"),
         vec![("widgets/w.yaml".into(), 2, Severity::Info)]
     );
+    // Automated without `retry`: the controller's own 5 retries (`autoSync`), said in the note.
+    let dir = clusters_with("precision-crd-retry-default", None, None, AUTOMATED);
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "crd-order"),
+        vec![("widgets/w.yaml".into(), 2, Severity::Info)]
+    );
+    let r = report_with(&dir, &Config::default());
+    let note = r
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "crd-order")
+        .and_then(|d| d.note.clone())
+        .unwrap_or_default();
+    assert!(
+        note.contains("retries a failed automated sync 5 times"),
+        "{note}"
+    );
     // `limit: 0` retries nothing.
     let dir = clusters_with(
         "precision-crd-retry-none",
@@ -513,7 +522,7 @@ spec:
         ),
         (
             "apps/widgets.yaml".into(),
-            app("widgets", "widgets", None) + AUTOMATED,
+            app("widgets", "widgets", None) + AUTOMATED_NO_RETRY,
         ),
         ("crds/widget.yaml".into(), CRD.into()),
         ("widgets/w.yaml".into(), WIDGET.into()),
@@ -537,6 +546,17 @@ fn crd_order_follows_parent_waves_and_app_health() {
         argocd_health_checks: vec!["argoproj.io/Application".into()],
         ..Config::default()
     };
+    assert_eq!(of_rule(&dir, &declared, "crd-order"), vec![]);
+    // The CRD's app in a later wave than its consumer, under a parent that waits for each
+    // wave's health: the CRD's app is created only once the consumer is healthy, which it
+    // never is, so the controller's default retries cannot help.
+    let dir = clusters_with("precision-crd-waves-reversed", Some(2), Some(1), AUTOMATED);
+    assert_eq!(
+        of_rule(&dir, &declared, "crd-order"),
+        vec![("widgets/w.yaml".into(), 2, Severity::Warning)]
+    );
+    // The twin in the right order is silent.
+    let dir = clusters_with("precision-crd-waves-ordered", Some(1), Some(2), AUTOMATED);
     assert_eq!(of_rule(&dir, &declared, "crd-order"), vec![]);
 }
 
@@ -3179,7 +3199,7 @@ fn crd_apart(user: &[(&str, String)]) -> Vec<(String, String)> {
         ),
         (
             "apps/user.yaml".into(),
-            app("user", "user", None) + AUTOMATED,
+            app("user", "user", None) + AUTOMATED_NO_RETRY,
         ),
         ("crds/crd.yaml".into(), CRD.into()),
     ];
@@ -3615,5 +3635,119 @@ fn a_root_app_beside_the_kustomization_of_its_children_is_applied_by_hand() {
     assert_eq!(
         of_rule(&dir, &Config::default(), "unknown-path"),
         vec![("bootstrap/child.yaml".into(), 11, Severity::Error)]
+    );
+}
+
+#[test]
+fn a_redeclared_default_project_keeps_the_lists_it_does_not_write() {
+    // argocd-server creates `default` permitting everything; a copy in the tree that writes no
+    // lists (here only to drop one setting) is applied over it, and the apply keeps them.
+    let redeclared = |name: &str| {
+        format!(
+            "apiVersion: argoproj.io/v1alpha1\nkind: AppProject\nmetadata:\n  name: {name}\n  namespace: argocd\nspec: {{}}\n"
+        )
+    };
+    let ns = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: web\n";
+    let files = |p: &str| {
+        vec![
+            ("projects/project.yaml".to_string(), redeclared(p)),
+            (
+                "apps/projects.yaml".into(),
+                app("projects", "projects", None),
+            ),
+            ("apps/web.yaml".into(), app_in("web", "web", p)),
+            ("web/ns.yaml".into(), ns.to_string()),
+        ]
+    };
+    let dir = repo("precision-default-project-merged", &files("default"));
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "project-denies-resource"),
+        vec![]
+    );
+    // Any other project is only what it writes: it permits nothing.
+    let dir = repo("precision-empty-project", &files("team"));
+    let got = of_rule(&dir, &Config::default(), "project-denies-resource");
+    assert!(
+        got.iter()
+            .any(|(f, _, s)| f == "apps/web.yaml" && *s == Severity::Error),
+        "{got:?}"
+    );
+    assert!(got.iter().any(|(f, _, _)| f == "web/ns.yaml"), "{got:?}");
+    // A list `default` writes is its own (`sourceRepos` elsewhere refuses this repository).
+    let narrowed = redeclared("default").replace(
+        "spec: {}",
+        "spec:\n  sourceRepos: ['https://github.com/example/other.git']",
+    );
+    let mut f = files("default");
+    f[0].1 = narrowed;
+    let dir = repo("precision-default-project-narrowed", &f);
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "project-denies-resource"),
+        vec![
+            ("apps/projects.yaml".into(), 9, Severity::Error),
+            ("apps/web.yaml".into(), 9, Severity::Error)
+        ]
+    );
+}
+
+#[test]
+fn a_test_suites_data_folder_is_not_deployed() {
+    // `tests/data/` holds a test suite's inputs (a recorded `kubectl get -o json`), in a tree
+    // whose Applications are templates synclint cannot resolve.
+    let dump = r#"{"apiVersion": "v1", "kind": "List", "items": [
+  {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a", "namespace": "x", "annotations": {"n": 1}}},
+  {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a", "namespace": "x"}}
+]}
+"#;
+    let chart = "apiVersion: v2\nname: environments\nversion: 1.0.0\n";
+    let template = "{{- range .Values.apps }}\napiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: {{ .name }}\n  namespace: argocd\nspec:\n  project: default\n  source:\n    repoURL: https://github.com/example/platform.git\n    path: applications/{{ .name }}\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: {{ .name }}\n{{- end }}\n";
+    let files = |dump_at: &str| -> Vec<(String, String)> {
+        vec![
+            ("environments/Chart.yaml".into(), chart.into()),
+            ("environments/templates/apps.yaml".into(), template.into()),
+            (dump_at.into(), dump.into()),
+        ]
+    };
+    let dir = repo(
+        "precision-tests-data",
+        &files("tests/data/kubectl/get.json"),
+    );
+    let got = common::findings(&dir);
+    assert!(
+        got.iter().all(|(_, f, _)| !f.starts_with("tests/")),
+        "{got:?}"
+    );
+    // The same file in a folder named for an environment is linted.
+    let dir = repo("precision-tests-env", &files("test/kubectl/get.json"));
+    let got = common::findings(&dir);
+    assert!(
+        got.iter()
+            .any(|(r, f, _)| r == "schema" && f.starts_with("test/")),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn kustomize_quotes_the_annotations_of_a_build_that_did_not_run() {
+    // A kustomization with `helmCharts` is not built offline: its files are read as written,
+    // but kustomize would write the annotation value as the string "false".
+    let ns = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: upgrade\n  annotations:\n    example.com/inject: false\n";
+    let kust = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nhelmCharts:\n  - name: podinfo\n    repo: https://stefanprodan.github.io/podinfo\n    version: 6.7.1\n    releaseName: podinfo\nresources:\n  - namespace.yaml\n";
+    let dir = repo(
+        "precision-raw-kustomize-annotation",
+        &[
+            ("upgrade/kustomization.yaml".into(), kust.into()),
+            ("upgrade/namespace.yaml".into(), ns.into()),
+        ],
+    );
+    assert_eq!(of_rule(&dir, &Config::default(), "schema"), vec![]);
+    // Read as a plain directory, the boolean is what the API server gets.
+    let dir = repo(
+        "precision-plain-annotation",
+        &[("upgrade/namespace.yaml".into(), ns.into())],
+    );
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "schema"),
+        vec![("upgrade/namespace.yaml".into(), 6, Severity::Error)]
     );
 }

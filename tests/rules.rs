@@ -148,6 +148,7 @@ pages! {
     crd_order => "crd-order",
     deprecated_api => "deprecated-api",
     duplicate_resource => "duplicate-resource",
+    excluded_resource => "excluded-resource",
     hook_backoff_limit => "hook-backoff-limit",
     hook_deadline => "hook-deadline",
     hook_delete_policy => "hook-delete-policy",

@@ -305,6 +305,7 @@ mod tests {
             health_overrides: vec!["apps/Deployment".into()],
             kustomize_build_options: None,
             global_projects: Default::default(),
+            resource_filter: Default::default(),
         };
         assert_eq!(source("apps", "Deployment", &inst), Some(Source::Instance));
         assert_eq!(source("apps", "StatefulSet", &inst), Some(Source::Builtin));

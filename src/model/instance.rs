@@ -7,9 +7,10 @@
 //! `?ref=`. When nothing tells, a fact is `Unknown` and rules say so as `info`.
 
 use crate::load::source::{find_in, occurs};
-use crate::load::yaml::{Node, Span};
+use crate::load::yaml::{Node, NodeKind, Span};
 use crate::load::{FileId, SourceFile, Workspace};
 
+use super::exclusions::{Excluded, ResourceFilter, parse_list};
 use super::resource::Resource;
 
 /// An Argo CD release, `major.minor.patch`.
@@ -94,6 +95,8 @@ pub struct Instance {
     /// argocd-cm's `globalProjects`: projects whose lists every project their selector picks
     /// inherits (`GetAppVirtualProject`).
     pub global_projects: GlobalProjects,
+    /// argocd-cm's `resource.exclusions` / `resource.inclusions`: kinds never synced.
+    pub resource_filter: ResourceFilter,
 }
 
 /// argocd-cm's `globalProjects`, as far as the tree tells.
@@ -188,6 +191,76 @@ impl Instance {
     }
 }
 
+/// The resource filter a configuration sets: `None` when it sets neither list, `Some(None)`
+/// when a list does not read (a template, a broken value).
+fn filter_of(
+    exclusions: Option<&Node<'_>>,
+    inclusions: Option<&Node<'_>>,
+) -> Option<Option<ResourceFilter>> {
+    if exclusions.is_none() && inclusions.is_none() {
+        return None;
+    }
+    let list = |n: Option<&Node<'_>>| match n {
+        None => Some(Vec::new()),
+        Some(n) => n.str().and_then(parse_list),
+    };
+    Some(match (list(exclusions), list(inclusions)) {
+        (Some(exclusions), Some(inclusions)) => Some(ResourceFilter::Known {
+            exclusions,
+            inclusions,
+        }),
+        _ => None,
+    })
+}
+
+/// Where argocd-cm's resource filter is written.
+const FILTER_KEYS: [&str; 4] = [
+    "resource.exclusions",
+    "resource.inclusions",
+    "resourceExclusions",
+    "resourceInclusions",
+];
+
+/// Resource filters set in values of the argo-cd chart, at any depth (an umbrella chart's
+/// `argo-cd:` key, an Application's `helm.valuesObject`), and in `helm.values` strings.
+fn chart_values_filters(n: &Node<'_>, depth: u32, out: &mut Vec<Option<ResourceFilter>>) {
+    if depth > 12 {
+        return;
+    }
+    match &n.kind {
+        NodeKind::Map(entries) => {
+            for e in entries {
+                match e.key.str() {
+                    Some("configs") => {
+                        if let Some(cm) = e.value.get("cm") {
+                            out.extend(filter_of(
+                                cm.get("resource.exclusions"),
+                                cm.get("resource.inclusions"),
+                            ));
+                        }
+                        continue;
+                    }
+                    Some("values") => {
+                        if let Some(t) = e.value.str().filter(|t| t.contains("configs")) {
+                            for d in &crate::load::yaml::parse(t).docs {
+                                chart_values_filters(&d.root, depth + 1, out);
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+                chart_values_filters(&e.value, depth + 1, out);
+            }
+        }
+        NodeKind::Seq(items) => {
+            for i in items {
+                chart_values_filters(i, depth + 1, out);
+            }
+        }
+        NodeKind::Scalar(_) => {}
+    }
+}
+
 /// The value of a `kustomize.buildOptions:` key in a file's text (the first one).
 fn build_options(text: &str) -> Option<String> {
     let at = find_in(text, "kustomize.buildOptions")?;
@@ -204,6 +277,7 @@ impl Instance {
         files: &[&SourceFile],
         resources: &[Resource<'_>],
         fragments: &[FileId],
+        unread: &(dyn Fn(FileId) -> bool + Sync),
         declared: &Declared,
     ) -> Instance {
         let mut overrides: Vec<String> = declared.health_checks.clone();
@@ -219,6 +293,9 @@ impl Instance {
         let mut found_versions: Vec<(Version, FileId, Span)> = Vec::new();
         let mut global_known: Option<Vec<GlobalProject>> = None;
         let mut global_unreadable = false;
+        // Every resource filter the tree's configurations set (`None`: one does not read).
+        let mut filters: Vec<Option<ResourceFilter>> = Vec::new();
+        let mut filter_files: Vec<FileId> = Vec::new();
         let mut config_seen: Option<(FileId, Span)> = None;
         let mut operator_seen = false;
         let mut installs_chart = false;
@@ -260,12 +337,22 @@ impl Instance {
                 }
                 if let Some(data) = r.root.get("data") {
                     overrides.extend(cm_health_keys(data));
+                    filters.extend(filter_of(
+                        data.get("resource.exclusions"),
+                        data.get("resource.inclusions"),
+                    ));
                 }
+                filter_files.push(r.file);
             } else if operator {
                 config_seen.get_or_insert((r.file, r.name_span));
                 operator_seen = true;
                 if let Some(spec) = r.root.get("spec") {
                     overrides.extend(operator_health_keys(spec));
+                    filters.extend(filter_of(
+                        spec.get("resourceExclusions"),
+                        spec.get("resourceInclusions"),
+                    ));
+                    filter_files.push(r.file);
                     if let Some(v) = spec
                         .get("version")
                         .and_then(Node::str)
@@ -298,7 +385,13 @@ impl Instance {
                     config_seen.get_or_insert((f, name.span));
                     if let Some(data) = root.get("data") {
                         overrides.extend(cm_health_keys(data));
+                        // A patch's list replaces the install's whole value.
+                        filters.extend(filter_of(
+                            data.get("resource.exclusions"),
+                            data.get("resource.inclusions"),
+                        ));
                     }
+                    filter_files.push(f);
                 }
             }
         }
@@ -368,21 +461,74 @@ impl Instance {
         };
         overrides.sort();
         overrides.dedup();
-        // Two text searches over every file, in one parallel pass: the first
-        // `kustomize.buildOptions`, and whether `globalProjects` is written anywhere.
-        let (kustomize_build_options, global_anywhere) = {
+        // Text searches over every file, in one parallel pass: the first
+        // `kustomize.buildOptions`, whether `globalProjects` is written anywhere, and the resource
+        // filters that Helm values of the argo-cd chart set (`configs.cm`).
+        let (kustomize_build_options, global_anywhere, values_filters, unexplained) = {
             use rayon::prelude::*;
             files
                 .par_iter()
                 .enumerate()
                 .map(|(i, f)| {
                     let t = f.text();
+                    let mut values = Vec::new();
+                    let mut unexplained = Vec::new();
+                    if FILTER_KEYS.iter().any(|k| find_in(t, k).is_some()) {
+                        if i < ws.files.len()
+                            && super::set_aside_by_place(&ws.files[i].path, ws.repo_roots_of(i))
+                                .is_some()
+                        {
+                            // Reading material configures nothing.
+                        } else {
+                            // A values file is no manifest, so the loader did not parse it.
+                            let own;
+                            let parsed = if f.class == crate::load::FileClass::Yaml {
+                                f.yaml()
+                            } else {
+                                own = crate::load::yaml::parse(t);
+                                &own
+                            };
+                            for d in &parsed.docs {
+                                chart_values_filters(&d.root, 0, &mut values);
+                            }
+                            if values.is_empty() {
+                                unexplained.push(i);
+                            }
+                        }
+                    }
                     (
                         build_options(t).map(|o| (o, i)),
                         find_in(t, "globalProjects").is_some(),
+                        values,
+                        unexplained,
                     )
                 })
-                .reduce(|| (None, false), |(a, ga), (b, gb)| (a.or(b), ga || gb))
+                .reduce(
+                    || (None, false, Vec::new(), Vec::new()),
+                    |(a, ga, mut fa, mut ua), (b, gb, fb, ub)| {
+                        fa.extend(fb);
+                        ua.extend(ub);
+                        (a.or(b), ga || gb, fa, ua)
+                    },
+                )
+        };
+        filters.extend(values_filters);
+        // A filter written anywhere else (a kustomize patch, a template) is configured where
+        // the tree cannot read it.
+        // A file a build stands for (or leaves out) is read through the build, or not at all.
+        if unexplained
+            .iter()
+            .any(|&f| !filter_files.contains(&f) && !unread(f))
+        {
+            filters.push(None);
+        }
+        // One readable filter, or copies that agree, is the instance's.
+        let resource_filter = match filters.split_first() {
+            Some((Some(first), rest)) if rest.iter().all(|f| f.as_ref() == Some(first)) => {
+                first.clone()
+            }
+            Some(_) => ResourceFilter::Unknown,
+            None => ResourceFilter::InstallDefaults,
         };
         // `globalProjects` written anywhere else (Helm values' `configs.cm`, a patch) is
         // configured where the tree cannot read it whole.
@@ -393,6 +539,7 @@ impl Instance {
             None => GlobalProjects::None,
         };
         Instance {
+            resource_filter,
             global_projects,
             kustomize_build_options,
             version,
@@ -405,6 +552,12 @@ impl Instance {
     /// Does the instance run at least this release?
     pub fn at_least(&self, v: Version) -> bool {
         self.version >= v
+    }
+
+    /// Does the instance leave this kind out of every sync to `server`?
+    pub fn excluded(&self, group: &str, kind: &str, server: Option<&str>) -> Excluded {
+        self.resource_filter
+            .excluded(self.version, group, kind, server)
     }
 
     /// Does the instance override the health of this group/kind?

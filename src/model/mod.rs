@@ -7,6 +7,7 @@ pub mod app_order;
 pub mod appset;
 pub mod argo;
 pub mod duration;
+pub mod exclusions;
 pub mod glob;
 pub mod health;
 pub mod instance;
@@ -99,6 +100,9 @@ pub struct Model<'a> {
     pub documents: usize,
     /// Files that a kustomization with patches includes, not rendered: they change when built.
     pub patched_files: HashSet<FileId>,
+    /// Files read as written although kustomize builds them (the build did not run here):
+    /// kustomize would re-type some of their scalars (annotation values become strings).
+    pub raw_kustomized: HashSet<FileId>,
     /// ApplicationSets whose generators cannot be resolved offline.
     pub unresolved: Vec<(ResId, appset::Unresolved)>,
     /// The kustomizations of the tree.
@@ -222,7 +226,18 @@ const CUE_DIR: &str = "cue.mod";
 
 /// Is this file below a directory that holds test inputs, inside the tree being linted?
 fn test_fixture(path: &Path, roots: &[PathBuf]) -> bool {
-    below_a_dir_named(path, roots, &FIXTURE_DIRS)
+    below_a_dir_named(path, roots, &FIXTURE_DIRS) || below_test_data(path, roots)
+}
+
+/// Is this file below `tests/data/` (or `test/data/`), where a test suite keeps its inputs? A
+/// `test/` folder alone may be an environment.
+fn below_test_data(path: &Path, roots: &[PathBuf]) -> bool {
+    let mut prev = "";
+    dir_names(path, roots).any(|s| {
+        let hit = matches!(prev, "test" | "tests") && s == "data";
+        prev = s;
+        hit
+    })
 }
 
 /// Is this file below a scaffold to copy (`_template/`, `scaffold/`, `skeleton/`)?
@@ -246,7 +261,7 @@ fn set_aside_by_place(path: &Path, roots: &[PathBuf]) -> Option<&'static str> {
         cue |= s == CUE_DIR;
         retired |= retired_dir(s);
     }
-    if fixture {
+    if fixture || below_test_data(path, roots) {
         Some("a test fixture no Application syncs (not applied)")
     } else if docs {
         Some("documentation, an example or a scaffold no Application syncs (not applied)")
@@ -506,8 +521,14 @@ impl<'a> Model<'a> {
                 crds.entry(key).or_default().push(r.id);
             }
         }
-        let instance =
-            instance::Instance::discover(ws, &files, &resources, &fragments, &settings.argocd);
+        let instance = instance::Instance::discover(
+            ws,
+            &files,
+            &resources,
+            &fragments,
+            &|f| covered.contains(&f) || left_out.contains(&f),
+            &settings.argocd,
+        );
         let unread: HashSet<FileId> = covered
             .into_iter()
             .chain(left_out.iter().copied())
@@ -545,6 +566,7 @@ impl<'a> Model<'a> {
             scoped_repositories: HashSet::default(),
             documents,
             patched_files: HashSet::default(),
+            raw_kustomized: HashSet::default(),
             unresolved: Vec::new(),
             kustomizations: Arc::default(),
             orphans: Vec::new(),
@@ -624,6 +646,17 @@ impl<'a> Model<'a> {
             }
         }
         a
+    }
+
+    /// Does the instance leave this object out of the syncs it is in (all of them)? An object
+    /// no app syncs is judged without a cluster.
+    pub fn excluded(&self, r: &Resource<'_>) -> exclusions::Excluded {
+        let at = |server: Option<&str>| self.instance.excluded(r.group, r.kind, server);
+        self.apps_of[r.id]
+            .iter()
+            .map(|&a| at(self.apps[a].cluster.server.as_deref()))
+            .min()
+            .unwrap_or_else(|| at(None))
     }
 
     /// Do both apps belong to one Argo CD: one app-of-apps tree, or two top-level Application
@@ -767,11 +800,14 @@ impl<'a> Model<'a> {
         }
         // Each app's members depend only on its sources: found in parallel, claimed in order.
         let this = &*self;
-        let assigned: Vec<(App<'a>, Vec<ResId>, Vec<FileId>)> = generated
+        // (app, its members, files a build would patch, files of builds read as written)
+        type Assigned<'a> = (App<'a>, Vec<ResId>, Vec<FileId>, Vec<FileId>);
+        let assigned: Vec<Assigned<'a>> = generated
             .into_par_iter()
             .map(|(mut app, owner)| {
                 let mut members = Vec::new();
                 let mut patched: Vec<FileId> = Vec::new();
+                let mut raw: Vec<FileId> = Vec::new();
                 let mut partial: Vec<String> = Vec::new();
                 for src in app.sources.iter().filter(|s| s.local) {
                     let files: Vec<FileId> = match src.kind {
@@ -788,6 +824,7 @@ impl<'a> Model<'a> {
                                     if kust.patches(&src.dir) {
                                         patched.extend(closure.iter().copied());
                                     }
+                                    raw.extend(closure.iter().copied());
                                     closure
                                 }
                             }
@@ -837,12 +874,13 @@ impl<'a> Model<'a> {
                 members.retain(|&m| m != owner);
                 members.sort_unstable();
                 members.dedup();
-                (app, members, patched)
+                (app, members, patched, raw)
             })
             .collect();
-        for (mut app, members, patched) in assigned {
+        for (mut app, members, patched, raw) in assigned {
             app.id = apps.len();
             self.patched_files.extend(patched);
+            self.raw_kustomized.extend(raw);
             claimed.extend(members.iter().copied());
             app.resources = members;
             apps.push(app);
@@ -936,6 +974,7 @@ impl<'a> Model<'a> {
             dir: &'k Path,
             sources: Vec<FileId>,
             why: Option<String>,
+            raw: bool,
             patches: bool,
             renames: bool,
         }
@@ -949,6 +988,7 @@ impl<'a> Model<'a> {
                 };
                 RootBuild {
                     dir,
+                    raw,
                     patches: raw && kust.patches(dir),
                     renames: raw && kust.renames(dir),
                     sources,
@@ -962,6 +1002,7 @@ impl<'a> Model<'a> {
             dir,
             sources,
             why,
+            raw,
             patches,
             renames,
         } in builds
@@ -1008,6 +1049,9 @@ impl<'a> Model<'a> {
             if patches {
                 // Raw (unrendered) builds read their closure: `sources` is it.
                 self.patched_files.extend(sources.iter().copied());
+            }
+            if raw {
+                self.raw_kustomized.extend(sources.iter().copied());
             }
             claimed.extend(members.iter().copied());
             // Named like the user sees the directory: from the kustomization file's display path.

@@ -181,7 +181,18 @@ impl<'a> Model<'a> {
     /// tree, or `globalProjects` set where the tree cannot read it).
     pub fn project_specs(&self, pid: ResId) -> Option<Vec<&'a Node<'a>>> {
         let project = &self.resources[pid];
-        let mut specs: Vec<&'a Node<'a>> = vec![project.root.get("spec")?];
+        let own = project.root.get("spec")?;
+        let mut specs: Vec<&'a Node<'a>> = vec![own];
+        // argocd-server creates `default` itself (`initializeDefaultProject`); a copy in the tree
+        // is applied over it, and an apply keeps the lists it does not write.
+        if project.name == Some("default") {
+            specs.extend(
+                builtin_default()
+                    .iter()
+                    .filter(|(key, _)| own.get(key).is_none())
+                    .map(|(_, spec)| spec),
+            );
+        }
         let labels: Vec<(&str, &str)> = project
             .root
             .path(&["metadata", "labels"])
@@ -213,6 +224,32 @@ impl<'a> Model<'a> {
         }
         Some(specs)
     }
+}
+
+/// The lists of the built-in `default` project, one spec each (`server/server.go`); a
+/// destination named by cluster name is resolved to its server, which `*` matches.
+fn builtin_default() -> &'static [(&'static str, Node<'static>)] {
+    static SPECS: std::sync::OnceLock<Vec<(&'static str, Node<'static>)>> =
+        std::sync::OnceLock::new();
+    SPECS.get_or_init(|| {
+        [
+            ("sourceRepos", "sourceRepos: ['*']"),
+            (
+                "destinations",
+                "destinations: [{server: '*', name: '*', namespace: '*'}]",
+            ),
+            (
+                "clusterResourceWhitelist",
+                "clusterResourceWhitelist: [{group: '*', kind: '*'}]",
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(key, text)| {
+            let mut parsed = crate::load::yaml::parse(text);
+            Some((key, parsed.docs.pop()?.root))
+        })
+        .collect()
+    })
 }
 
 /// gobwas `globMatch(pattern, val, allowNegation=true, seps…)` of `app_project_types.go`.

@@ -6,6 +6,7 @@ pub mod view;
 use foldhash::{HashMap, HashSet};
 
 use crate::model::argo::Phase;
+use crate::model::exclusions::Excluded;
 use crate::model::podspec::{PodRef, RefKind};
 use crate::model::{App, AppId, Model, ResId, Resource};
 
@@ -167,12 +168,6 @@ impl<'a> Plan<'a> {
     }
 }
 
-fn excluded_kind(group: &str, kind: &str) -> bool {
-    matches!(group, "events.k8s.io" | "metrics.k8s.io")
-        || (group.is_empty() && kind == "Event")
-        || (group == "coordination.k8s.io" && kind == "Lease")
-}
-
 /// Build the plan of one app.
 pub fn build<'m>(model: &'m Model<'_>, app: &'m App<'_>) -> Plan<'m> {
     let res = &model.resources;
@@ -201,7 +196,9 @@ pub fn build<'m>(model: &'m Model<'_>, app: &'m App<'_>) -> Plan<'m> {
         }
         let r = &res[id];
         let m = &r.argo;
-        if excluded_kind(r.group, r.kind) {
+        // Only a sure exclusion: an install's defaults may have been changed.
+        let server = app.cluster.server.as_deref();
+        if model.instance.excluded(r.group, r.kind, server) == Excluded::Yes {
             not_synced.push((id, "excluded kind (never synced by Argo CD)"));
             continue;
         }

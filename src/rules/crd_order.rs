@@ -142,12 +142,18 @@ impl Rule for CrdOrder {
             // A manual app syncs when someone asks: the order is theirs, not a certain failure.
             // A retried sync recovers once the CRD's (automated) app has synced: the first
             // attempts fail, the app does not stay failed.
+            // Unless the parent waits for the consumer's wave to be healthy before it creates the
+            // CRD's app: then no retry can see the CRD.
+            let crd_app_waits = matches!(m.instance.app_health, Fact::Yes(_))
+                && sibling_waves(m, crd_app, cr_app).is_some_and(|(cw, rw)| cw > rw);
             let softened = if !m.apps[cr_app].automated {
                 Some("the app is not automated: it syncs when someone asks, so the order is theirs")
-            } else if m.apps[cr_app].retries && m.apps[crd_app].automated {
-                Some(
-                    "its syncPolicy.retry retries the failed sync, which succeeds once the CRD's app has synced",
-                )
+            } else if m.apps[cr_app].retries && m.apps[crd_app].automated && !crd_app_waits {
+                Some(if m.apps[cr_app].automated && !m.apps[cr_app].has_retry {
+                    "Argo CD retries a failed automated sync 5 times (10 s to about 3 minutes apart) when the Application sets no syncPolicy.retry, and a retry succeeds once the CRD's app has synced"
+                } else {
+                    "its syncPolicy.retry retries the failed sync, which succeeds once the CRD's app has synced"
+                })
             } else {
                 None
             };

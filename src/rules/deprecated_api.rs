@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use crate::diag::{Diagnostic, Severity};
 use crate::model::Resource;
+use crate::model::exclusions::Excluded;
 
 use super::{Cx, Rule, declare_rule};
 
@@ -61,6 +62,11 @@ impl Rule for DeprecatedApi {
         let Some(api) = r.root.get("apiVersion") else {
             return;
         };
+        // Argo CD drops an excluded kind from the sync: the API server never sees it.
+        let excluded = cx.model.excluded(r);
+        if excluded == Excluded::Yes {
+            return;
+        }
         let instead = e.replacement.as_deref().map_or_else(
             || "it has no replacement; remove the object".to_string(),
             |s| format!("use {s}"),
@@ -101,6 +107,18 @@ impl Rule for DeprecatedApi {
         } else {
             return;
         };
+        if excluded == Excluded::Probably {
+            d.severity = Severity::Info;
+            let why = format!(
+                "Argo CD {}+ leaves {} out of every sync by default (argocd-cm `resource.exclusions`), and the tree does not show this instance's setting",
+                crate::model::exclusions::DEFAULTS_SINCE,
+                r.kind
+            );
+            d.note = Some(match d.note.take() {
+                Some(n) => format!("{why}; if it syncs them: {n}"),
+                None => why,
+            });
+        }
         if let Some(s) = &e.replacement {
             let av = s.split_whitespace().next().unwrap_or(s);
             d = d.help(format!(

@@ -5,6 +5,7 @@ mod crd_order;
 mod dependency_never_synced;
 mod deprecated_api;
 mod duplicate_resource;
+mod excluded_resource;
 mod hook_backoff_limit;
 mod hook_deadline;
 mod hook_delete_policy;
@@ -179,6 +180,7 @@ pub static RULES: &[&dyn Rule] = &[
     &dependency_never_synced::DependencyNeverSynced,
     &deprecated_api::DeprecatedApi,
     &duplicate_resource::DuplicateResource,
+    &excluded_resource::ExcludedResource,
     &hook_backoff_limit::HookBackoffLimit,
     &hook_deadline::HookDeadline,
     &hook_delete_policy::HookDeletePolicy,

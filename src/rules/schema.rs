@@ -89,10 +89,12 @@ impl Rule for Schema {
                     .any(|(f, at)| *f == field && (nested(at, &place) || nested(&place, at)))
             })
         };
+        let retyped = cx.model.raw_kustomized.contains(&r.file);
         for p in problems {
             if (partial && p.message.starts_with("missing required field"))
                 || echo(&p.message)
                 || defaulted(&p.message)
+                || (retyped && kustomize_quotes(&p.message, &cx.text(r.file)[p.span.range()]))
             {
                 continue;
             }
@@ -119,6 +121,20 @@ fn field_and_place(message: &str, prefix: &str) -> Option<(String, String)> {
         .next()?
         .trim_end_matches([',', ':', ';']);
     Some((field.to_string(), place.to_string()))
+}
+
+/// A string expected where a raw file has another scalar that kustomize's output would quote:
+/// kyaml writes every annotation value as a string, and reads YAML 1.1's `yes`/`no`/`on`/`off`
+/// as the strings they are in YAML 1.2 (`kustomize build` of the file shows both).
+fn kustomize_quotes(message: &str, value: &str) -> bool {
+    let Some(place) = message.strip_prefix("expected string at ") else {
+        return false;
+    };
+    let bool11 = matches!(
+        value.trim().to_ascii_lowercase().as_str(),
+        "yes" | "no" | "on" | "off" | "y" | "n"
+    );
+    place.contains(".metadata.annotations.") || bool11
 }
 
 /// Required fields the API server fills in before it validates (the built-in types' defaulting

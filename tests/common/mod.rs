@@ -26,6 +26,28 @@ pub fn tree(name: &str, files: &[(&str, &str)]) -> PathBuf {
     dir
 }
 
+/// An Application of `https://github.com/example/platform.git` (branch `main`) syncing `path`
+/// into the namespace named like the app, in project `default`.
+pub fn application(name: &str, path: &str) -> String {
+    format!(
+        "apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: {name}
+  namespace: argocd
+spec:
+  project: default
+  source:
+    repoURL: https://github.com/example/platform.git
+    targetRevision: main
+    path: {path}
+  destination:
+    server: https://kubernetes.default.svc
+    namespace: {name}
+"
+    )
+}
+
 /// Options as the CLI builds them from `config`, rendering on (without the user's cache).
 pub fn options(config: &Config) -> Options {
     Options {
