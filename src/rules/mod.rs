@@ -406,9 +406,13 @@ pub fn suggest<'c>(input: &str, candidates: &[&'c str]) -> Option<&'c str> {
     if let Some(c) = candidates.iter().find(|c| c.eq_ignore_ascii_case(input)) {
         return Some(c);
     }
+    if let Some(c) = negated(input, candidates) {
+        return Some(c);
+    }
     let lower = input.to_ascii_lowercase();
     let (best, dist) = candidates
         .iter()
+        .filter(|c| negation(c).is_some() == negation(input).is_some())
         .map(|c| (*c, levenshtein(&lower, &c.to_ascii_lowercase())))
         .min_by_key(|&(_, d)| d)?;
     let limit = (input.chars().count() / 3).clamp(1, 4);
@@ -417,6 +421,9 @@ pub fn suggest<'c>(input: &str, candidates: &[&'c str]) -> Option<&'c str> {
 
 /// [`suggest`], but only when no other candidate is as close: what a fix may apply on its own.
 pub fn suggest_unique<'c>(input: &str, candidates: &[&'c str]) -> Option<&'c str> {
+    if let Some(c) = negated(input, candidates) {
+        return Some(c);
+    }
     let best = suggest(input, candidates)?;
     let same_case = candidates
         .iter()
@@ -429,6 +436,37 @@ pub fn suggest_unique<'c>(input: &str, candidates: &[&'c str]) -> Option<&'c str
     let dist = |c: &str| levenshtein(&lower, &c.to_ascii_lowercase());
     let d = dist(best);
     (candidates.iter().filter(|c| dist(c) == d).count() == 1).then_some(best)
+}
+
+/// The word that negates a name (`SkipPrune`, `NoPrune`, `DisablePrune`, `skip-prune`): the rest
+/// after it. A spelling suggestion must keep it: dropping it inverts what the user meant.
+fn negation(s: &str) -> Option<&str> {
+    ["skip", "no", "disable", "dont", "not"]
+        .iter()
+        .find_map(|w| {
+            let head = s.get(..w.len())?;
+            let rest = &s[w.len()..];
+            (head.eq_ignore_ascii_case(w)
+                && rest.starts_with(|c: char| c.is_ascii_uppercase() || c == '-' || c == '_'))
+            .then(|| rest.trim_start_matches(['-', '_']))
+        })
+}
+
+/// `SkipPrune=true` (or `NoPrune`, …) is `Prune=false` when that is a candidate; `=false` flips to
+/// `=true`.
+fn negated<'c>(input: &str, candidates: &[&'c str]) -> Option<&'c str> {
+    let rest = negation(input)?;
+    let (name, value) = rest.split_once('=').unwrap_or((rest, "true"));
+    let flipped = match value.to_ascii_lowercase().as_str() {
+        "true" => "false",
+        "false" => "true",
+        _ => return None,
+    };
+    let want = format!("{name}={flipped}");
+    candidates
+        .iter()
+        .copied()
+        .find(|c| c.eq_ignore_ascii_case(&want))
 }
 
 /// Edit distance where swapping two neighbours counts once (optimal string alignment): `cuont`
@@ -495,6 +533,16 @@ mod tests {
         assert_eq!(suggest_unique("Prune=False", &all), Some("Prune=false"));
         assert_eq!(suggest_unique("Prune=flase", &all), Some("Prune=false"));
         assert_eq!(suggest_unique("ab", &["ax", "ay"]), None);
+        // A negating word is never dropped: `SkipPrune=true` means `Prune=false`.
+        assert_eq!(suggest("SkipPrune=true", &all), Some("Prune=false"));
+        assert_eq!(suggest_unique("SkipPrune=true", &all), Some("Prune=false"));
+        assert_eq!(suggest("NoPrune", &all), Some("Prune=false"));
+        assert_eq!(suggest("SkipPrune=maybe", &all), None);
+        assert_eq!(
+            suggest("SkipDryRunOnMissingResource=True", &all),
+            Some("SkipDryRunOnMissingResource=true")
+        );
+        assert_eq!(suggest("Normalize=true", &["Prune=true"]), None);
     }
 
     #[test]
