@@ -473,7 +473,10 @@ impl Instance {
                     let t = f.text();
                     let mut values = Vec::new();
                     let mut unexplained = Vec::new();
-                    if FILTER_KEYS.iter().any(|k| find_in(t, k).is_some()) {
+                    // One search for what all four keys share, then the keys themselves.
+                    if find_in(t, "clusions").is_some()
+                        && FILTER_KEYS.iter().any(|k| find_in(t, k).is_some())
+                    {
                         if i < ws.files.len()
                             && super::set_aside_by_place(&ws.files[i].path, ws.repo_roots_of(i))
                                 .is_some()
