@@ -254,6 +254,77 @@ patches:
 }
 
 #[test]
+fn app_wave_no_health_reads_an_argo_cd_chart_application_that_holds_all_its_values() {
+    // Argo CD installed by an Application of the argo-cd chart: its `valuesObject.configs.cm` is
+    // argocd-cm, here without an Application health check.
+    let chart_app = |helm: &str| {
+        format!(
+            "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: argocd\n  namespace: argocd\nspec:\n  project: default\n  source:\n    repoURL: https://argoproj.github.io/argo-helm\n    chart: argo-cd\n    targetRevision: 9.0.0\n    helm:\n{helm}  destination:\n    server: https://kubernetes.default.svc\n    namespace: argocd\n"
+        )
+    };
+    let inline = chart_app(
+        "      valuesObject:\n        configs:\n          cm:\n            url: https://argo.example.com\n",
+    );
+    let dir = app_of_apps("precision-appwave-chart-app", &[("argocd.yaml", &inline)]);
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "app-wave-no-health"),
+        vec![("apps/a.yaml".into(), 7, Severity::Warning)]
+    );
+    // With a value file, the rest of argocd-cm may be there: not known.
+    let files = chart_app(
+        "      valueFiles: [values-prod.yaml]\n      valuesObject:\n        configs:\n          cm:\n            url: https://argo.example.com\n",
+    );
+    let dir = app_of_apps(
+        "precision-appwave-chart-app-files",
+        &[("argocd.yaml", &files)],
+    );
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "app-wave-no-health"),
+        vec![("apps/a.yaml".into(), 7, Severity::Info)]
+    );
+}
+
+#[test]
+fn app_wave_no_health_once_for_children_no_application_of_the_tree_syncs() {
+    // Two folders of waved Applications that a parent kept elsewhere (Terraform) syncs: their
+    // real parent, and its next wave, are not known here; one finding, not one per folder.
+    let (a, b, c, d) = (
+        app("a", "a", Some(1)),
+        app("b", "b", Some(2)),
+        app("c", "c", Some(3)),
+        app("d", "d", Some(4)),
+    );
+    let install = argocd_install_without_app_health();
+    let dir = tree(
+        "precision-appwave-implicit-parents",
+        &[
+            ("cluster/platform/a.yaml", &a),
+            ("cluster/platform/b.yaml", &b),
+            ("cluster/apps/c.yaml", &c),
+            ("cluster/apps/d.yaml", &d),
+            ("cluster/platform/argocd.yaml", &install),
+        ],
+    );
+    common::set_origin(&dir, PLATFORM);
+    let r = report_with(&dir, &Config::default());
+    let found: Vec<_> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "app-wave-no-health")
+        .collect();
+    assert_eq!(found.len(), 1, "{:?}", rows(&dir, &r));
+    assert_eq!(found[0].severity, Severity::Warning);
+    assert!(
+        found[0]
+            .message
+            .contains("no Application of this tree syncs it")
+            && found[0].message.contains("and 1 other child Application"),
+        "{}",
+        found[0].message
+    );
+}
+
+#[test]
 fn app_wave_no_health_sees_the_operator_and_helm_values() {
     let operator = "apiVersion: argoproj.io/v1beta1
 kind: ArgoCD

@@ -367,6 +367,11 @@ impl Instance {
                 }
             } else if chart {
                 installs_chart = true;
+                // Its argocd-cm is the chart's `configs.cm`, when the Application holds all the
+                // values (inline, no value files).
+                if let Some(cm) = argocd_chart_cm(r) {
+                    config_seen.get_or_insert((r.file, cm));
+                }
             } else {
                 found_versions.extend(images.into_iter().map(|(v, sp)| (v, r.file, sp)));
             }
@@ -658,6 +663,27 @@ fn deploys_argocd_chart(app: &Resource<'_>) -> bool {
         .into_iter()
         .chain(spec.get("sources").map(Node::items).unwrap_or(&[]))
         .any(|s| s.get("chart").and_then(Node::str) == Some("argo-cd"))
+}
+
+/// Where an Application of the argo-cd chart writes argocd-cm (`helm.valuesObject.configs.cm`),
+/// when that is all its values say about it: no value files, no `values` string.
+fn argocd_chart_cm(app: &Resource<'_>) -> Option<Span> {
+    let spec = app.root.get("spec")?;
+    let source = spec
+        .get("source")
+        .into_iter()
+        .chain(spec.get("sources").map(Node::items).unwrap_or(&[]))
+        .find(|s| s.get("chart").and_then(Node::str) == Some("argo-cd"))?;
+    let helm = source.get("helm")?;
+    if helm
+        .get("valueFiles")
+        .is_some_and(|l| !l.items().is_empty())
+        || helm.get("values").is_some()
+    {
+        return None;
+    }
+    let cm = helm.path(&["valuesObject", "configs"])?.entry("cm")?;
+    cm.value.is_map().then_some(cm.key.span)
 }
 
 /// `quay.io/argoproj/argocd:v2.9.3` (also `argoproj/argocd:v1.8.7`, digests after `@`).

@@ -83,26 +83,42 @@ impl Rule for AppWaveNoHealth {
                 }
             };
         if let Fact::No(cm_file, cm_span) = m.instance.app_health {
-            for children in known {
-                let first = &children[0];
-                let mut d = cx
-                    .finding(
-                        &INFO,
-                        first.r,
-                        first.wave_span,
-                        format!(
-                            "{} has a sync-wave, but the parent app does not wait for it: {} starts as soon as it is created{}",
-                            first.r.display(),
-                            first.next,
-                            others(children.len())
-                        ),
+            // Children no Application of the tree syncs (applied by hand, or by a parent kept
+            // elsewhere): their real parent, and so its next wave, is not known. One finding for
+            // all of them, not one per directory.
+            let (implicit, explicit): (Vec<&Vec<Child<'_>>>, Vec<&Vec<Child<'_>>>) = known
+                .into_iter()
+                .partition(|children| m.apps[children[0].parent].is_implicit());
+            let groups: Vec<Vec<&Child<'_>>> = explicit
+                .into_iter()
+                .map(|c| c.iter().collect())
+                .chain((!implicit.is_empty()).then(|| implicit.into_iter().flatten().collect()))
+                .collect();
+            for children in groups {
+                let first = children[0];
+                let by_hand = m.apps[first.parent].is_implicit();
+                let message = if by_hand {
+                    format!(
+                        "{} has a sync-wave, but no Application of this tree syncs it, and a parent app elsewhere would not wait for it: Argo CD's configuration has no Application health check{}",
+                        first.r.display(),
+                        others_unsynced(children.len())
                     )
+                } else {
+                    format!(
+                        "{} has a sync-wave, but the parent app does not wait for it: {} starts as soon as it is created{}",
+                        first.r.display(),
+                        first.next,
+                        others(children.len())
+                    )
+                };
+                let mut d = cx
+                    .finding(&INFO, first.r, first.wave_span, message)
                     .label("does not order child apps")
                     .related(cm_file, cm_span, "Argo CD's configuration, without an Application health check")
-                    .help(if m.apps[first.parent].is_implicit() {
+                    .help(if by_hand {
                         // Applied by hand (`kubectl apply`, `argocd app create --file`), no sync
                         // orders them at all; a parent kept elsewhere needs the check.
-                        "no Application of this tree syncs these files: if they are applied by hand, their waves order nothing (sync them from a parent app); if a parent app elsewhere syncs them, add the Application health check (resource.customizations.health.argoproj.io_Application) to argocd-cm"
+                        "if they are applied by hand, their waves order nothing (sync them from a parent app); if a parent app elsewhere syncs them, add the Application health check (resource.customizations.health.argoproj.io_Application) to argocd-cm"
                     } else {
                         "add the Application health check (resource.customizations.health.argoproj.io_Application) to argocd-cm, as in the Argo CD docs"
                     })
@@ -136,6 +152,17 @@ impl Rule for AppWaveNoHealth {
             .note("Argo CD 1.8 removed the built-in health check for Applications; without it later waves do not wait for earlier child apps");
         d.severity = Severity::Info;
         out.push(d);
+    }
+}
+
+fn others_unsynced(n: usize) -> String {
+    match n {
+        1 => String::new(),
+        2 => " (and 1 other child Application no Application of this tree syncs)".into(),
+        n => format!(
+            " (and {} other child Applications no Application of this tree syncs)",
+            n - 1
+        ),
     }
 }
 
