@@ -3822,3 +3822,63 @@ fn kustomize_quotes_the_annotations_of_a_build_that_did_not_run() {
         vec![("upgrade/namespace.yaml".into(), 6, Severity::Error)]
     );
 }
+
+#[test]
+fn an_application_set_read_from_a_patched_build_that_did_not_run_is_not_judged() {
+    // The overlay's build reads a remote file, so it does not run here; its base is read as
+    // written, and the base's placeholder list is what the overlay's patch replaces.
+    let appset = "apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: operators
+  namespace: argocd
+spec:
+  generators:
+    - list:
+        elements:
+          - patch-me-see-overlays
+  template:
+    metadata:
+      name: '{{cluster}}-op'
+    spec:
+      project: default
+      source:
+        repoURL: https://github.com/example/platform.git
+        targetRevision: main
+        path: operators
+      destination:
+        server: '{{url}}'
+        namespace: operators
+";
+    let patch = "- op: replace\n  path: /spec/generators/0/list/elements\n  value:\n    - {cluster: local, url: https://kubernetes.default.svc}\n";
+    let overlay = "resources:\n  - ../../base\n  - https://example.com/controller.yaml\npatches:\n  - path: patch.yaml\n    target:\n      kind: ApplicationSet\n      name: operators\n";
+    let dir = repo(
+        "precision-appset-patched-raw",
+        &[
+            ("apps/base/appset.yaml".into(), appset.into()),
+            (
+                "apps/base/kustomization.yaml".into(),
+                "resources:\n  - appset.yaml\n".into(),
+            ),
+            (
+                "apps/overlays/prod/kustomization.yaml".into(),
+                overlay.into(),
+            ),
+            ("apps/overlays/prod/patch.yaml".into(), patch.into()),
+        ],
+    );
+    let r = report_with(&dir, &Config::default());
+    let msgs: Vec<&str> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "unresolved-generator")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert!(
+        !msgs.is_empty()
+            && msgs
+                .iter()
+                .all(|m| m.contains("a Kustomize build that did not run here")),
+        "{msgs:?}"
+    );
+}
