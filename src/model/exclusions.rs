@@ -21,22 +21,9 @@ pub struct Filtered {
 }
 
 impl Filtered {
-    fn new(groups: &[&str], kinds: &[&str]) -> Filtered {
-        let own = |l: &[&str]| l.iter().map(|s| s.to_string()).collect();
-        Filtered {
-            groups: own(groups),
-            kinds: own(kinds),
-            clusters: Vec::new(),
-        }
-    }
-
     /// `matchGroup && matchKind`: groups are globs, kinds exact or `*`.
     fn matches_kind(&self, group: &str, kind: &str) -> bool {
-        (self.groups.is_empty()
-            || self
-                .groups
-                .iter()
-                .any(|g| matches(Dialect::Gobwas(None), g, group)))
+        (self.groups.is_empty() || self.groups.iter().any(|g| glob_match(g, group)))
             && (self.kinds.is_empty() || self.kinds.iter().any(|k| k == "*" || k == kind))
     }
 
@@ -47,66 +34,78 @@ impl Filtered {
             return Some(true);
         }
         let s = server?;
-        Some(
-            self.clusters
-                .iter()
-                .any(|c| matches(Dialect::Gobwas(None), c, s)),
-        )
+        Some(self.clusters.iter().any(|c| glob_match(c, s)))
     }
 }
 
-/// `coreExcludedResources`: excluded whatever argocd-cm says (unchanged since 2.x).
-fn core() -> [Filtered; 3] {
-    [
-        Filtered::new(&["events.k8s.io", "metrics.k8s.io"], &[]),
-        Filtered::new(&[""], &["Event"]),
-        Filtered::new(&["coordination.k8s.io"], &["Lease"]),
-    ]
+/// `glob.Match`; a pattern without glob syntax is compared as it is (most are), without the
+/// compiled-pattern cache.
+fn glob_match(pattern: &str, value: &str) -> bool {
+    if pattern.contains(['*', '?', '[', '{', '\\']) {
+        matches(Dialect::Gobwas(None), pattern, value)
+    } else {
+        pattern == value
+    }
 }
+
+/// A filter entry written in the engine's source: (API groups, kinds); empty matches all.
+type Builtin = (&'static [&'static str], &'static [&'static str]);
+
+fn builtin_matches(list: &[Builtin], group: &str, kind: &str) -> bool {
+    list.iter().any(|(groups, kinds)| {
+        (groups.is_empty() || groups.contains(&group))
+            && (kinds.is_empty() || kinds.contains(&kind))
+    })
+}
+
+/// `coreExcludedResources`: excluded whatever argocd-cm says (unchanged since 2.x).
+const CORE: &[Builtin] = &[
+    (&["events.k8s.io", "metrics.k8s.io"], &[]),
+    (&[""], &["Event"]),
+    (&["coordination.k8s.io"], &["Lease"]),
+];
 
 /// Is this kind in `coreExcludedResources`?
 pub fn core_excluded(group: &str, kind: &str) -> bool {
-    core().iter().any(|f| f.matches_kind(group, kind))
+    builtin_matches(CORE, group, kind)
 }
 
 /// The install's default `resource.exclusions` (3.0 and later).
-fn install_defaults() -> Vec<Filtered> {
-    vec![
-        Filtered::new(&["", "discovery.k8s.io"], &["Endpoints", "EndpointSlice"]),
-        Filtered::new(&["coordination.k8s.io"], &["Lease"]),
-        Filtered::new(
-            &["authentication.k8s.io", "authorization.k8s.io"],
-            &[
-                "SelfSubjectReview",
-                "TokenReview",
-                "LocalSubjectAccessReview",
-                "SelfSubjectAccessReview",
-                "SelfSubjectRulesReview",
-                "SubjectAccessReview",
-            ],
-        ),
-        Filtered::new(&["certificates.k8s.io"], &["CertificateSigningRequest"]),
-        Filtered::new(&["cert-manager.io"], &["CertificateRequest"]),
-        Filtered::new(
-            &["cilium.io"],
-            &["CiliumIdentity", "CiliumEndpoint", "CiliumEndpointSlice"],
-        ),
-        Filtered::new(
-            &["kyverno.io", "reports.kyverno.io", "wgpolicyk8s.io"],
-            &[
-                "PolicyReport",
-                "ClusterPolicyReport",
-                "EphemeralReport",
-                "ClusterEphemeralReport",
-                "AdmissionReport",
-                "ClusterAdmissionReport",
-                "BackgroundScanReport",
-                "ClusterBackgroundScanReport",
-                "UpdateRequest",
-            ],
-        ),
-    ]
-}
+const INSTALL_DEFAULTS: &[Builtin] = &[
+    (&["", "discovery.k8s.io"], &["Endpoints", "EndpointSlice"]),
+    (&["coordination.k8s.io"], &["Lease"]),
+    (
+        &["authentication.k8s.io", "authorization.k8s.io"],
+        &[
+            "SelfSubjectReview",
+            "TokenReview",
+            "LocalSubjectAccessReview",
+            "SelfSubjectAccessReview",
+            "SelfSubjectRulesReview",
+            "SubjectAccessReview",
+        ],
+    ),
+    (&["certificates.k8s.io"], &["CertificateSigningRequest"]),
+    (&["cert-manager.io"], &["CertificateRequest"]),
+    (
+        &["cilium.io"],
+        &["CiliumIdentity", "CiliumEndpoint", "CiliumEndpointSlice"],
+    ),
+    (
+        &["kyverno.io", "reports.kyverno.io", "wgpolicyk8s.io"],
+        &[
+            "PolicyReport",
+            "ClusterPolicyReport",
+            "EphemeralReport",
+            "ClusterEphemeralReport",
+            "AdmissionReport",
+            "ClusterAdmissionReport",
+            "BackgroundScanReport",
+            "ClusterBackgroundScanReport",
+            "UpdateRequest",
+        ],
+    ),
+];
 
 /// The release whose install first carried default exclusions.
 pub const DEFAULTS_SINCE: Version = Version::new(3, 0, 0);
@@ -155,10 +154,8 @@ impl ResourceFilter {
                 inclusions,
             } => (exclusions, inclusions),
             ResourceFilter::InstallDefaults | ResourceFilter::Unknown => {
-                let defaulted = version >= DEFAULTS_SINCE
-                    && install_defaults()
-                        .iter()
-                        .any(|f| f.matches_kind(group, kind));
+                let defaulted =
+                    version >= DEFAULTS_SINCE && builtin_matches(INSTALL_DEFAULTS, group, kind);
                 return if defaulted {
                     Excluded::Probably
                 } else {
