@@ -2705,6 +2705,11 @@ spec:
 
 /// The help of the `unknown-sync-option` finding on a sync option written in `syncOptions`.
 fn sync_option_help(name: &str, option: &str) -> Option<String> {
+    sync_option_finding(name, option).help
+}
+
+/// The `unknown-sync-option` finding on a sync option written in `syncOptions`.
+fn sync_option_finding(name: &str, option: &str) -> synclint::diag::Diagnostic {
     let app = web_app("web").replace(
         "  syncPolicy:\n    automated: {}\n",
         &format!("  syncPolicy:\n    automated: {{}}\n    syncOptions: [{option}]\n"),
@@ -2721,12 +2726,19 @@ fn sync_option_help(name: &str, option: &str) -> Option<String> {
         .iter()
         .find(|d| d.rule == "unknown-sync-option")
         .expect("the option is reported")
-        .help
         .clone()
 }
 
 #[test]
 fn a_compare_option_among_sync_options_is_named_as_misplaced() {
+    let d = sync_option_finding(
+        "precision-misplaced-compare-option-msg",
+        "ServerSideDiff=true",
+    );
+    assert_eq!(
+        d.message,
+        "`ServerSideDiff=true` is a compare option, not a sync option: Argo CD ignores it here"
+    );
     let help = sync_option_help("precision-misplaced-compare-option", "ServerSideDiff=true");
     assert!(
         help.as_deref()

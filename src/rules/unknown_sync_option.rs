@@ -46,17 +46,23 @@ fn report(
     } else {
         ("sync option", all_sync_options())
     };
-    out.push(
-        cx.finding(
-            &INFO,
-            r,
-            span,
-            format!(
-                "unknown {kind} `{opt}`{}: Argo CD ignores it{}",
-                did_you_mean(opt, &valid),
-                consequence(opt)
-            ),
+    // A compare option among sync options: valid, in the wrong place. Said first.
+    let name = opt.split('=').next().unwrap_or(opt);
+    let misplaced = !compare
+        && COMPARE_OPTIONS
+            .iter()
+            .any(|c| c.split('=').next() == Some(name));
+    let message = if misplaced {
+        format!("`{opt}` is a compare option, not a sync option: Argo CD ignores it here")
+    } else {
+        format!(
+            "unknown {kind} `{opt}`{}: Argo CD ignores it{}",
+            did_you_mean(opt, &valid),
+            consequence(opt)
         )
+    };
+    out.push(
+        cx.finding(&INFO, r, span, message)
         .label(format!("not a {kind}"))
         .help(
             // A compare option written among sync options (or the reverse): a misplaced option.
