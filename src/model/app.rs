@@ -332,8 +332,9 @@ pub fn from_spec<'a>(
     // An automated sync without `retry` gets `RetryStrategy{Limit: 5}` (`autoSync` in
     // controller/appcontroller.go, since 1.7); a written `retry` replaces it, and its `limit`
     // defaults to 0 (no retry).
-    let has_retry = policy.and_then(|p| p.get("retry")).is_some();
-    let retries = match policy.and_then(|p| p.get("retry")) {
+    let retry = policy.and_then(|p| p.get("retry"));
+    let has_retry = retry.is_some();
+    let retries = match retry {
         None => automated,
         Some(r) => r
             .get("limit")
