@@ -76,14 +76,22 @@ fn without_the_instances_setting_the_3_0_default_probably_excludes_endpoints() {
             ("excluded-resource".into(), 10, Severity::Info),
         ]
     );
-    // Before 3.0 the install has no default list: the deprecation is certain.
-    let old = Config {
-        argocd_version: Some("2.14.0".into()),
+    // Both sides of the release that brought the default list (3.0.0, commit ac50d8e): before
+    // it the install has no default list, and the deprecation is certain.
+    let at = |v: &str| Config {
+        argocd_version: Some(v.into()),
         ..Config::default()
     };
     assert_eq!(
-        found(&[], "excl-default-2x", &old),
+        found(&[], "excl-default-2x", &at("2.14.11")),
         vec![("deprecated-api".into(), 9, Severity::Warning)]
+    );
+    assert_eq!(
+        found(&[], "excl-default-3-0", &at("3.0.0")),
+        vec![
+            ("deprecated-api".into(), 9, Severity::Info),
+            ("excluded-resource".into(), 10, Severity::Info),
+        ]
     );
 }
 
