@@ -215,3 +215,40 @@ fn built_in_exclusions_hold_whatever_argocd_cm_says() {
         .collect();
     assert_eq!(got, vec![(2, Severity::Warning)]);
 }
+
+#[test]
+fn the_finding_shows_the_list_that_leaves_the_kind_out() {
+    let own = cm(ENDPOINTS);
+    let app = common::application("nas", "nas");
+    let dir = tree(
+        "excl-related",
+        &[
+            ("apps/nas.yaml", &app),
+            ("nas/service.yaml", NAS),
+            ("argocd/argocd-cm.yaml", &own),
+        ],
+    );
+    common::set_origin(&dir, "https://github.com/example/platform.git");
+    let r = report_with(&dir, &Config::default());
+    let d = r
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "excluded-resource")
+        .expect("the Endpoints is reported");
+    let related: Vec<(String, usize)> = d
+        .related
+        .iter()
+        .map(|l| {
+            let f = &r.files[l.file];
+            let rel = f
+                .path
+                .strip_prefix(&dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (rel, f.line_col(l.span.start).line)
+        })
+        .collect();
+    // The list, on the line after `resource.exclusions: |`.
+    assert_eq!(related, vec![("argocd/argocd-cm.yaml".to_string(), 8)]);
+}

@@ -306,6 +306,7 @@ mod tests {
             kustomize_build_options: None,
             global_projects: Default::default(),
             resource_filter: Default::default(),
+            resource_filter_at: None,
         };
         assert_eq!(source("apps", "Deployment", &inst), Some(Source::Instance));
         assert_eq!(source("apps", "StatefulSet", &inst), Some(Source::Builtin));

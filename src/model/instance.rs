@@ -97,6 +97,8 @@ pub struct Instance {
     pub global_projects: GlobalProjects,
     /// argocd-cm's `resource.exclusions` / `resource.inclusions`: kinds never synced.
     pub resource_filter: ResourceFilter,
+    /// Where the tree sets the filter it holds (`ResourceFilter::Known`).
+    pub resource_filter_at: Option<(FileId, Span)>,
 }
 
 /// argocd-cm's `globalProjects`, as far as the tree tells.
@@ -213,6 +215,22 @@ fn filter_of(
     })
 }
 
+/// The resource filter a mapping sets under its keys `excl` / `incl`, with where it is written
+/// (the first key) in `file`.
+fn filter_in(
+    map: &Node<'_>,
+    excl: &str,
+    incl: &str,
+    file: FileId,
+) -> Option<(Option<ResourceFilter>, Option<(FileId, Span)>)> {
+    let at = map
+        .entry(excl)
+        .or_else(|| map.entry(incl))
+        // The value: a rendered copy maps back to its source by the values' paths.
+        .map(|e| (file, e.value.span));
+    filter_of(map.get(excl), map.get(incl)).map(|f| (f, at))
+}
+
 /// Where argocd-cm's resource filter is written.
 const FILTER_KEYS: [&str; 4] = [
     "resource.exclusions",
@@ -223,7 +241,14 @@ const FILTER_KEYS: [&str; 4] = [
 
 /// Resource filters set in values of the argo-cd chart, at any depth (an umbrella chart's
 /// `argo-cd:` key, an Application's `helm.valuesObject`), and in `helm.values` strings.
-fn chart_values_filters(n: &Node<'_>, depth: u32, out: &mut Vec<Option<ResourceFilter>>) {
+/// Each with where it is written: the `configs` key, or the `values` key whose string holds it
+/// (`anchor`: positions in a parsed string are not the file's).
+fn chart_values_filters(
+    n: &Node<'_>,
+    depth: u32,
+    anchor: Option<Span>,
+    out: &mut Vec<(Option<ResourceFilter>, Span)>,
+) {
     if depth > 12 {
         return;
     }
@@ -233,28 +258,33 @@ fn chart_values_filters(n: &Node<'_>, depth: u32, out: &mut Vec<Option<ResourceF
                 match e.key.str() {
                     Some("configs") => {
                         if let Some(cm) = e.value.get("cm") {
-                            out.extend(filter_of(
-                                cm.get("resource.exclusions"),
-                                cm.get("resource.inclusions"),
-                            ));
+                            let at = anchor.unwrap_or(e.key.span);
+                            out.extend(
+                                filter_of(
+                                    cm.get("resource.exclusions"),
+                                    cm.get("resource.inclusions"),
+                                )
+                                .map(|f| (f, at)),
+                            );
                         }
                         continue;
                     }
                     Some("values") => {
                         if let Some(t) = e.value.str().filter(|t| t.contains("configs")) {
                             for d in &crate::load::yaml::parse(t).docs {
-                                chart_values_filters(&d.root, depth + 1, out);
+                                let at = anchor.or(Some(e.key.span));
+                                chart_values_filters(&d.root, depth + 1, at, out);
                             }
                         }
                     }
                     _ => {}
                 }
-                chart_values_filters(&e.value, depth + 1, out);
+                chart_values_filters(&e.value, depth + 1, anchor, out);
             }
         }
         NodeKind::Seq(items) => {
             for i in items {
-                chart_values_filters(i, depth + 1, out);
+                chart_values_filters(i, depth + 1, anchor, out);
             }
         }
         NodeKind::Scalar(_) => {}
@@ -294,7 +324,7 @@ impl Instance {
         let mut global_known: Option<Vec<GlobalProject>> = None;
         let mut global_unreadable = false;
         // Every resource filter the tree's configurations set (`None`: one does not read).
-        let mut filters: Vec<Option<ResourceFilter>> = Vec::new();
+        let mut filters: Vec<(Option<ResourceFilter>, Option<(FileId, Span)>)> = Vec::new();
         let mut filter_files: Vec<FileId> = Vec::new();
         let mut config_seen: Option<(FileId, Span)> = None;
         let mut operator_seen = false;
@@ -337,9 +367,11 @@ impl Instance {
                 }
                 if let Some(data) = r.root.get("data") {
                     overrides.extend(cm_health_keys(data));
-                    filters.extend(filter_of(
-                        data.get("resource.exclusions"),
-                        data.get("resource.inclusions"),
+                    filters.extend(filter_in(
+                        data,
+                        "resource.exclusions",
+                        "resource.inclusions",
+                        r.file,
                     ));
                 }
                 filter_files.push(r.file);
@@ -348,9 +380,11 @@ impl Instance {
                 operator_seen = true;
                 if let Some(spec) = r.root.get("spec") {
                     overrides.extend(operator_health_keys(spec));
-                    filters.extend(filter_of(
-                        spec.get("resourceExclusions"),
-                        spec.get("resourceInclusions"),
+                    filters.extend(filter_in(
+                        spec,
+                        "resourceExclusions",
+                        "resourceInclusions",
+                        r.file,
                     ));
                     filter_files.push(r.file);
                     if let Some(v) = spec
@@ -391,9 +425,11 @@ impl Instance {
                     if let Some(data) = root.get("data") {
                         overrides.extend(cm_health_keys(data));
                         // A patch's list replaces the install's whole value.
-                        filters.extend(filter_of(
-                            data.get("resource.exclusions"),
-                            data.get("resource.inclusions"),
+                        filters.extend(filter_in(
+                            data,
+                            "resource.exclusions",
+                            "resource.inclusions",
+                            f,
                         ));
                     }
                     filter_files.push(f);
@@ -496,9 +532,11 @@ impl Instance {
                                 own = crate::load::yaml::parse(t);
                                 &own
                             };
+                            let mut found = Vec::new();
                             for d in &parsed.docs {
-                                chart_values_filters(&d.root, 0, &mut values);
+                                chart_values_filters(&d.root, 0, None, &mut found);
                             }
+                            values.extend(found.into_iter().map(|(f, sp)| (f, Some((i, sp)))));
                             if values.is_empty() {
                                 unexplained.push(i);
                             }
@@ -528,15 +566,17 @@ impl Instance {
             .iter()
             .any(|&f| !filter_files.contains(&f) && !unread(f))
         {
-            filters.push(None);
+            filters.push((None, None));
         }
         // One readable filter, or copies that agree, is the instance's.
-        let resource_filter = match filters.split_first() {
-            Some((Some(first), rest)) if rest.iter().all(|f| f.as_ref() == Some(first)) => {
-                first.clone()
+        let (resource_filter, resource_filter_at) = match filters.split_first() {
+            Some(((Some(first), at), rest))
+                if rest.iter().all(|(f, _)| f.as_ref() == Some(first)) =>
+            {
+                (first.clone(), *at)
             }
-            Some(_) => ResourceFilter::Unknown,
-            None => ResourceFilter::InstallDefaults,
+            Some(_) => (ResourceFilter::Unknown, None),
+            None => (ResourceFilter::InstallDefaults, None),
         };
         // `globalProjects` written anywhere else (Helm values' `configs.cm`, a patch) is
         // configured where the tree cannot read it whole.
@@ -548,6 +588,7 @@ impl Instance {
         };
         Instance {
             resource_filter,
+            resource_filter_at,
             global_projects,
             kustomize_build_options,
             version,

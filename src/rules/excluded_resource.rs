@@ -29,13 +29,23 @@ impl Rule for ExcludedResource {
                 } else {
                     "Argo CD's built-in exclusions"
                 };
-                cx.finding(
-                    &INFO,
-                    r,
-                    r.kind_span,
-                    format!("{what} is never applied: {by} leave {} out of every sync", r.kind),
-                )
-                .label("excluded kind")
+                let mut d = cx
+                    .finding(
+                        &INFO,
+                        r,
+                        r.kind_span,
+                        format!(
+                            "{what} is never applied: {by} leave {} out of every sync",
+                            r.kind
+                        ),
+                    )
+                    .label("excluded kind");
+                if by.starts_with("argocd-cm")
+                    && let Some((f, at)) = m.instance.resource_filter_at
+                {
+                    d = d.related(f, at, "the resource filter that leaves it out");
+                }
+                d
                 .note("the controller drops an excluded object from the app's manifests with an ExcludedResourceWarning condition; the sync succeeds without it")
                 .help(if by.starts_with("argocd-cm") {
                     "remove the kind from the exclusions (or add it to the inclusions) if Argo CD should apply it, or remove the object"
