@@ -215,14 +215,12 @@ fn filter_of(
     })
 }
 
+/// A resource filter the tree sets (`None`: it does not read), with where it is written.
+type Found = (Option<ResourceFilter>, Option<(FileId, Span)>);
+
 /// The resource filter a mapping sets under its keys `excl` / `incl`, with where it is written
 /// (the first key) in `file`.
-fn filter_in(
-    map: &Node<'_>,
-    excl: &str,
-    incl: &str,
-    file: FileId,
-) -> Option<(Option<ResourceFilter>, Option<(FileId, Span)>)> {
+fn filter_in(map: &Node<'_>, excl: &str, incl: &str, file: FileId) -> Option<Found> {
     let at = map
         .entry(excl)
         .or_else(|| map.entry(incl))
@@ -324,7 +322,7 @@ impl Instance {
         let mut global_known: Option<Vec<GlobalProject>> = None;
         let mut global_unreadable = false;
         // Every resource filter the tree's configurations set (`None`: one does not read).
-        let mut filters: Vec<(Option<ResourceFilter>, Option<(FileId, Span)>)> = Vec::new();
+        let mut filters: Vec<Found> = Vec::new();
         let mut filter_files: Vec<FileId> = Vec::new();
         let mut config_seen: Option<(FileId, Span)> = None;
         let mut operator_seen = false;
