@@ -695,25 +695,22 @@ fn legacy_app_health(text: &str) -> Option<usize> {
 
 /// An Application that installs Argo CD from its Helm chart (`chart: argo-cd`).
 fn deploys_argocd_chart(app: &Resource<'_>) -> bool {
-    let Some(spec) = app.root.get("spec") else {
-        return false;
-    };
+    argocd_chart_source(app).is_some()
+}
+
+/// The source of an Application that installs the argo-cd chart.
+fn argocd_chart_source<'n>(app: &'n Resource<'_>) -> Option<&'n Node<'n>> {
+    let spec = app.root.get("spec")?;
     spec.get("source")
         .into_iter()
         .chain(spec.get("sources").map(Node::items).unwrap_or(&[]))
-        .any(|s| s.get("chart").and_then(Node::str) == Some("argo-cd"))
+        .find(|s| s.get("chart").and_then(Node::str) == Some("argo-cd"))
 }
 
 /// Where an Application of the argo-cd chart writes argocd-cm (`helm.valuesObject.configs.cm`),
 /// when that is all its values say about it: no value files, no `values` string.
 fn argocd_chart_cm(app: &Resource<'_>) -> Option<Span> {
-    let spec = app.root.get("spec")?;
-    let source = spec
-        .get("source")
-        .into_iter()
-        .chain(spec.get("sources").map(Node::items).unwrap_or(&[]))
-        .find(|s| s.get("chart").and_then(Node::str) == Some("argo-cd"))?;
-    let helm = source.get("helm")?;
+    let helm = argocd_chart_source(app)?.get("helm")?;
     if helm
         .get("valueFiles")
         .is_some_and(|l| !l.items().is_empty())
