@@ -172,7 +172,7 @@ pub fn analyze(ws: &Workspace, rendered: &Rendered, opts: &Options) -> Report {
             .map(|r| {
                 ids.contains(&r.file)
                     || (r.file >= ws.files.len()
-                        && ids.contains(&model.origin(r.file, r.kind_span).0))
+                        && ids.contains(&model.origin_file(r.file, r.kind_span)))
             })
             .collect()
     });
@@ -202,6 +202,13 @@ pub fn analyze(ws: &Workspace, rendered: &Rendered, opts: &Options) -> Report {
     };
     let enabled = |id: &str| config.enabled(id);
     diagnostics.extend(rules::run(&cx, &enabled));
+    // An editor shows one file's findings: the others are dropped before their positions are
+    // mapped back and their suppressions read (which would parse the files a build stands for).
+    if let Some(ids) = &focus {
+        let wanted = |file: FileId, span| ids.contains(&model.origin_file(file, span));
+        diagnostics
+            .retain(|d| wanted(d.file, d.span) || d.related.iter().any(|r| wanted(r.file, r.span)));
+    }
     // Findings in rendered output point back to the source files.
     if !rendered.files.is_empty() {
         for d in &mut diagnostics {

@@ -293,7 +293,7 @@ pub struct LoadOptions {
     pub limits: Limits,
 }
 
-fn parse_limits<'b>(l: &Limits, run: Option<&'b Budget>) -> ParseLimits<'b> {
+fn parse_limits(l: &Limits, run: Option<Arc<Budget>>) -> ParseLimits {
     ParseLimits {
         depth: l.depth,
         alias_nodes: l.alias_nodes_per_file,
@@ -356,8 +356,8 @@ pub fn load_with(
     opts: &LoadOptions,
 ) -> Result<Workspace, LoadError> {
     let limits = &opts.limits;
-    let run = Budget::new(limits.alias_nodes_per_run);
-    let plimits = parse_limits(limits, Some(&run));
+    let run = Arc::new(Budget::new(limits.alias_nodes_per_run));
+    let plimits = parse_limits(limits, Some(run));
     // An editor buffer: lint the tree that holds the file, with stdin in its place.
     if let Some(name) = &opts.stdin_filename {
         let abs = absolute(Path::new(name));
@@ -775,7 +775,7 @@ fn read_file(
     path: &Path,
     limits: &Limits,
     bytes_left: &Budget,
-    plimits: &ParseLimits<'_>,
+    plimits: &ParseLimits,
 ) -> SourceFile {
     let abs = if path.is_absolute() {
         path.to_path_buf()

@@ -3,6 +3,7 @@
 //! (`self_cell`), so a file is one owned value that editors can replace on its own.
 
 use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
 
 use super::yaml::{ParseLimits, ParsedYaml, Span};
 
@@ -23,7 +24,7 @@ pub enum FileClass {
 
 self_cell::self_cell!(
     struct Parsed {
-        owner: String,
+        owner: Arc<str>,
         #[covariant]
         dependent: ParsedYaml,
     }
@@ -41,8 +42,13 @@ pub struct SourceFile {
     pub bad_utf8: Option<Span>,
     /// Where each line starts: built on first use (most files never need a position, and on a
     /// big tree the index would be a tenth of the memory).
-    line_starts: std::sync::OnceLock<Vec<u32>>,
-    parsed: Parsed,
+    line_starts: OnceLock<Vec<u32>>,
+    text: Arc<str>,
+    /// What the parse may spend, kept for the parse on first use.
+    limits: ParseLimits,
+    /// Parsed on first use: a file that a rendered build stands for is usually never parsed
+    /// (most of a Kustomize tree, on an editor's keystroke).
+    parsed: OnceLock<Parsed>,
 }
 
 /// 1-based line and column; the column counts Unicode scalar values.
@@ -55,32 +61,46 @@ pub struct LineCol {
 pub const TEMPLATE_NOTE: &str = "Helm chart template";
 
 impl SourceFile {
-    /// A file whose class is already known; YAML is parsed (once, here).
+    /// A file whose class is already known; YAML is parsed once, when first read.
     pub fn new(
         name: String,
         path: PathBuf,
         text: String,
         class: FileClass,
-        limits: &ParseLimits<'_>,
+        limits: &ParseLimits,
     ) -> SourceFile {
-        let parse = class == FileClass::Yaml;
-        let parsed = Parsed::new(text, |t| {
-            if parse {
-                super::yaml::parse_with(t, limits)
-            } else {
-                ParsedYaml::default()
-            }
-        });
+        let text: Arc<str> = text.into();
+        let parsed = OnceLock::new();
+        if class != FileClass::Yaml {
+            let _ = parsed.set(Parsed::new(text.clone(), |_| ParsedYaml::default()));
+        }
         let mut f = SourceFile {
             name,
             path,
             class,
             bad_utf8: None,
-            line_starts: std::sync::OnceLock::new(),
+            line_starts: OnceLock::new(),
+            text,
+            limits: limits.clone(),
             parsed,
         };
         f.reclassify_template();
         f
+    }
+
+    /// A renderer's output: YAML whatever it holds (a `{{ }}` there is text a chart printed,
+    /// which Argo CD parses as it is), parsed when first read.
+    pub fn rendered(name: String, path: PathBuf, text: String, limits: &ParseLimits) -> SourceFile {
+        SourceFile {
+            name,
+            path,
+            class: FileClass::Yaml,
+            bad_utf8: None,
+            line_starts: OnceLock::new(),
+            text: text.into(),
+            limits: limits.clone(),
+            parsed: OnceLock::new(),
+        }
     }
 
     /// Classify raw bytes (binary, UTF-8, manifest-looking), then parse.
@@ -88,7 +108,7 @@ impl SourceFile {
         name: String,
         path: PathBuf,
         bytes: Vec<u8>,
-        limits: &ParseLimits<'_>,
+        limits: &ParseLimits,
     ) -> SourceFile {
         let (class, bad) = classify(&name, &bytes);
         let text = match String::from_utf8(bytes) {
@@ -115,11 +135,22 @@ impl SourceFile {
     }
 
     pub fn text(&self) -> &str {
-        self.parsed.borrow_owner()
+        &self.text
     }
 
     pub fn yaml(&self) -> &ParsedYaml<'_> {
-        self.parsed.borrow_dependent()
+        self.parsed
+            .get_or_init(|| {
+                Parsed::new(self.text.clone(), |t| {
+                    super::yaml::parse_with(t, &self.limits)
+                })
+            })
+            .borrow_dependent()
+    }
+
+    /// Has the YAML been parsed yet?
+    pub fn is_parsed(&self) -> bool {
+        self.parsed.get().is_some()
     }
 
     /// A template (Go/Helm `{{ }}`, Jinja `{% %}`, ERB `<% %>`) is not YAML: when it does not
@@ -137,7 +168,12 @@ impl SourceFile {
         }
         let go = occurs(text, "{{");
         let other = occurs(text, "{%") || occurs(text, "<%") || occurs(text, "{#");
-        let fill_in = text.contains('<') || occurs(text, "${");
+        // Only these can make a file that does not parse a fill-in template (below): the
+        // parse, which decides, is not needed for the others until a reader asks for it.
+        let fill_in = occurs(text, "${")
+            || occurs(text, "<#")
+            || self.name.contains(".ftl.")
+            || has_placeholder(text);
         if !go && !other && !fill_in {
             return;
         }

@@ -371,13 +371,14 @@ pub struct ParsedYaml<'a> {
 
 /// What one parse may spend: the depth of any node, the nodes alias expansion may add (per file,
 /// and from a budget shared by the whole run).
-pub struct ParseLimits<'b> {
+#[derive(Clone, Debug)]
+pub struct ParseLimits {
     pub depth: usize,
     pub alias_nodes: u64,
-    pub run: Option<&'b crate::limits::Budget>,
+    pub run: Option<std::sync::Arc<crate::limits::Budget>>,
 }
 
-impl Default for ParseLimits<'_> {
+impl Default for ParseLimits {
     fn default() -> Self {
         let l = crate::limits::Limits::default();
         ParseLimits {
@@ -440,13 +441,13 @@ struct Builder<'a, 'l> {
     anchors: HashMap<usize, (Vec<usize>, usize)>,
     root: Option<Node<'a>>,
     issues: Vec<YamlIssue>,
-    limits: &'l ParseLimits<'l>,
+    limits: &'l ParseLimits,
     /// Alias nodes left for this file.
     alias_left: u64,
 }
 
 impl<'a, 'l> Builder<'a, 'l> {
-    fn new(limits: &'l ParseLimits<'l>, alias_left: u64) -> Self {
+    fn new(limits: &'l ParseLimits, alias_left: u64) -> Self {
         Builder {
             stack: Vec::new(),
             anchors: HashMap::default(),
@@ -530,7 +531,7 @@ impl<'a, 'l> Builder<'a, 'l> {
         };
         let cost = count_nodes(target, self.alias_left.saturating_add(1)) as u64;
         let node = (cost <= self.alias_left).then(|| target.clone());
-        let in_run = self.limits.run.is_none_or(|b| b.take(cost));
+        let in_run = self.limits.run.as_ref().is_none_or(|b| b.take(cost));
         let Some(node) = node.filter(|_| in_run) else {
             return Err(issue(format!(
                 "alias expansion exceeds the budget of {} nodes per file and {} per run (a \"billion laughs\" document); the document is not linted",
@@ -786,7 +787,7 @@ pub fn parse(text: &str) -> ParsedYaml<'_> {
 
 /// Parse every document of `text`. Never panics; a broken document is skipped and parsing resumes
 /// at the next `---`. A CRD's block-style `openAPIV3Schema` is left unparsed (a `Deferred` node).
-pub fn parse_with<'a>(text: &'a str, limits: &ParseLimits<'_>) -> ParsedYaml<'a> {
+pub fn parse_with<'a>(text: &'a str, limits: &ParseLimits) -> ParsedYaml<'a> {
     match deferred::mask(text) {
         None => parse_unmasked(text, limits),
         Some(masked) => {
@@ -797,7 +798,7 @@ pub fn parse_with<'a>(text: &'a str, limits: &ParseLimits<'_>) -> ParsedYaml<'a>
 }
 
 /// Parse a `Deferred` node's text (a CRD schema): its spans are positions in the whole file.
-pub fn parse_deferred<'a>(text: &'a str, at: Span, limits: &ParseLimits<'_>) -> ParsedYaml<'a> {
+pub fn parse_deferred<'a>(text: &'a str, at: Span, limits: &ParseLimits) -> ParsedYaml<'a> {
     let Some(part) = text.get(at.range()) else {
         return ParsedYaml::default();
     };
@@ -806,7 +807,7 @@ pub fn parse_deferred<'a>(text: &'a str, at: Span, limits: &ParseLimits<'_>) -> 
     p.shifted(shift)
 }
 
-fn parse_unmasked<'a>(text: &'a str, limits: &ParseLimits<'_>) -> ParsedYaml<'a> {
+fn parse_unmasked<'a>(text: &'a str, limits: &ParseLimits) -> ParsedYaml<'a> {
     let (out, lenient) = parse_strict(text, limits);
     if !lenient {
         return out;
@@ -933,7 +934,7 @@ fn remap_node(n: Node<'_>, f: &dyn Fn(Span) -> Span) -> Node<'static> {
 }
 
 /// The YAML 1.2 parse, and whether an under-indented quoted-scalar line stopped it.
-fn parse_strict<'a>(text: &'a str, limits: &ParseLimits<'_>) -> (ParsedYaml<'a>, bool) {
+fn parse_strict<'a>(text: &'a str, limits: &ParseLimits) -> (ParsedYaml<'a>, bool) {
     let mut lenient = false;
     let mut out = ParsedYaml::default();
     let options = granit_parser::options! {

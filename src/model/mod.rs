@@ -441,7 +441,7 @@ impl<'a> Model<'a> {
             .par_iter()
             .enumerate()
             .map(|(id, f)| {
-                let y = f.yaml();
+                // A file a rendered build stands for is not parsed at all.
                 if f.class != FileClass::Yaml || covered.contains(&id) {
                     return Class::Skip;
                 }
@@ -467,6 +467,7 @@ impl<'a> Model<'a> {
                 {
                     return Class::LeftOut;
                 }
+                let y = f.yaml();
                 // A strategic-merge patch directive (`$patch: delete`) marks a fragment for
                 // kustomize or `kubectl patch`, never a whole object.
                 let patch = |d: &crate::load::yaml::Document<'_>| d.root.get("$patch").is_some();
@@ -492,7 +493,13 @@ impl<'a> Model<'a> {
                 Class::Objects(out)
             })
             .collect();
-        let documents = files.iter().map(|f| f.yaml().docs.len()).sum();
+        // The documents linted: a rendered build's, not again those of the files it stands for.
+        let documents = files
+            .iter()
+            .enumerate()
+            .filter(|(id, _)| !covered.contains(id))
+            .map(|(_, f)| f.yaml().docs.len())
+            .sum();
         let mut left_out = Vec::new();
         let mut fragments = Vec::new();
         let mut slots: Vec<(FileId, Slot<'a>)> = Vec::new();

@@ -67,31 +67,72 @@ fn follow(root: &Node<'_>, path: &[Seg], key: bool) -> Span {
     cur.span
 }
 
+/// A rendered document and the build it came from.
+struct RenderedDoc<'s, 'n> {
+    root: &'n Node<'n>,
+    dir: &'s std::path::Path,
+    helm: bool,
+    base: &'s std::path::Path,
+}
+
 impl Model<'_> {
-    /// Where a position in rendered output comes from (the same position elsewhere).
-    pub fn origin(&self, file: FileId, span: Span) -> (FileId, Span) {
-        let Some((dir, helm, base)) = self.rendered.outcomes.iter().find_map(|(d, h, o)| match o {
-            Outcome::Rendered {
-                file: f,
-                origin_base,
-            } if *f == file => Some((d, *h, origin_base)),
-            _ => None,
-        }) else {
-            return (file, span);
-        };
-        let Some(doc) = self.files[file]
+    /// The rendered document at a position of a rendered file, with its build.
+    fn rendered_doc(&self, file: FileId, span: Span) -> Option<RenderedDoc<'_, '_>> {
+        let (dir, helm, base) = self
+            .rendered
+            .outcomes
+            .iter()
+            .find_map(|(d, h, o)| match o {
+                Outcome::Rendered {
+                    file: f,
+                    origin_base,
+                } if *f == file => Some((d, *h, origin_base)),
+                _ => None,
+            })?;
+        let doc = self.files[file]
             .yaml()
             .docs
             .iter()
-            .find(|d| d.root.span.start <= span.start && span.start <= d.root.span.end)
+            .find(|d| d.root.span.start <= span.start && span.start <= d.root.span.end)?;
+        Some(RenderedDoc {
+            root: &doc.root,
+            dir,
+            helm,
+            base,
+        })
+    }
+
+    /// The source file of a rendered object: the file [`Model::origin`] points into. It reads
+    /// no other file's YAML, so an editor's run can drop the findings of other files first.
+    pub fn origin_file(&self, file: FileId, span: Span) -> FileId {
+        self.rendered_doc(file, span)
+            .and_then(|d| {
+                if d.helm {
+                    self.helm_file(file, d.root, d.dir)
+                } else {
+                    self.kustomize_file(d.root, d.base)
+                }
+            })
+            .unwrap_or(file)
+    }
+
+    /// Where a position in rendered output comes from (the same position elsewhere).
+    pub fn origin(&self, file: FileId, span: Span) -> (FileId, Span) {
+        let Some(RenderedDoc {
+            root,
+            dir,
+            helm,
+            base,
+        }) = self.rendered_doc(file, span)
         else {
             return (file, span);
         };
-        let root = &doc.root;
         let target = if helm {
-            self.helm_source(file, root, dir)
+            self.helm_file(file, root, dir)
+                .map(|of| (of, self.helm_source(of, root)))
         } else {
-            self.kustomize_source(root, base)
+            self.kustomize_file(root, base)
+                .map(|of| (of, self.kustomize_source(of, root)))
         };
         let Some((of, target)) = target else {
             return (file, span);
@@ -105,13 +146,8 @@ impl Model<'_> {
         }
     }
 
-    /// The source file of a Kustomize-rendered object, and the same object in it (`None` for a
-    /// generated object: the finding points at the file that configures it).
-    fn kustomize_source<'s>(
-        &'s self,
-        root: &Node<'_>,
-        base: &std::path::Path,
-    ) -> Option<(FileId, Option<&'s Node<'s>>)> {
+    /// The source file of a Kustomize-rendered object, from its origin annotation.
+    fn kustomize_file(&self, root: &Node<'_>, base: &std::path::Path) -> Option<FileId> {
         let origin = root
             .path(&["metadata", "annotations", "config.kubernetes.io/origin"])
             .and_then(Node::str)
@@ -124,7 +160,12 @@ impl Model<'_> {
         };
         let rel = field("path:").or_else(|| field("configuredIn:"))?;
         let abs = crate::load::normalize(&base.join(&rel));
-        let of = self.ws.file_at(&abs)?;
+        self.ws.file_at(&abs)
+    }
+
+    /// The same object in the source file of a Kustomize-rendered one (`None` for a generated
+    /// object: the finding points at the file that configures it).
+    fn kustomize_source<'s>(&'s self, of: FileId, root: &Node<'_>) -> Option<&'s Node<'s>> {
         let kind = root.get("kind").and_then(Node::str);
         let name = root
             .path(&["metadata", "name"])
@@ -137,7 +178,7 @@ impl Model<'_> {
             .map(|d| &d.root)
             .filter(|r| r.get("kind").and_then(Node::str) == kind)
             .collect();
-        let target = same_kind
+        same_kind
             .iter()
             .find(|r| {
                 r.path(&["metadata", "name"])
@@ -145,17 +186,12 @@ impl Model<'_> {
                     .is_some_and(|n| !n.is_empty() && name.contains(n))
             })
             .or(same_kind.first())
-            .copied();
-        Some((of, target))
+            .copied()
     }
 
-    /// `helm template` writes `# Source: <chart>/templates/<file>` above each object.
-    fn helm_source<'s>(
-        &'s self,
-        file: FileId,
-        root: &Node<'_>,
-        chart: &std::path::Path,
-    ) -> Option<(FileId, Option<&'s Node<'s>>)> {
+    /// The template of a Helm-rendered object: `helm template` writes
+    /// `# Source: <chart>/templates/<file>` above each object.
+    fn helm_file(&self, file: FileId, root: &Node<'_>, chart: &std::path::Path) -> Option<FileId> {
         let text = self.files[file].text();
         let before = &text[..root.span.start as usize];
         let src = before
@@ -163,8 +199,11 @@ impl Model<'_> {
             .map(|i| before[i + 10..].lines().next().unwrap_or(""))?;
         // The first segment is the chart's name, not its directory.
         let rel = src.trim().split_once('/').map_or(src.trim(), |(_, r)| r);
-        let of = self.chart_file(chart, rel, 4)?;
-        // A template without template syntax is YAML as written: the same object is in it.
+        self.chart_file(chart, rel, 4)
+    }
+
+    /// A template without template syntax is YAML as written: the same object is in it.
+    fn helm_source<'s>(&'s self, of: FileId, root: &Node<'_>) -> Option<&'s Node<'s>> {
         let field =
             |n: &Node<'_>, path: &[&str]| n.path(path).and_then(Node::str).map(str::to_string);
         let same = |n: &Node<'_>| {
@@ -172,10 +211,9 @@ impl Model<'_> {
                 && field(n, &["metadata", "name"]) == field(root, &["metadata", "name"])
         };
         let source = &self.ws.files[of];
-        let node = (source.class == crate::load::FileClass::Yaml)
+        (source.class == crate::load::FileClass::Yaml)
             .then(|| source.yaml().docs.iter().map(|d| &d.root).find(|n| same(n)))
-            .flatten();
-        Some((of, node))
+            .flatten()
     }
 
     /// A chart's file, also in a `file://` dependency the renderer vendored into `charts/`.

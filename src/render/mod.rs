@@ -16,7 +16,7 @@ use rayon::prelude::*;
 
 use crate::limits::Limits;
 use crate::load::yaml::ParseLimits;
-use crate::load::{FileClass, SourceFile, Workspace};
+use crate::load::{SourceFile, Workspace};
 use crate::model::jobs::{Job, JobKind, Outcome, Rendered};
 use sandbox::Tool;
 
@@ -129,7 +129,7 @@ pub fn run(ws: &Workspace, jobs: &[Job], opts: &RenderOptions) -> Rendered {
         alias_nodes: opts.limits.alias_nodes_per_file,
         run: None,
     };
-    // Parsed in parallel (a rendered build is often most of a tree's bytes), numbered in order.
+    // Numbered in order; parsed when the model reads them (in parallel).
     let parsed: Vec<(bool, Parsed)> = jobs
         .par_iter()
         .zip(raws.into_par_iter())
@@ -143,7 +143,7 @@ pub fn run(ws: &Workspace, jobs: &[Job], opts: &RenderOptions) -> Rendered {
                         "kustomize build"
                     };
                     Ok((
-                        SourceFile::new(
+                        SourceFile::rendered(
                             format!("{} ({what})", job.shown),
                             job.dir.join(if helm {
                                 RENDERED_HELM
@@ -151,7 +151,6 @@ pub fn run(ws: &Workspace, jobs: &[Job], opts: &RenderOptions) -> Rendered {
                                 RENDERED_KUSTOMIZE
                             }),
                             text,
-                            FileClass::Yaml,
                             &plimits,
                         ),
                         origin_base,
