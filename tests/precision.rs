@@ -1255,7 +1255,7 @@ fn strategic_merge_patch_directives_are_fragments() {
 }
 
 /// An app whose kustomization reads a file outside its directory; `build_options` is what
-/// argocd-cm says about kustomize (None: nothing).
+/// the tree's argocd-cm says about kustomize (None: no argocd-cm; `Some("")`: no options).
 fn outside_the_kustomization(name: &str, build_options: Option<&str>) -> std::path::PathBuf {
     common::require_kustomize();
     let web = app("web", "web", None);
@@ -1297,8 +1297,12 @@ fn a_build_argo_cd_runs_without_the_load_restrictor_is_not_a_proven_failure() {
         of_rule(&dir, &Config::default(), "render-failed"),
         vec![("apps/web.yaml".into(), 11, Severity::Info)]
     );
-    // The twin: Argo CD keeps the restrictor, so its build fails too.
-    let dir = outside_the_kustomization("precision-restrictor-on", None);
+    // Without argocd-cm in the tree, its options are unknown.
+    let dir = outside_the_kustomization("precision-restrictor-unknown", None);
+    let found = of_rule(&dir, &Config::default(), "render-failed");
+    assert_eq!(found, vec![("apps/web.yaml".into(), 11, Severity::Info)]);
+    // The twin: argocd-cm keeps the restrictor, so Argo CD's build fails too.
+    let dir = outside_the_kustomization("precision-restrictor-on", Some(""));
     assert_eq!(
         of_rule(&dir, &Config::default(), "render-failed"),
         vec![("apps/web.yaml".into(), 11, Severity::Error)]
@@ -3892,5 +3896,163 @@ spec:
                 .iter()
                 .all(|m| m.contains("a Kustomize build that did not run here")),
         "{msgs:?}"
+    );
+}
+
+/// Go template functions and `if` blocks that ApplicationSets use in paths and names (`dig`
+/// with a default, pipelines through `lower`/`normalize`, an optional prefix) are evaluated;
+/// a path that is missing after evaluation is still reported.
+#[test]
+fn applicationset_go_template_functions_are_evaluated() {
+    let set = |elements: &str| {
+        format!(
+            r#"apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: apps
+  namespace: argocd
+spec:
+  goTemplate: true
+  goTemplateOptions: ["missingkey=error"]
+  generators:
+    - list:
+        elements: {elements}
+  template:
+    metadata:
+      name: '{{{{- if index . "prefix" -}}}}{{{{ .prefix }}}}-{{{{ end }}}}{{{{ .name | normalize }}}}'
+    spec:
+      project: default
+      source:
+        repoURL: {PLATFORM}
+        targetRevision: main
+        path: '{{{{dig "path" "charts" .}}}}/{{{{ .name | lower }}}}'
+      destination:
+        server: https://kubernetes.default.svc
+        namespace: '{{{{ .name | lower }}}}'
+"#
+        )
+    };
+    let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n";
+    let files = |elements: &str| {
+        vec![
+            ("apps/set.yaml".to_string(), set(elements)),
+            ("charts/web/cm.yaml".to_string(), cm.to_string()),
+            ("services/api/cm.yaml".to_string(), cm.to_string()),
+        ]
+    };
+    let lint = |name: &str, elements: &str| {
+        let owned = files(elements);
+        let refs: Vec<(&str, &str)> = owned
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        let dir = tree(name, &refs);
+        common::set_origin(&dir, PLATFORM);
+        let messages: Vec<String> = common::report_raw(&dir)
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule == "unknown-path")
+            .map(|d| d.message.clone())
+            .collect();
+        (of_rule(&dir, &Config::default(), "unknown-path"), messages)
+    };
+    let (found, _) = lint(
+        "precision-gotemplate-ok",
+        "[{name: Web}, {name: api, path: services, prefix: x}]",
+    );
+    assert_eq!(found, vec![]);
+    // The twin: an element whose directory does not exist.
+    let (found, messages) = lint(
+        "precision-gotemplate-missing",
+        "[{name: Web}, {name: Gone_1}]",
+    );
+    assert_eq!(found, vec![("apps/set.yaml".into(), 20, Severity::Error)]);
+    assert_eq!(
+        messages,
+        vec!["app `gone-1` reads `charts/gone_1`, which does not exist in this repository"]
+    );
+}
+
+/// A source with a `plugin:` block is built by a Config Management Plugin, often from a file
+/// the plugin writes first: Argo CD never runs kustomize there, and neither does synclint.
+#[test]
+fn a_plugin_source_is_not_built_with_kustomize() {
+    common::require_kustomize();
+    let lint = |name: &str, plugin: bool| {
+        let mut web = app("web", "stack", None);
+        if plugin {
+            web = web.replace(
+                "    path: stack\n",
+                "    path: stack\n    plugin:\n      env:\n        - {name: ARGS, value: -f values.yaml}\n",
+            );
+        }
+        let files = [
+            ("apps/web.yaml", web.as_str()),
+            // `manifest.yaml` is what the plugin writes before its own build.
+            (
+                "stack/kustomization.yaml",
+                "resources:\n  - manifest.yaml\n",
+            ),
+        ];
+        let dir = tree(name, &files);
+        common::set_origin(&dir, PLATFORM);
+        of_rule(&dir, &Config::default(), "render-failed")
+    };
+    assert_eq!(lint("precision-plugin-source", true), vec![]);
+    // The twin: the same path as a Kustomize source fails to build.
+    assert_eq!(
+        lint("precision-plugin-twin", false),
+        vec![("apps/web.yaml".into(), 11, Severity::Error)]
+    );
+}
+
+/// With `ServerSideApply=true`, a partial object patches the live one (server-side apply
+/// merges it), so a missing required field proves nothing; with `Validate=false` an unknown
+/// field is dropped, not rejected.
+#[test]
+fn schema_follows_server_side_apply_and_validate_false() {
+    let lint = |name: &str, options: &str| {
+        let mut web = app("web", "patches", None);
+        if !options.is_empty() {
+            web.push_str(&format!("  syncPolicy:\n    syncOptions: [{options}]\n"));
+        }
+        let partial = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: argocd-server
+spec:
+  replicas: 2
+  replica: 3
+";
+        let dir = tree(
+            name,
+            &[
+                ("apps/web.yaml", web.as_str()),
+                ("patches/server.yaml", partial),
+            ],
+        );
+        common::set_origin(&dir, PLATFORM);
+        of_rule(&dir, &Config::default(), "schema")
+    };
+    let found = lint(
+        "precision-ssa-partial",
+        "ServerSideApply=true, Validate=false",
+    );
+    assert_eq!(
+        found,
+        vec![("patches/server.yaml".into(), 7, Severity::Warning)]
+    );
+    let found = lint("precision-ssa-only", "ServerSideApply=true");
+    assert_eq!(
+        found,
+        vec![("patches/server.yaml".into(), 7, Severity::Error)]
+    );
+    // The twin: a client-side apply of the partial object is rejected for what it lacks.
+    assert_eq!(
+        lint("precision-ssa-twin", ""),
+        vec![
+            ("patches/server.yaml".into(), 5, Severity::Error),
+            ("patches/server.yaml".into(), 7, Severity::Error)
+        ]
     );
 }

@@ -329,40 +329,14 @@ pub fn path_match(pattern: &str, path: &str) -> bool {
     glob::matches(Dialect::Doublestar, pattern.trim_start_matches("./"), path)
 }
 
-/// Fill `{{ key }}` (fasttemplate) and `{{ .key }}` (goTemplate) placeholders. Unknown keys and
-/// pipelines are left as written.
+/// Fill `{{ key }}` (fasttemplate) and `{{ .key }}` (goTemplate) placeholders, and the Go
+/// template functions and `if` blocks of [`super::gotemplate`]. Unknown keys and other actions
+/// are left as written.
 pub fn substitute(template: &str, params: &Params) -> String {
-    let mut out = String::with_capacity(template.len());
-    let mut rest = template;
-    while let Some(start) = rest.find("{{") {
-        out.push_str(&rest[..start]);
-        let Some(end) = rest[start..].find("}}") else {
-            out.push_str(&rest[start..]);
-            return out;
-        };
-        let inner = rest[start + 2..start + end]
-            .trim()
-            .trim_start_matches('-')
-            .trim_end_matches('-')
-            .trim();
-        let key = inner.trim_start_matches('.');
-        // Go templates index a list with `index .path.segments 1`.
-        let indexed = inner.strip_prefix("index ").and_then(|args| {
-            match args.split_whitespace().collect::<Vec<_>>()[..] {
-                [list, i] if i.bytes().all(|b| b.is_ascii_digit()) => {
-                    params.get(&format!("{}[{i}]", list.trim_start_matches('.')))
-                }
-                _ => None,
-            }
-        });
-        match params.get(key).or(indexed) {
-            Some(v) => out.push_str(v),
-            None => out.push_str(&rest[start..start + end + 2]),
-        }
-        rest = &rest[start + end + 2..];
+    if !template.contains("{{") {
+        return template.to_string();
     }
-    out.push_str(rest);
-    out
+    super::gotemplate::render(template, params)
 }
 
 #[cfg(test)]
@@ -406,9 +380,10 @@ mod tests {
             "web-prod"
         );
         assert_eq!(substitute("{{.path.path}}", &p), "apps/web");
+        assert_eq!(substitute("{{ .path.basename | upper }}", &p), "WEB");
         assert_eq!(
-            substitute("{{ .path.basename | upper }}", &p),
-            "{{ .path.basename | upper }}"
+            substitute("{{ .path.basename | sha256sum }}", &p),
+            "{{ .path.basename | sha256sum }}"
         );
         // Go's `index` over the path segments.
         assert_eq!(substitute("{{ index .path.segments 1 }}-x", &p), "web-x");

@@ -304,6 +304,7 @@ mod tests {
             app_health: super::super::instance::Fact::Unknown,
             health_overrides: vec!["apps/Deployment".into()],
             kustomize_build_options: None,
+            cm_in_tree: false,
             global_projects: Default::default(),
             resource_filter: Default::default(),
             resource_filter_at: None,

@@ -92,6 +92,9 @@ pub struct Instance {
     /// `kustomize.buildOptions` of argocd-cm (written as a ConfigMap, or in Helm values), with
     /// the file it was found in: the flags Argo CD adds to every `kustomize build`.
     pub kustomize_build_options: Option<(String, FileId)>,
+    /// Is argocd-cm in the tree (a ConfigMap, a patch, an operator resource, chart values)?
+    /// Without it, options that are off by default may be on.
+    pub cm_in_tree: bool,
     /// argocd-cm's `globalProjects`: projects whose lists every project their selector picks
     /// inherits (`GetAppVirtualProject`).
     pub global_projects: GlobalProjects,
@@ -287,6 +290,17 @@ fn chart_values_filters(
         }
         NodeKind::Scalar(_) => {}
     }
+}
+
+/// Does the text hold the argo-cd chart's `configs.cm` (values that become argocd-cm)?
+fn chart_values_cm(text: &str) -> bool {
+    find_in(text, "configs:").is_some_and(|at| {
+        text[at..]
+            .lines()
+            .skip(1)
+            .take_while(|l| l.trim().is_empty() || l.starts_with([' ', '#']))
+            .any(|l| l.trim_start().starts_with("cm:"))
+    })
 }
 
 /// The value of a `kustomize.buildOptions:` key in a file's text (the first one).
@@ -503,7 +517,7 @@ impl Instance {
         // Text searches over every file, in one parallel pass: the first
         // `kustomize.buildOptions`, whether `globalProjects` is written anywhere, and the resource
         // filters that Helm values of the argo-cd chart set (`configs.cm`).
-        let (kustomize_build_options, global_anywhere, values_filters, unexplained) = {
+        let (kustomize_build_options, global_anywhere, values_filters, unexplained, chart_cm) = {
             use rayon::prelude::*;
             files
                 .par_iter()
@@ -545,14 +559,15 @@ impl Instance {
                         find_in(t, "globalProjects").is_some(),
                         values,
                         unexplained,
+                        chart_values_cm(t),
                     )
                 })
                 .reduce(
-                    || (None, false, Vec::new(), Vec::new()),
-                    |(a, ga, mut fa, mut ua), (b, gb, fb, ub)| {
+                    || (None, false, Vec::new(), Vec::new(), false),
+                    |(a, ga, mut fa, mut ua, ca), (b, gb, fb, ub, cb)| {
                         fa.extend(fb);
                         ua.extend(ub);
-                        (a.or(b), ga || gb, fa, ua)
+                        (a.or(b), ga || gb, fa, ua, ca || cb)
                     },
                 )
         };
@@ -585,6 +600,7 @@ impl Instance {
             None => GlobalProjects::None,
         };
         Instance {
+            cm_in_tree: config_seen.is_some() || chart_cm,
             resource_filter,
             resource_filter_at,
             global_projects,
@@ -755,6 +771,18 @@ fn remote_base_versions(text: &str) -> Vec<(usize, Version)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn argo_cd_chart_values_with_an_argocd_cm() {
+        assert!(chart_values_cm("configs:\n  params: {}\n  cm:\n    a: b\n"));
+        assert!(chart_values_cm(
+            "argo-cd:\n  configs:\n    # the cm\n    cm: {}\n"
+        ));
+        assert!(!chart_values_cm(
+            "configs:\n  params: {}\nother:\n  cm: {}\n"
+        ));
+        assert!(!chart_values_cm("cm: {}\n"));
+    }
 
     #[test]
     fn global_project_selectors() {

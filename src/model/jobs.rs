@@ -412,9 +412,11 @@ pub fn plan(ws: &Workspace, kust: &Kustomizations, generated_limit: usize) -> Ve
     }
     // Applications (and ApplicationSets) may point below a root, or at charts.
     let mut seen_charts: HashSet<PathBuf> = HashSet::default();
+    let mut plugin_dirs: Vec<PathBuf> = Vec::new();
     for_each_app_spec(ws, generated_limit, "Application", |app| {
         for src in app.sources.iter().filter(|s| s.local) {
             match src.kind {
+                SourceType::Plugin => plugin_dirs.push(src.dir.clone()),
                 SourceType::Kustomize if kust.by_dir.contains_key(&src.dir) => {
                     jobs.entry((src.dir.clone(), false))
                         .or_insert_with(|| kustomize_job(&src.dir));
@@ -489,6 +491,15 @@ pub fn plan(ws: &Workspace, kust: &Kustomizations, generated_limit: usize) -> Ve
             }
         }
     });
+    // A Config Management Plugin builds its source path, often from files it generates first:
+    // Argo CD never runs kustomize there, and synclint never runs plugins.
+    for dir in plugin_dirs {
+        if let Some(job) = jobs.get_mut(&(dir, false)) {
+            job.blocker = Some(
+                "an Application's `plugin:` source builds it with a Config Management Plugin, which synclint never runs".into(),
+            );
+        }
+    }
     jobs.into_values().collect()
 }
 

@@ -9,6 +9,7 @@ pub mod argo;
 pub mod duration;
 pub mod exclusions;
 pub mod glob;
+mod gotemplate;
 pub mod health;
 pub mod instance;
 pub mod jobs;

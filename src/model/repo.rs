@@ -1,12 +1,12 @@
 //! Git repository URLs, the two ways Argo CD compares them:
 //!
-//! - [`normalize_url`]: *which repository* — protocol, credentials, case of the host and a `.git`
-//!   suffix do not matter (`https://github.com/o/r` and `git@github.com:o/r.git` are the same
+//! - [`normalize_url`]: *which repository* — protocol, credentials, case and a `.git` suffix do
+//!   not matter (`https://github.com/o/r` and `git@github.com:o/r.git` are the same
 //!   checkout). Used to tell whether an Application reads this repository.
 //! - [`argo_normalize`]: `git.NormalizeGitURL`, what AppProject `sourceRepos` globs are matched
 //!   against — the protocol stays, so an HTTPS pattern does not admit an SSH URL.
 
-/// `https://Host/org/repo.git/` and `git@host:org/repo` → `host/org/repo`.
+/// `https://Host/Org/repo.git/` and `git@host:org/Repo` → `host/org/repo`.
 pub fn normalize_url(url: &str) -> String {
     let u = url.trim().trim_end_matches('/');
     let u = u.strip_suffix(".git").unwrap_or(u);
@@ -27,7 +27,9 @@ pub fn normalize_url(url: &str) -> String {
     if path.is_empty() {
         host
     } else {
-        format!("{host}/{path}")
+        // Argo CD compares URLs lower-cased (`git.NormalizeGitURL`), and Git hosts resolve
+        // `Org/Repo` and `org/repo` to one repository.
+        format!("{host}/{}", path.to_lowercase())
     }
 }
 
@@ -107,8 +109,9 @@ mod tests {
             "ssh://git@github.com/Org/Repo",
             "ssh://git@GitHub.com:22/Org/Repo",
             "https://user:token@github.com/Org/Repo",
+            "https://github.com/org/repo",
         ] {
-            assert_eq!(normalize_url(u), "github.com/Org/Repo", "{u}");
+            assert_eq!(normalize_url(u), "github.com/org/repo", "{u}");
         }
     }
 

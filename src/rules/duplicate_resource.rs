@@ -33,8 +33,12 @@ impl Rule for DuplicateResource {
             return;
         }
         let res = &cx.model.resources;
+        let unknown_apps = !cx.model.unresolved.is_empty() || cx.model.applications_elsewhere;
         let app_words = if app.is_implicit() {
-            "this app".to_string()
+            format!(
+                "directory `{}` (linted as one app)",
+                crate::report::escape::terminal(&app.name)
+            )
         } else {
             format!("app `{}`", app.name)
         };
@@ -83,13 +87,20 @@ impl Rule for DuplicateResource {
                     out.push(d);
                     continue;
                 }
-                out.push(
-                    cx.finding(&INFO, k, k.name_span, message)
-                        .label("this copy wins")
-                        .related(d.file, d.name_span, "this earlier copy is ignored")
-                        .help("delete one copy, or give them different names or namespaces; alternative manifests for the same objects belong in separate apps (directories)")
-                        .note("Argo CD de-duplicates by group, kind, namespace and name (the version is ignored) and raises only a RepeatedResourceWarning condition"),
-                );
+                let mut f = cx
+                    .finding(&INFO, k, k.name_span, message)
+                    .label("this copy wins")
+                    .related(d.file, d.name_span, "this earlier copy is ignored")
+                    .help("delete one copy, or give them different names or namespaces; alternative manifests for the same objects belong in separate apps (directories)")
+                    .note("Argo CD de-duplicates by group, kind, namespace and name (the version is ignored) and raises only a RepeatedResourceWarning condition");
+                // Two files of a directory no known Application syncs, in a tree whose
+                // ApplicationSets cannot all be expanded: maybe one app, maybe alternatives
+                // applied one at a time by hand.
+                if app.is_implicit() && kf != df && unknown_apps {
+                    f.severity = Severity::Info;
+                    f = f.note("no Application of this tree is known to sync this directory, and some of its ApplicationSets cannot be expanded offline: whether it is applied as one app is unknown");
+                }
+                out.push(f);
             }
         }
     }

@@ -42,15 +42,22 @@ impl Rule for RenderFailed {
             // Argo CD lifts kustomize's load restrictor (argocd-cm `kustomize.buildOptions`);
             // synclint never does (a build must not read outside its directory here): a build
             // that fails only for that proves nothing.
-            let restricted =
-                !*helm && msg.contains("is not in or below") && m.instance.kustomize_unrestricted();
-            let restricted_note = m.instance.kustomize_build_options.as_ref().map(|(o, f)| {
-                format!(
+            // Where argocd-cm is not in the tree, its options are unknown: a path outside the
+            // kustomization is written on purpose, for an instance that allows it.
+            let restricted = !*helm
+                && msg.contains("is not in or below")
+                && (m.instance.kustomize_unrestricted() || !m.instance.cm_in_tree);
+            let restricted_note = match &m.instance.kustomize_build_options {
+                Some((o, f)) => Some(format!(
                     "Argo CD builds with `{}` (kustomize.buildOptions in {}); synclint keeps kustomize's load restrictor, so this build cannot be checked offline",
                     crate::report::escape::clip(o, 80),
                     m.files[*f].name
-                )
-            });
+                )),
+                None if !m.instance.cm_in_tree => Some(
+                    "Argo CD's argocd-cm is not in this tree: with `kustomize.buildOptions: --load-restrictor LoadRestrictionsNone` there, this build succeeds; synclint keeps kustomize's load restrictor, so it cannot be checked offline".into(),
+                ),
+                None => None,
+            };
             // A missing file that `.gitignore` leaves out of Git is made before the build (by a
             // script or a pipeline), never cloned: Argo CD's checkout lacks it as well.
             let ignored = crate::model::jobs::missing_input(msg)

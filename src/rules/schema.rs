@@ -54,10 +54,24 @@ impl Rule for Schema {
         };
         // Kustomize patches (or a part of the app not in the tree) may add a missing field; only
         // a build can tell.
+        // Every app that syncs the object has the option, or the object itself does.
+        let option = |opt: &str| {
+            let apps = &cx.model.apps_of[r.id];
+            r.argo.has_option(opt)
+                || (!apps.is_empty() && apps.iter().all(|&a| cx.model.apps[a].has_option(opt)))
+        };
+        // Server-side apply merges a partial object into the live one (Argo CD documents
+        // patching an existing resource this way): a missing field may be the live object's.
+        let server_side =
+            option("ServerSideApply=true") && !r.argo.has_option("ServerSideApply=false");
         let partial = cx.model.possibly_patched(r)
             || !cx.model.complete(r)
             || cluster_made(r)
-            || metadata_only(r);
+            || metadata_only(r)
+            || server_side;
+        // `Validate=false` applies with `--validate=false`: the API server drops an unknown
+        // field instead of rejecting the object.
+        let lenient = option("Validate=false");
         // Validation stops at the limit (40,000 bad items cost no more than the limit); one
         // more problem tells that some were not shown, and becomes a finding saying so.
         let limit = cx.limits.findings_per_file.max(1);
@@ -98,10 +112,18 @@ impl Rule for Schema {
             {
                 continue;
             }
+            let dropped = lenient && p.message.starts_with("unknown field");
             let mut d = cx
                 .finding(&INFO, r, p.span, p.message)
                 .label(p.label)
-                .note("the API server rejects an invalid object, so Argo CD's dry-run fails and the whole sync stops before anything is applied");
+                .note(if dropped {
+                    "the app syncs with `Validate=false`: the API server drops the unknown field without a word, so the sync succeeds and the field has no effect"
+                } else {
+                    "the API server rejects an invalid object, so Argo CD's dry-run fails and the whole sync stops before anything is applied"
+                });
+            if dropped {
+                d.severity = crate::diag::Severity::Warning;
+            }
             if let Some(h) = p.help {
                 d = d.help(h);
             }

@@ -65,6 +65,8 @@ impl Rule for SkippedFile {
             let dir = m.ws.files[chart].path.parent().unwrap_or(Path::new(""));
             let why = match m.rendered.outcome(dir, true) {
                 Some(Outcome::Blocked(w) | Outcome::Skipped(w)) => w.clone(),
+                // Its directory is a plugin's source: the plugin renders it.
+                _ if let Some(Outcome::Blocked(w)) = m.rendered.outcome(dir, false) => w.clone(),
                 Some(Outcome::Failed(_)) => "`helm template` fails (see render-failed)".into(),
                 _ => "no Application of this tree renders it (a chart installed by hand, or one another repository's Application reads)".into(),
             };
