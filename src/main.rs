@@ -259,9 +259,11 @@ fn read_config(input: &Input) -> Result<Config, String> {
     }
     if let Some(v) = &cfg.kubernetes_version {
         let shipped = synclint::schema::set::versions();
-        if !shipped.contains(&v.as_str()) {
+        if synclint::schema::set::schemas_for(v).is_none() {
             return Err(format!(
-                "Kubernetes version `{v}` has no bundled schemas; use one of {}",
+                "Kubernetes version `{v}` is not one synclint knows: use 1.{} to {} (schemas ship for {})",
+                synclint::schema::set::OLDEST_KUBERNETES,
+                shipped.last().copied().unwrap_or_default(),
                 shipped.join(", ")
             ));
         }

@@ -766,3 +766,38 @@ fn readme_quick_start_in_a_clone_with_another_origin() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+/// A cluster older than the bundled schemas is a target too: `deprecated-api` judges against
+/// it, and the oldest bundle validates. A version newer than every bundle is refused.
+#[test]
+fn kubernetes_versions_older_than_the_bundles_are_targets() {
+    let plc = b"apiVersion: flowcontrol.apiserver.k8s.io/v1beta3\nkind: PriorityLevelConfiguration\nmetadata:\n  name: p\nspec:\n  type: Exempt\n";
+    let rule_severity = |version: &str| {
+        let o = synclint(
+            &[
+                "check",
+                "--kubernetes-version",
+                version,
+                "--format",
+                "json",
+                "-",
+            ],
+            Some(plc),
+        );
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["rule"] == "deprecated-api")
+            .map(|d| d["severity"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    // Removed in 1.32: an error at 1.35, only deprecated at 1.31.
+    assert_eq!(rule_severity("1.35"), vec!["error"]);
+    assert_eq!(rule_severity("1.31"), vec!["warning"]);
+    // No input: the usage error comes before stdin is read.
+    let o = synclint(&["check", "--kubernetes-version", "1.99", "-"], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not one synclint knows"));
+}

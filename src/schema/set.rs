@@ -30,6 +30,25 @@ pub fn versions() -> Vec<&'static str> {
     KUBERNETES.iter().map(|(v, _)| *v).collect()
 }
 
+/// The oldest target version accepted: what `deprecated-api`'s table starts from.
+pub const OLDEST_KUBERNETES: u32 = 16;
+
+/// The bundled schemas used for a target version `1.N`: its own, or for a release older than
+/// the bundles, the oldest bundle (a newer schema admits the fields the older one had; what a
+/// version removed is `deprecated-api`'s part). `None` for a version newer than every bundle,
+/// or not of the form `1.N` with N at least [`OLDEST_KUBERNETES`].
+pub fn schemas_for(version: &str) -> Option<&'static str> {
+    let minor = |v: &str| v.strip_prefix("1.")?.parse::<u32>().ok();
+    let m = minor(version).filter(|&m| m >= OLDEST_KUBERNETES)?;
+    let shipped = versions();
+    let oldest = shipped.iter().copied().min_by_key(|v| minor(v))?;
+    match shipped.iter().find(|v| minor(v) == Some(m)) {
+        Some(v) => Some(v),
+        None if Some(m) < minor(oldest) => Some(oldest),
+        None => None,
+    }
+}
+
 /// A bundle: `{"kinds": {"apps/v1/Deployment": <schema>}, "scope": {...}, "$defs": {...}}`.
 /// Our own bundles are trusted: no meta-schema check at run time. Only its index is read up front
 /// (one scan of the text, nothing copied); a kind or a definition is parsed when first compiled,
@@ -117,6 +136,7 @@ impl validate::Lookup for Bundle {
 fn kubernetes(version: &str) -> Option<&'static Bundle> {
     static CACHE: OnceLock<Vec<OnceLock<Bundle>>> = OnceLock::new();
     let cells = CACHE.get_or_init(|| KUBERNETES.iter().map(|_| OnceLock::new()).collect());
+    let version = schemas_for(version)?;
     let i = KUBERNETES.iter().position(|(v, _)| *v == version)?;
     Some(cells[i].get_or_init(|| parse_bundle(KUBERNETES[i].1)))
 }
