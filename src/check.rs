@@ -103,6 +103,30 @@ pub fn internal_error(what: &str, file: FileId, panic: &(dyn std::any::Any + Sen
 /// suppressions are applied, and each file's findings of one rule are capped.
 pub fn analyze(ws: &Workspace, rendered: &Rendered, opts: &Options) -> Report {
     let files: Vec<Arc<SourceFile>> = ws.files.iter().chain(&rendered.files).cloned().collect();
+    // What the model reads, parsed on every core before it reads it: each workspace file no
+    // build stands for, and each build's output.
+    {
+        let covered = rendered
+            .kustomizations
+            .as_ref()
+            .map(|k| rendered.covered(ws, k));
+        let parse = |f: &Arc<SourceFile>| {
+            let _ = f.yaml();
+        };
+        rayon::join(
+            || {
+                ws.files
+                    .par_iter()
+                    .enumerate()
+                    .filter(|(i, f)| {
+                        f.class == crate::load::FileClass::Yaml
+                            && covered.is_none_or(|c| !c.contains(i))
+                    })
+                    .for_each(|(_, f)| parse(f))
+            },
+            || rendered.files.par_iter().for_each(parse),
+        );
+    }
     let config = &opts.config;
     let version = config
         .kubernetes_version

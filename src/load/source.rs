@@ -24,7 +24,7 @@ pub enum FileClass {
 
 self_cell::self_cell!(
     struct Parsed {
-        owner: Arc<str>,
+        owner: Arc<String>,
         #[covariant]
         dependent: ParsedYaml,
     }
@@ -43,7 +43,7 @@ pub struct SourceFile {
     /// Where each line starts: built on first use (most files never need a position, and on a
     /// big tree the index would be a tenth of the memory).
     line_starts: OnceLock<Vec<u32>>,
-    text: Arc<str>,
+    text: Arc<String>,
     /// What the parse may spend, kept for the parse on first use.
     limits: ParseLimits,
     /// Parsed on first use: a file that a rendered build stands for is usually never parsed
@@ -69,7 +69,7 @@ impl SourceFile {
         class: FileClass,
         limits: &ParseLimits,
     ) -> SourceFile {
-        let text: Arc<str> = text.into();
+        let text = Arc::new(text);
         let parsed = OnceLock::new();
         if class != FileClass::Yaml {
             let _ = parsed.set(Parsed::new(text.clone(), |_| ParsedYaml::default()));
@@ -97,7 +97,7 @@ impl SourceFile {
             class: FileClass::Yaml,
             bad_utf8: None,
             line_starts: OnceLock::new(),
-            text: text.into(),
+            text: Arc::new(text),
             limits: limits.clone(),
             parsed: OnceLock::new(),
         }

@@ -104,9 +104,36 @@ pub struct Rendered {
     pub vendored_charts: Vec<PathBuf>,
     /// `outcomes` by (directory, helm), built on first lookup.
     index: std::sync::OnceLock<HashMap<(PathBuf, bool), usize>>,
+    /// Workspace files a rendered build stands for, found on first use.
+    covered: std::sync::OnceLock<HashSet<FileId>>,
 }
 
 impl Rendered {
+    /// Workspace files a rendered build stands for: a rendered kustomization's closure, and a
+    /// rendered chart's templates (its subcharts' too; those without template syntax parse as
+    /// YAML, but the rendered copy is the one Argo CD applies). Neither is read as written.
+    pub fn covered(&self, ws: &Workspace, kust: &Kustomizations) -> &HashSet<FileId> {
+        self.covered.get_or_init(|| {
+            let mut covered: HashSet<FileId> = HashSet::default();
+            for (dir, helm, o) in &self.outcomes {
+                match (o, helm) {
+                    (Outcome::Rendered { .. }, false) => covered.extend(kust.closure(ws, dir)),
+                    (Outcome::Rendered { .. }, true) => {
+                        covered.extend(ws.files_under(dir).filter(|&f| {
+                            ws.files[f].path.strip_prefix(dir).is_ok_and(|rel| {
+                                rel.parent().is_some_and(|p| {
+                                    p.components().any(|c| c.as_os_str() == "templates")
+                                })
+                            })
+                        }))
+                    }
+                    _ => {}
+                }
+            }
+            covered
+        })
+    }
+
     /// The outcome for a directory (`helm` picks the Helm job).
     pub fn outcome(&self, dir: &Path, helm: bool) -> Option<&Outcome> {
         // Asked once per app and per kustomize root: an index, not a scan of every job.

@@ -375,24 +375,7 @@ impl<'a> Model<'a> {
 
         // Raw files a rendered build stands for, and files of a kustomization's directory that
         // no build includes: neither is an object Argo CD applies.
-        let mut covered: HashSet<FileId> = HashSet::default();
-        for (dir, helm, o) in &rendered.outcomes {
-            match (o, helm) {
-                (Outcome::Rendered { .. }, false) => covered.extend(kust.closure(ws, dir)),
-                // A rendered chart's templates (its subcharts' too): those without template
-                // syntax parse as YAML, and the rendered copy is the one Argo CD applies.
-                (Outcome::Rendered { .. }, true) => {
-                    covered.extend(ws.files_under(dir).filter(|&f| {
-                        ws.files[f].path.strip_prefix(dir).is_ok_and(|rel| {
-                            rel.parent().is_some_and(|p| {
-                                p.components().any(|c| c.as_os_str() == "templates")
-                            })
-                        })
-                    }))
-                }
-                _ => {}
-            }
-        }
+        let covered = rendered.covered(ws, &kust);
         let included: HashSet<&Path> = kust
             .by_dir
             .values()
@@ -538,7 +521,8 @@ impl<'a> Model<'a> {
             &settings.argocd,
         );
         let unread: HashSet<FileId> = covered
-            .into_iter()
+            .iter()
+            .copied()
             .chain(left_out.iter().copied())
             .chain(fragments.iter().copied())
             .chain(encrypted.iter().copied())
