@@ -801,3 +801,73 @@ fn kubernetes_versions_older_than_the_bundles_are_targets() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("not one synclint knows"));
 }
+
+/// A warm run reads a build's output and its parse from the render cache: the findings are
+/// the same as the cold run's. A damaged parse is parsed again from the text, a damaged entry
+/// rendered again: neither is trusted.
+#[test]
+fn render_cache_runs_report_what_a_cold_run_does() {
+    common::require_kustomize();
+    let job = "apiVersion: batch/v1
+kind: Job
+metadata:
+  name: migrate
+  annotations:
+    argocd.argoproj.io/hook: PreSync
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - name: m
+          image: example/m:1
+";
+    let dir = tree(
+        "cli-render-cache",
+        &[
+            (
+                "app/kustomization.yaml",
+                "resources:\n  - job.yaml\nnamespace: web\n",
+            ),
+            ("app/job.yaml", job),
+        ],
+    );
+    let cache = scratch("cli-render-cache-dir");
+    let cache_dir = cache.to_string_lossy().into_owned();
+    let run = || {
+        let o = synclint_in(
+            &dir,
+            &["check", "--no-config", "--format", "json", "app"],
+            &[("SYNCLINT_CACHE_DIR", &cache_dir)],
+        );
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let cold = run();
+    assert!(cold.contains("hook-deadline"), "{cold}");
+    let entries: Vec<_> = walk_files(&cache.join("render"));
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    assert_eq!(run(), cold);
+    // Damaged: a cut parse, then garbage after the header.
+    let bytes = std::fs::read(&entries[0]).unwrap();
+    std::fs::write(&entries[0], &bytes[..bytes.len() - 7]).unwrap();
+    assert_eq!(run(), cold);
+    std::fs::write(
+        &entries[0],
+        b"synclint-render-cache-v5 output 99999 /x\nshort",
+    )
+    .unwrap();
+    assert_eq!(run(), cold);
+}
+
+fn walk_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk_files(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}

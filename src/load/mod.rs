@@ -3,6 +3,7 @@
 //! parallel, and records the directory listing and the git remotes. Nothing below this module
 //! touches the filesystem.
 
+pub mod codec;
 pub mod git;
 pub mod source;
 pub mod walk;

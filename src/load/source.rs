@@ -49,6 +49,9 @@ pub struct SourceFile {
     /// Parsed on first use: a file that a rendered build stands for is usually never parsed
     /// (most of a Kustomize tree, on an editor's keystroke).
     parsed: OnceLock<Parsed>,
+    /// A rendered build's parse from the render cache, decoded (and dropped) instead of
+    /// parsing.
+    tree: std::sync::Mutex<Option<Vec<u8>>>,
 }
 
 /// 1-based line and column; the column counts Unicode scalar values.
@@ -83,6 +86,7 @@ impl SourceFile {
             text,
             limits: limits.clone(),
             parsed,
+            tree: Default::default(),
         };
         f.reclassify_template();
         f
@@ -90,7 +94,14 @@ impl SourceFile {
 
     /// A renderer's output: YAML whatever it holds (a `{{ }}` there is text a chart printed,
     /// which Argo CD parses as it is), parsed when first read.
-    pub fn rendered(name: String, path: PathBuf, text: String, limits: &ParseLimits) -> SourceFile {
+    /// `tree`: its parse, encoded by [`super::codec`] (from the render cache).
+    pub fn rendered(
+        name: String,
+        path: PathBuf,
+        text: String,
+        tree: Option<Vec<u8>>,
+        limits: &ParseLimits,
+    ) -> SourceFile {
         SourceFile {
             name,
             path,
@@ -100,6 +111,7 @@ impl SourceFile {
             text: Arc::new(text),
             limits: limits.clone(),
             parsed: OnceLock::new(),
+            tree: std::sync::Mutex::new(tree),
         }
     }
 
@@ -141,8 +153,11 @@ impl SourceFile {
     pub fn yaml(&self) -> &ParsedYaml<'_> {
         self.parsed
             .get_or_init(|| {
+                let tree = self.tree.lock().ok().and_then(|mut t| t.take());
                 Parsed::new(self.text.clone(), |t| {
-                    super::yaml::parse_with(t, &self.limits)
+                    tree.as_deref()
+                        .and_then(|b| super::codec::decode(b, t, self.limits.depth))
+                        .unwrap_or_else(|| super::yaml::parse_with(t, &self.limits))
                 })
             })
             .borrow_dependent()

@@ -14,7 +14,7 @@ use crate::load::Workspace;
 use crate::model::jobs::Job;
 
 /// Bump when the entry format or the meaning of a key changes.
-const FORMAT: &str = "synclint-render-cache-v4";
+const FORMAT: &str = "synclint-render-cache-v5";
 
 /// `$XDG_CACHE_HOME/synclint` (or the platform's cache directory), `SYNCLINT_CACHE_DIR` if set.
 pub fn default_dir() -> Option<PathBuf> {
@@ -61,6 +61,7 @@ pub fn key(
     job: &Job,
     tool: &Tool,
     kube_version: Option<&str>,
+    parse_limits: &crate::load::yaml::ParseLimits,
 ) -> String {
     let mut h = Sha256::new();
     let mut field = |b: &[u8]| {
@@ -71,6 +72,8 @@ pub fn key(
     field(tool_identity(tool).as_bytes());
     field(format!("{:?}", job.kind).as_bytes());
     field(kube_version.unwrap_or("").as_bytes());
+    // The stored parse is made within these limits.
+    field(format!("{} {}", parse_limits.depth, parse_limits.alias_nodes).as_bytes());
     field(job.dir.to_string_lossy().as_bytes());
     for &f in &job.inputs {
         let file = &ws.files[f];
@@ -96,31 +99,52 @@ fn entry(dir: &Path, key: &str) -> PathBuf {
     dir.join("render").join(&key[..2]).join(&key[2..])
 }
 
-/// A cached result, if a whole entry is there.
+/// A cached result, if a whole entry is there. An output entry is its header line (with the
+/// text's length), the text, then the parse of the text in `load::codec` form.
 pub fn get(dir: &Path, key: &str) -> Option<Raw> {
-    let bytes = std::fs::read(entry(dir, key)).ok()?;
-    let text = String::from_utf8(bytes).ok()?;
-    let (head, body) = text.split_once('\n')?;
+    let mut bytes = std::fs::read(entry(dir, key)).ok()?;
+    let nl = bytes.iter().position(|&b| b == b'\n')?;
+    let head = std::str::from_utf8(&bytes[..nl]).ok()?;
     let rest = head.strip_prefix(FORMAT)?.strip_prefix(' ')?;
     let (kind, arg) = rest.split_once(' ').unwrap_or((rest, ""));
     match kind {
-        "output" => Some(Raw::Output {
-            text: body.to_string(),
-            origin_base: PathBuf::from(unescape(arg)),
-        }),
-        "failed" => Some(Raw::Failed(body.to_string())),
+        "output" => {
+            let (len, origin) = arg.split_once(' ')?;
+            let len: usize = len.parse().ok()?;
+            let origin_base = PathBuf::from(unescape(origin));
+            let end = (nl + 1).checked_add(len).filter(|&e| e <= bytes.len())?;
+            let tree = bytes.split_off(end);
+            bytes.drain(..=nl);
+            Some(Raw::Output {
+                text: String::from_utf8(bytes).ok()?,
+                origin_base,
+                tree: (!tree.is_empty()).then_some(tree),
+            })
+        }
+        "failed" => Some(Raw::Failed(
+            String::from_utf8(bytes.split_off(nl + 1)).ok()?,
+        )),
         _ => None,
     }
 }
 
 /// Store a result; any failure to write is ignored (the cache is an optimisation).
 pub fn put(dir: &Path, key: &str, raw: &Raw) {
-    let (head, body) = match raw {
-        Raw::Output { text, origin_base } => (
-            format!("{FORMAT} output {}", escape(&origin_base.to_string_lossy())),
+    let (head, body, tree) = match raw {
+        Raw::Output {
+            text,
+            origin_base,
+            tree,
+        } => (
+            format!(
+                "{FORMAT} output {} {}",
+                text.len(),
+                escape(&origin_base.to_string_lossy())
+            ),
             text.as_str(),
+            tree.as_deref().unwrap_or_default(),
         ),
-        Raw::Failed(m) => (format!("{FORMAT} failed"), m.as_str()),
+        Raw::Failed(m) => (format!("{FORMAT} failed"), m.as_str(), &[][..]),
         Raw::Blocked(_) | Raw::Skipped(_) => return,
     };
     let path = entry(dir, key);
@@ -133,7 +157,8 @@ pub fn put(dir: &Path, key: &str, raw: &Raw) {
     };
     let ok = tmp.write_all(head.as_bytes()).is_ok()
         && tmp.write_all(b"\n").is_ok()
-        && tmp.write_all(body.as_bytes()).is_ok();
+        && tmp.write_all(body.as_bytes()).is_ok()
+        && tmp.write_all(tree).is_ok();
     if ok {
         let _ = tmp.persist(&path);
     }
@@ -174,12 +199,18 @@ mod tests {
             &Raw::Output {
                 text: "a: 1\n".into(),
                 origin_base: PathBuf::from("/tmp/x y"),
+                tree: Some(vec![1, 2, 3]),
             },
         );
         match get(dir.path(), &key) {
-            Some(Raw::Output { text, origin_base }) => {
+            Some(Raw::Output {
+                text,
+                origin_base,
+                tree,
+            }) => {
                 assert_eq!(text, "a: 1\n");
                 assert_eq!(origin_base, PathBuf::from("/tmp/x y"));
+                assert_eq!(tree, Some(vec![1, 2, 3]));
             }
             other => panic!("{other:?}"),
         }

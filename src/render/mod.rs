@@ -78,7 +78,12 @@ impl Default for RenderOptions {
 /// What one job produced, before it becomes a file.
 #[derive(Debug, Clone)]
 pub enum Raw {
-    Output { text: String, origin_base: PathBuf },
+    /// A build's output; `tree`: its parse in [`crate::load::codec`] form, when known.
+    Output {
+        text: String,
+        origin_base: PathBuf,
+        tree: Option<Vec<u8>>,
+    },
     Failed(String),
     Blocked(String),
     Skipped(String),
@@ -124,11 +129,7 @@ pub fn run(ws: &Workspace, jobs: &[Job], opts: &RenderOptions) -> Rendered {
         Err(_) => run_all(),
     };
     let base = ws.files.len();
-    let plimits = ParseLimits {
-        depth: opts.limits.depth,
-        alias_nodes: opts.limits.alias_nodes_per_file,
-        run: None,
-    };
+    let plimits = parse_limits(&opts.limits);
     // Numbered in order; parsed when the model reads them (in parallel).
     let parsed: Vec<(bool, Parsed)> = jobs
         .par_iter()
@@ -136,7 +137,11 @@ pub fn run(ws: &Workspace, jobs: &[Job], opts: &RenderOptions) -> Rendered {
         .map(|(job, raw)| {
             let helm = matches!(job.kind, JobKind::Helm(_));
             let done = match raw {
-                Raw::Output { text, origin_base } => {
+                Raw::Output {
+                    text,
+                    origin_base,
+                    tree,
+                } => {
                     let what = if helm {
                         "helm template"
                     } else {
@@ -151,6 +156,7 @@ pub fn run(ws: &Workspace, jobs: &[Job], opts: &RenderOptions) -> Rendered {
                                 RENDERED_KUSTOMIZE
                             }),
                             text,
+                            tree,
                             &plimits,
                         ),
                         origin_base,
@@ -215,6 +221,15 @@ fn plugin_needed(message: &str) -> Option<&'static str> {
         .map(|(_, why)| *why)
 }
 
+/// What parsing a build's output may spend (the same for the cached tree and a parse).
+fn parse_limits(l: &Limits) -> ParseLimits {
+    ParseLimits {
+        depth: l.depth,
+        alias_nodes: l.alias_nodes_per_file,
+        run: None,
+    }
+}
+
 /// A job's result: its parsed output and origin base, or why there is none.
 type Parsed = Result<(SourceFile, PathBuf), Outcome>;
 
@@ -235,19 +250,33 @@ fn run_one(ws: &Workspace, job: &Job, opts: &RenderOptions, digests: &cache::Dig
             JobKind::Helm(_) => "helm is not installed".into(),
         });
     };
-    let key = opts
-        .cache
-        .as_ref()
-        .map(|_| cache::key(ws, digests, job, tool, opts.kube_version.as_deref()));
+    let key = opts.cache.as_ref().map(|_| {
+        let limits = parse_limits(&opts.limits);
+        cache::key(
+            ws,
+            digests,
+            job,
+            tool,
+            opts.kube_version.as_deref(),
+            &limits,
+        )
+    });
     if let (Some(dir), Some(k)) = (&opts.cache, &key)
         && let Some(hit) = cache::get(dir, k)
     {
         return hit;
     }
-    let raw = match &job.kind {
+    let mut raw = match &job.kind {
         JobKind::Kustomize => sandbox::kustomize(tool, &job.dir, opts),
         JobKind::Helm(h) => sandbox::helm(tool, &job.dir, h, opts),
     };
+    // Parsed once here, for the cache: a later run decodes the tree instead of parsing.
+    if opts.cache.is_some()
+        && let Raw::Output { text, tree, .. } = &mut raw
+    {
+        let parsed = crate::load::yaml::parse_with(text, &parse_limits(&opts.limits));
+        *tree = Some(crate::load::codec::encode(&parsed, text));
+    }
     if let (Some(dir), Some(k)) = (&opts.cache, &key)
         && matches!(raw, Raw::Output { .. } | Raw::Failed(_))
     {

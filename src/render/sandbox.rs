@@ -171,6 +171,7 @@ pub fn kustomize(tool: &Tool, dir: &Path, opts: &RenderOptions) -> Raw {
         Ok(out) => Raw::Output {
             text: out,
             origin_base: wrap,
+            tree: None,
         },
         Err(e) => e,
     }
@@ -217,6 +218,7 @@ pub fn helm(tool: &Tool, chart: &Path, job: &HelmJob, opts: &RenderOptions) -> R
         Ok(out) => Raw::Output {
             text: out,
             origin_base: chart.to_path_buf(),
+            tree: None,
         },
         Err(e) => e,
     }
