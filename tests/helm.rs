@@ -518,3 +518,32 @@ spec:
         r.verbose
     );
 }
+
+/// A key a template writes again in an `if` block (an override) is the chart's intent, not a
+/// lost value; the same key written twice in a template that is plain YAML is a mistake.
+#[test]
+fn repeated_keys_in_helm_output_are_findings_only_where_the_template_writes_them_twice() {
+    common::require_helm();
+    let lint = |name: &str, template: &str| {
+        let dir = common::tree(
+            name,
+            &[
+                ("app.yaml", &app("")),
+                ("chart/Chart.yaml", CHART),
+                ("chart/values.yaml", "search: true\n"),
+                ("chart/templates/env.yaml", template),
+            ],
+        );
+        common::findings(&dir)
+            .into_iter()
+            .filter(|(rule, _, _)| rule == "yaml-syntax")
+            .collect::<Vec<_>>()
+    };
+    let overridden = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: env\ndata:\n  SEARCH: \"false\"\n{{- if .Values.search }}\n  SEARCH: \"true\"\n{{- end }}\n";
+    assert_eq!(lint("helm-dup-override", overridden), vec![]);
+    let twice = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: env\ndata:\n  SEARCH: \"false\"\n  SEARCH: \"true\"\n";
+    assert_eq!(
+        lint("helm-dup-plain", twice),
+        vec![("yaml-syntax".into(), "chart/templates/env.yaml".into(), 7)]
+    );
+}

@@ -2226,22 +2226,22 @@ spec:
 #[test]
 fn findings_no_application_syncs_are_info_in_a_tree_whose_applications_all_resolve() {
     // `web` is synced; `ops/` is applied by hand (hooks mean nothing to kubectl) and
-    // `old/` was left behind. Every Application resolves: the tree says all Argo CD applies.
+    // `leftover/` was left behind. Every Application resolves: the tree says all Argo CD applies.
     let files = vec![
         ("apps/web.yaml".to_string(), web_app("web")),
         ("web/job.yaml".into(), PRESYNC_JOB.into()),
         ("ops/job.yaml".into(), PRESYNC_JOB.into()),
         (
-            "old/kustomization.yaml".into(),
+            "leftover/kustomization.yaml".into(),
             "resources: [job.yaml]\n".into(),
         ),
-        ("old/job.yaml".into(), PRESYNC_JOB.into()),
+        ("leftover/job.yaml".into(), PRESYNC_JOB.into()),
     ];
     let dir = repo("precision-unsynced-closed", &files);
     assert_eq!(
         of_rule(&dir, &Config::default(), "hook-deadline"),
         vec![
-            ("old/job.yaml".into(), 7, Severity::Info),
+            ("leftover/job.yaml".into(), 7, Severity::Info),
             ("ops/job.yaml".into(), 7, Severity::Info),
             ("web/job.yaml".into(), 7, Severity::Warning),
         ]
@@ -4054,5 +4054,68 @@ spec:
             ("patches/server.yaml".into(), 5, Severity::Error),
             ("patches/server.yaml".into(), 7, Severity::Error)
         ]
+    );
+}
+
+/// Files that are never applied by their place or name, whether the tree has Applications
+/// or not: a `patches/` folder of a kustomization (used yet or not), a test's expected output;
+/// and, in a tree with Applications, a folder of old copies (`deploy-old/`).
+#[test]
+fn patch_folders_test_outputs_and_old_copies_are_not_applied() {
+    let partial_job = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: j\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n";
+    let schema = |name: &str, folder: &str| {
+        let patch = format!("deploy/web/{folder}/job.yaml");
+        let dir = tree(
+            name,
+            &[
+                ("deploy/web/kustomization.yaml", "resources:\n  - cm.yaml\n"),
+                ("deploy/web/cm.yaml", CM),
+                (patch.as_str(), partial_job),
+            ],
+        );
+        of_rule(&dir, &Config::default(), "schema")
+    };
+    assert_eq!(schema("precision-patch-folder", "patches"), vec![]);
+    // The twin: another folder below the kustomization is linted.
+    assert_eq!(
+        schema("precision-patch-folder-twin", "extra"),
+        vec![("deploy/web/extra/job.yaml".into(), 7, Severity::Error)]
+    );
+    let hook = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: j\n  annotations:\n    argocd.argoproj.io/hook: PreSync\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: c, image: c:1}]\n";
+    let deadline = |name: &str, file: &str| {
+        let dir = tree(name, &[(file, hook)]);
+        of_rule(&dir, &Config::default(), "hook-deadline")
+    };
+    assert_eq!(
+        deadline("precision-snapshot", "chart/tests/__out/default.snap.yaml"),
+        vec![]
+    );
+    assert_eq!(
+        deadline("precision-golden", "tests/app.expected.yaml"),
+        vec![]
+    );
+    assert_eq!(
+        deadline("precision-snapshot-twin", "chart/tests/__out/default.yaml").len(),
+        1
+    );
+    let paths = |name: &str, folder: &str| {
+        let old = app("web", "deploy/yaml/web", None);
+        let live = app("web", "deploy/web", None);
+        let at = format!("{folder}/web.yaml");
+        let dir = tree(
+            name,
+            &[
+                ("apps/web.yaml", live.as_str()),
+                ("deploy/web/cm.yaml", CM),
+                (at.as_str(), old.as_str()),
+            ],
+        );
+        common::set_origin(&dir, PLATFORM);
+        of_rule(&dir, &Config::default(), "unknown-path")
+    };
+    assert_eq!(paths("precision-old-copies", "deploy-old"), vec![]);
+    assert_eq!(
+        paths("precision-old-copies-twin", "deploy-next"),
+        vec![("deploy-next/web.yaml".into(), 11, Severity::Error)]
     );
 }

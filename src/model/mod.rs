@@ -200,7 +200,8 @@ const SCAFFOLD_DIRS: [&str; 4] = ["_template", "_templates", "scaffold", "skelet
 
 /// Folders of manifests put out of service (`archive/`, `00-disabled/`): kept, not applied.
 fn retired_dir(name: &str) -> bool {
-    const NAMES: [&str; 7] = [
+    const NAMES: [&str; 8] = [
+        "old",
         "archive",
         "archived",
         "disabled",
@@ -217,6 +218,9 @@ fn retired_dir(name: &str) -> bool {
             ".disabled",
             "-archived",
             "_archived",
+            "-old",
+            "_old",
+            ".old",
         ]
         .iter()
         .any(|s| n.ends_with(s))
@@ -300,6 +304,19 @@ fn patch_named(path: &Path) -> bool {
                 .split(|c: char| !c.is_ascii_alphanumeric())
                 .any(|w| w == "patch" || w == "patches")
         })
+}
+
+const TEST_OUTPUT: &str = "a test's expected output (`*.snap.yaml`, `*.golden.yaml`, `*.expected.yaml`): compared against, never applied";
+
+/// A test's expected output, by its name (Helm unittest snapshots, golden files), which no
+/// one applies whether the tree has Applications or not.
+fn test_output(path: &Path) -> bool {
+    path.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+        let n = n.to_ascii_lowercase();
+        [".snap.", ".golden.", ".expected."]
+            .iter()
+            .any(|m| n.contains(m))
+    })
 }
 
 /// The directory part of a file's display name (`.` for a bare file name).
@@ -412,6 +429,16 @@ impl<'a> Model<'a> {
             .filter_map(Path::parent)
             .filter(|d| below_a_kustomization(d))
             .collect();
+        // A `patches/` folder of a kustomization's directory holds patches, whether the
+        // kustomization uses them yet or not.
+        let patch_dirs: Vec<PathBuf> = kust
+            .by_dir
+            .keys()
+            .flat_map(|d| [d.join("patches"), d.join("patch")])
+            .filter(|d| ws.is_dir(d) && !kust.by_dir.contains_key(d))
+            .collect();
+        let mut managed_dirs = managed_dirs;
+        managed_dirs.extend(patch_dirs.iter().map(PathBuf::as_path));
         // What each file is: classified in parallel (each file on its own), then numbered in
         // file order.
         enum Class<'a> {
@@ -1077,7 +1104,9 @@ impl<'a> Model<'a> {
                 .par_iter()
                 .map(|&f| {
                     let path = &ws.files[f].path;
-                    let why = if let Some(why) = set_aside_by_place(path, &root.repo_roots) {
+                    let why = if test_output(path) {
+                        Some(TEST_OUTPUT)
+                    } else if let Some(why) = set_aside_by_place(path, &root.repo_roots) {
                         Some(why)
                     } else if switched_off.iter().any(|(d, _)| path.starts_with(d)) {
                         Some(SWITCHED_OFF)
@@ -1103,7 +1132,7 @@ impl<'a> Model<'a> {
                     continue;
                 }
                 if let Some(why) = why
-                    && has_applications
+                    && (has_applications || why == TEST_OUTPUT)
                     && root.is_dir
                     && res_by_file
                         .get(&f)

@@ -43,9 +43,20 @@ impl Rule for YamlSyntax {
                 .iter()
                 .any(|d| d.root.get("kind").is_some() || d.root.get("apiVersion").is_some());
         let looks_like_object = holds_objects || crate::load::source::occurs(f.text(), "metadata:");
+        let helm_output = id >= cx.model.ws.files.len()
+            && cx.model.rendered.outcomes.iter().any(|(_, helm, o)| {
+                *helm
+                    && matches!(o, crate::model::jobs::Outcome::Rendered { file, .. } if *file == id)
+            });
+        // In `helm template` output, a key that a template with template syntax writes again
+        // (an `if` block overriding a default) is the chart's intent: Argo CD keeps the last
+        // value, as the chart means. Written twice in a template that is plain YAML, it is not.
+        let intended = |span| {
+            helm_output && cx.model.files[cx.model.origin(id, span).0].class != FileClass::Yaml
+        };
         for issue in &f.yaml().issues {
             if !(if issue.related.is_some() {
-                holds_objects
+                holds_objects && !intended(issue.span)
             } else {
                 looks_like_object
             }) {
