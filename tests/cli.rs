@@ -419,6 +419,17 @@ fn bad_input_never_panics_and_the_rest_is_linted() {
         "a template is not schema-checked: {found:?}"
     );
     assert!(has("read-error", "loop"), "symlink loop: {found:?}");
+    // Nothing is left unread through a link back to a parent directory: an info.
+    assert!(
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["rule"] == "read-error"
+                && d["file"].as_str().unwrap().ends_with("loop")
+                && d["severity"] == "info"),
+        "{found:?}"
+    );
     assert!(
         !found.iter().any(|(_, f, _)| f == "empty.yaml"),
         "an empty file is fine"
