@@ -4119,3 +4119,35 @@ fn patch_folders_test_outputs_and_old_copies_are_not_applied() {
         vec![("deploy-next/web.yaml".into(), 11, Severity::Error)]
     );
 }
+
+/// An AppProject written in a file a kustomization leaves out is defined, just not applied:
+/// the Application that names it is told so, as an info, not that no AppProject exists.
+#[test]
+fn a_project_in_a_left_out_file_is_not_missing() {
+    let project = |name: &str| {
+        format!("apiVersion: argoproj.io/v1alpha1\nkind: AppProject\nmetadata:\n  name: {name}\n  namespace: argocd\nspec:\n  sourceRepos: ['*']\n")
+    };
+    let lint = |name: &str, listed: &str| {
+        let web = app("web", "web", None).replace("project: default", "project: clusters");
+        let kust = format!("resources:\n  - infra.yaml\n{listed}");
+        let (infra, clusters) = (project("infra"), project("clusters"));
+        let dir = tree(
+            name,
+            &[
+                ("hub/kustomization.yaml", kust.as_str()),
+                ("hub/infra.yaml", infra.as_str()),
+                ("hub/clusters.yaml", clusters.as_str()),
+                ("apps/web.yaml", web.as_str()),
+                ("web/cm.yaml", CM),
+            ],
+        );
+        common::set_origin(&dir, PLATFORM);
+        of_rule(&dir, &Config::default(), "missing-project")
+    };
+    assert_eq!(
+        lint("precision-project-left-out", "  # - clusters.yaml\n"),
+        vec![("apps/web.yaml".into(), 7, Severity::Info)]
+    );
+    // The twin: listed, the project exists and nothing is reported.
+    assert_eq!(lint("precision-project-listed", "  - clusters.yaml\n"), vec![]);
+}

@@ -41,6 +41,27 @@ impl Rule for MissingProject {
             // Not a Kubernetes object name: no AppProject anywhere can have it.
             // An AppProject's name is an object name: a DNS-1123 subdomain.
             let invalid = !crate::model::resource::dns1123_subdomain(project, 253);
+            // Written in a file the tree does not apply (left out of its kustomization, or set
+            // aside): applied some other way, or with it once it is switched on.
+            if !invalid && let Some((f, span)) = defined_aside(cx, project) {
+                let mut d = cx
+                    .finding(
+                        &INFO,
+                        r,
+                        node.span,
+                        format!(
+                            "{} names project `{project}`, whose AppProject is written only in a file the tree does not apply",
+                            whose(r)
+                        ),
+                    )
+                    .label("its AppProject is not applied")
+                    .related(f, span, format!("AppProject/{project} is defined here"))
+                    .help("apply the file that defines the project (list it in its kustomization), or create the project another way")
+                    .note("until the AppProject exists, the controller refuses to sync the app (\"Application referencing project … which does not exist\")");
+                d.severity = crate::diag::Severity::Info;
+                out.push(d);
+                continue;
+            }
             if !invalid && !complete && suggest(project, &names).is_none() {
                 unknown.push((r, project));
                 continue;
@@ -139,4 +160,23 @@ impl Rule for MissingProject {
             out.push(d);
         }
     }
+}
+
+/// Where an AppProject named `project` is written in a file the tree does not apply: left out
+/// of a kustomization, or set aside.
+fn defined_aside(
+    cx: &Cx<'_, '_>,
+    project: &str,
+) -> Option<(crate::load::FileId, crate::load::yaml::Span)> {
+    let m = cx.model;
+    let mut aside: Vec<crate::load::FileId> = m.set_aside.keys().copied().collect();
+    aside.sort_unstable();
+    m.left_out.iter().copied().chain(aside).find_map(|f| {
+        m.files[f].yaml().docs.iter().find_map(|d| {
+            let root = &d.root;
+            let is_project = root.get("kind").and_then(|k| k.str()) == Some("AppProject");
+            let name = root.path(&["metadata", "name"])?;
+            (is_project && name.str() == Some(project)).then_some((f, name.span))
+        })
+    })
 }
