@@ -4125,7 +4125,9 @@ fn patch_folders_test_outputs_and_old_copies_are_not_applied() {
 #[test]
 fn a_project_in_a_left_out_file_is_not_missing() {
     let project = |name: &str| {
-        format!("apiVersion: argoproj.io/v1alpha1\nkind: AppProject\nmetadata:\n  name: {name}\n  namespace: argocd\nspec:\n  sourceRepos: ['*']\n")
+        format!(
+            "apiVersion: argoproj.io/v1alpha1\nkind: AppProject\nmetadata:\n  name: {name}\n  namespace: argocd\nspec:\n  sourceRepos: ['*']\n"
+        )
     };
     let lint = |name: &str, listed: &str| {
         let web = app("web", "web", None).replace("project: default", "project: clusters");
@@ -4149,5 +4151,8 @@ fn a_project_in_a_left_out_file_is_not_missing() {
         vec![("apps/web.yaml".into(), 7, Severity::Info)]
     );
     // The twin: listed, the project exists and nothing is reported.
-    assert_eq!(lint("precision-project-listed", "  - clusters.yaml\n"), vec![]);
+    assert_eq!(
+        lint("precision-project-listed", "  - clusters.yaml\n"),
+        vec![]
+    );
 }
