@@ -1,6 +1,7 @@
-//! One input file: its text, what it turned out to be, its parsed YAML, and a line index for
-//! offset → line/column conversion. The text and the tree that borrows from it live together
-//! (`self_cell`), so a file is one owned value that editors can replace on its own.
+//! One input file: its text, what it turned out to be, its parsed YAML (parsed on first read),
+//! and a line index for offset → line/column conversion. The text and the tree that borrows
+//! from it live together (`self_cell` over the shared text), so a file is one owned value that
+//! editors can replace on its own.
 
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
@@ -93,8 +94,8 @@ impl SourceFile {
     }
 
     /// A renderer's output: YAML whatever it holds (a `{{ }}` there is text a chart printed,
-    /// which Argo CD parses as it is), parsed when first read.
-    /// `tree`: its parse, encoded by [`super::codec`] (from the render cache).
+    /// which Argo CD parses as it is), parsed when first read, or decoded from `tree` (its
+    /// parse in [`super::codec`] form, from the render cache).
     pub fn rendered(
         name: String,
         path: PathBuf,
@@ -161,11 +162,6 @@ impl SourceFile {
                 })
             })
             .borrow_dependent()
-    }
-
-    /// Has the YAML been parsed yet?
-    pub fn is_parsed(&self) -> bool {
-        self.parsed.get().is_some()
     }
 
     /// A template (Go/Helm `{{ }}`, Jinja `{% %}`, ERB `<% %>`) is not YAML: when it does not

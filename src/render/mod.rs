@@ -230,7 +230,8 @@ fn parse_limits(l: &Limits) -> ParseLimits {
     }
 }
 
-/// A job's result: its parsed output and origin base, or why there is none.
+/// A job's result: its output file (parsed when first read) and origin base, or why there is
+/// none.
 type Parsed = Result<(SourceFile, PathBuf), Outcome>;
 
 fn run_one(ws: &Workspace, job: &Job, opts: &RenderOptions, digests: &cache::Digests) -> Raw {
