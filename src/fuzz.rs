@@ -5,7 +5,6 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::limits::Limits;
 use crate::load::SourceFile;
 use crate::load::yaml::ParseLimits;
 use crate::model::glob::{self, Dialect};
@@ -19,12 +18,7 @@ fn text(data: &[u8]) -> &str {
 
 /// The YAML loader and file classification, then every document as JSON and as a resource.
 pub fn yaml(data: &[u8]) {
-    let l = Limits::default();
-    let limits = ParseLimits {
-        depth: l.depth,
-        alias_nodes: l.alias_nodes_per_file,
-        run: None,
-    };
+    let limits = ParseLimits::default();
     let f = SourceFile::from_bytes(
         "fuzz.yaml".into(),
         PathBuf::from("/fuzz/fuzz.yaml"),

@@ -144,7 +144,7 @@ impl Workspace {
             abs.clone(),
             text,
             class,
-            &parse_limits(limits, None),
+            &ParseLimits::of(limits, None),
         ));
         match self.by_path.get(abs.as_os_str()) {
             Some(&i) => self.files[i] = file,
@@ -294,14 +294,6 @@ pub struct LoadOptions {
     pub limits: Limits,
 }
 
-fn parse_limits(l: &Limits, run: Option<Arc<Budget>>) -> ParseLimits {
-    ParseLimits {
-        depth: l.depth,
-        alias_nodes: l.alias_nodes_per_file,
-        run,
-    }
-}
-
 /// Read the inputs with default options. `stdin` supplies the text for a `-` input.
 pub fn load(inputs: &[String], stdin: Option<String>) -> Result<Workspace, LoadError> {
     load_with(
@@ -358,7 +350,7 @@ pub fn load_with(
 ) -> Result<Workspace, LoadError> {
     let limits = &opts.limits;
     let run = Arc::new(Budget::new(limits.alias_nodes_per_run));
-    let plimits = parse_limits(limits, Some(run));
+    let plimits = ParseLimits::of(limits, Some(run));
     // An editor buffer: lint the tree that holds the file, with stdin in its place.
     if let Some(name) = &opts.stdin_filename {
         let abs = absolute(Path::new(name));

@@ -378,14 +378,23 @@ pub struct ParseLimits {
     pub run: Option<std::sync::Arc<crate::limits::Budget>>,
 }
 
-impl Default for ParseLimits {
-    fn default() -> Self {
-        let l = crate::limits::Limits::default();
+impl ParseLimits {
+    /// The parse limits of a run's limits; `run`: the budget its files share, if any.
+    pub fn of(
+        l: &crate::limits::Limits,
+        run: Option<std::sync::Arc<crate::limits::Budget>>,
+    ) -> Self {
         ParseLimits {
             depth: l.depth,
             alias_nodes: l.alias_nodes_per_file,
-            run: None,
+            run,
         }
+    }
+}
+
+impl Default for ParseLimits {
+    fn default() -> Self {
+        ParseLimits::of(&crate::limits::Limits::default(), None)
     }
 }
 

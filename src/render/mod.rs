@@ -129,7 +129,7 @@ pub fn run(ws: &Workspace, jobs: &[Job], opts: &RenderOptions) -> Rendered {
         Err(_) => run_all(),
     };
     let base = ws.files.len();
-    let plimits = parse_limits(&opts.limits);
+    let plimits = ParseLimits::of(&opts.limits, None);
     // Numbered in order; parsed when the model reads them (in parallel).
     let parsed: Vec<(bool, Parsed)> = jobs
         .par_iter()
@@ -221,15 +221,6 @@ fn plugin_needed(message: &str) -> Option<&'static str> {
         .map(|(_, why)| *why)
 }
 
-/// What parsing a build's output may spend (the same for the cached tree and a parse).
-fn parse_limits(l: &Limits) -> ParseLimits {
-    ParseLimits {
-        depth: l.depth,
-        alias_nodes: l.alias_nodes_per_file,
-        run: None,
-    }
-}
-
 /// A job's result: its output file (parsed when first read) and origin base, or why there is
 /// none.
 type Parsed = Result<(SourceFile, PathBuf), Outcome>;
@@ -252,7 +243,7 @@ fn run_one(ws: &Workspace, job: &Job, opts: &RenderOptions, digests: &cache::Dig
         });
     };
     let key = opts.cache.as_ref().map(|_| {
-        let limits = parse_limits(&opts.limits);
+        let limits = ParseLimits::of(&opts.limits, None);
         cache::key(
             ws,
             digests,
@@ -275,7 +266,7 @@ fn run_one(ws: &Workspace, job: &Job, opts: &RenderOptions, digests: &cache::Dig
     if opts.cache.is_some()
         && let Raw::Output { text, tree, .. } = &mut raw
     {
-        let parsed = crate::load::yaml::parse_with(text, &parse_limits(&opts.limits));
+        let parsed = crate::load::yaml::parse_with(text, &ParseLimits::of(&opts.limits, None));
         *tree = Some(crate::load::codec::encode(&parsed, text));
     }
     if let (Some(dir), Some(k)) = (&opts.cache, &key)
