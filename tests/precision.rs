@@ -4156,3 +4156,34 @@ fn a_project_in_a_left_out_file_is_not_missing() {
         vec![]
     );
 }
+
+/// A manifest below a kustomization whose patches select it (by kind and label) is an entry of
+/// that layer not listed yet: what the patches add (a `repoURL`) is not missing. One the
+/// patches do not select is linted as written.
+#[test]
+fn a_manifest_below_a_patching_kustomization_is_completed_by_its_patches() {
+    let lint = |name: &str, tier: &str| {
+        let kust = "resources: []\npatches:\n  - target:\n      group: argoproj.io\n      kind: Application\n      labelSelector: \"layer=clusters,team!=ops\"\n    patch: |-\n      - op: add\n        path: /spec/source/repoURL\n        value: https://github.com/example/clusters.git\n";
+        let pool = format!(
+            "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: small-pool\n  namespace: argocd\n  labels:\n    layer: {tier}\nspec:\n  project: default\n  source:\n    path: pools/small\n  destination:\n    server: https://kubernetes.default.svc\n"
+        );
+        let dir = tree(
+            name,
+            &[
+                ("hub/clusters/kustomization.yaml", kust),
+                ("hub/clusters/argocd/pools/sizes/small.yaml", pool.as_str()),
+            ],
+        );
+        common::set_origin(&dir, PLATFORM);
+        of_rule(&dir, &Config::default(), "schema")
+    };
+    assert_eq!(lint("precision-layer-patched", "clusters"), vec![]);
+    assert_eq!(
+        lint("precision-layer-not-selected", "apps"),
+        vec![(
+            "hub/clusters/argocd/pools/sizes/small.yaml".into(),
+            10,
+            Severity::Error
+        )]
+    );
+}

@@ -31,6 +31,74 @@ pub struct Kustomization {
     /// Files named in commented-out list entries (`# - argocd/monitoring.yaml`): a menu the
     /// user enables by hand, not applied until then (absolute).
     pub commented_out: Vec<PathBuf>,
+    /// The objects its `patches` and `patchesJson6902` entries select by `target:`.
+    pub patch_targets: Vec<PatchTarget>,
+}
+
+/// A patch's `target:` selector. Kustomize matches `group`, `kind` and `name` as anchored
+/// regular expressions and `labelSelector` as a Kubernetes selector.
+#[derive(Debug, Default, Clone)]
+pub struct PatchTarget {
+    group: Option<String>,
+    kind: Option<String>,
+    name: Option<String>,
+    labels: Option<String>,
+}
+
+impl PatchTarget {
+    fn read(t: &Node<'_>) -> PatchTarget {
+        let field = |k: &str| t.get(k).and_then(Node::str).map(str::to_string);
+        PatchTarget {
+            group: field("group"),
+            kind: field("kind"),
+            name: field("name"),
+            labels: field("labelSelector"),
+        }
+    }
+
+    /// Could this target select `r`? Loose where kustomize is richer (a regular expression,
+    /// a set-based requirement): it only ever makes a finding less sure.
+    pub fn may_select(&self, r: &crate::model::resource::Resource<'_>) -> bool {
+        let same = |pattern: &Option<String>, value: &str| {
+            pattern.as_deref().is_none_or(|p| {
+                p == value || p.contains(['*', '+', '?', '(', '[', '|', '^', '$', '\\'])
+            })
+        };
+        let label = |k: &str| r.root.path(&["metadata", "labels", k]).and_then(Node::str);
+        same(&self.group, r.group)
+            && same(&self.kind, r.kind)
+            && same(&self.name, r.name.unwrap_or(""))
+            && self.labels.as_deref().is_none_or(|sel| {
+                requirements(sel).all(|req| {
+                    let req = req.trim();
+                    if let Some((k, v)) = req.split_once("!=") {
+                        label(k.trim()) != Some(v.trim())
+                    } else if let Some((k, v)) = req.split_once('=') {
+                        label(k.trim()) == Some(v.trim_start_matches('=').trim())
+                    } else if let Some(k) = req.strip_prefix('!') {
+                        label(k.trim()).is_none()
+                    } else if req.contains(' ') {
+                        // `k in (a, b)`, `k notin (…)`.
+                        true
+                    } else {
+                        req.is_empty() || label(req).is_some()
+                    }
+                })
+            })
+    }
+}
+
+/// A label selector's requirements: split at commas outside parentheses.
+fn requirements(sel: &str) -> impl Iterator<Item = &str> {
+    let mut depth = 0i32;
+    sel.split(move |c| {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            _ => {}
+        }
+        c == ',' && depth == 0
+    })
 }
 
 #[derive(Debug, Default)]
@@ -457,6 +525,13 @@ fn read_one(ws: &Workspace, id: FileId, f: &crate::load::SourceFile) -> Option<R
     if let crate::load::FileClass::Skipped(why) = &f.class {
         k.blocker = Some(format!("the kustomization file is a {why}"));
     }
+    for key in ["patches", "patchesJson6902"] {
+        for item in root.get(key).map(Node::items).unwrap_or(&[]) {
+            if let Some(t) = item.get("target") {
+                k.patch_targets.push(PatchTarget::read(t));
+            }
+        }
+    }
     k.commented_out = commented_entries(f.text())
         .map(join)
         .filter(|p| ws.file_at(p).is_some())
@@ -487,7 +562,13 @@ fn read_one(ws: &Workspace, id: FileId, f: &crate::load::SourceFile) -> Option<R
 
 #[cfg(test)]
 mod tests {
-    use super::is_remote;
+    use super::{is_remote, requirements};
+
+    #[test]
+    fn selector_requirements_split_outside_parentheses() {
+        let r: Vec<&str> = requirements("tier in (a, b),app=web,!legacy").collect();
+        assert_eq!(r, ["tier in (a, b)", "app=web", "!legacy"]);
+    }
 
     #[test]
     fn remote_references() {

@@ -1141,9 +1141,23 @@ impl<'a> Model<'a> {
                     self.set_aside.insert(f, why);
                     continue;
                 }
-                let members = file_resources(&[f])
+                let members: Vec<ResId> = file_resources(&[f])
                     .into_iter()
-                    .filter(|m| !claimed.contains(m));
+                    .filter(|m| !claimed.contains(m))
+                    .collect();
+                // Below a kustomization that patches objects like these: a menu entry it does
+                // not list yet (a template, an example), completed by those patches once listed.
+                if members.iter().any(|&m| {
+                    ws.files[f]
+                        .path
+                        .ancestors()
+                        .skip(1)
+                        .filter_map(|a| kust.by_dir.get(a))
+                        .flat_map(|k| &k.patch_targets)
+                        .any(|t| t.may_select(&self.resources[m]))
+                }) {
+                    self.patched_files.insert(f);
+                }
                 groups.entry(key).or_default().extend(members);
             }
             for (name, members) in groups {
