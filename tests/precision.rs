@@ -4187,3 +4187,27 @@ fn a_manifest_below_a_patching_kustomization_is_completed_by_its_patches() {
         )]
     );
 }
+
+/// Argo CD reads `sources` only when it lists something (`HasMultipleSources`): an empty
+/// `sources: []` leaves `source` in force, and a non-empty one makes `source` ignored.
+#[test]
+fn an_empty_sources_list_leaves_source_in_force() {
+    let lint = |name: &str, sources: &str| {
+        let web = app("web", "missing", None).replace(
+            "  destination:",
+            &format!("  sources:{sources}\n  destination:"),
+        );
+        let dir = tree(
+            name,
+            &[("apps/web.yaml", web.as_str()), ("web/cm.yaml", CM)],
+        );
+        common::set_origin(&dir, PLATFORM);
+        of_rule(&dir, &Config::default(), "unknown-path")
+    };
+    assert_eq!(
+        lint("precision-sources-empty", " []"),
+        vec![("apps/web.yaml".into(), 11, Severity::Error)]
+    );
+    let listed = format!("\n    - repoURL: {PLATFORM}\n      path: web");
+    assert_eq!(lint("precision-sources-listed", &listed), vec![]);
+}

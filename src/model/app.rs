@@ -272,6 +272,18 @@ impl App<'_> {
 }
 
 /// Parse an Application object into an (empty) app; resources are assigned by the model.
+/// The sources Argo CD reads from an Application spec: `sources` when it lists any (then
+/// `source` is ignored: `HasMultipleSources` is `len(Sources) > 0`), else `source`.
+pub fn spec_sources<'s, 'n>(spec: &'s Node<'n>) -> impl Iterator<Item = &'s Node<'n>> {
+    let list = spec.get("sources").map(Node::items).unwrap_or(&[]);
+    let single = if list.is_empty() {
+        spec.get("source")
+    } else {
+        None
+    };
+    list.iter().chain(single)
+}
+
 pub fn from_application<'a>(id: AppId, r: &Resource<'a>, cx: &SourceContext<'_>) -> App<'a> {
     from_spec(
         id,
@@ -522,10 +534,8 @@ pub fn from_spec<'a>(
             });
         }
     };
-    if let Some(list) = spec.and_then(|s| s.get("sources")) {
-        list.items().iter().for_each(&mut add);
-    } else if let Some(src) = spec.and_then(|s| s.get("source")) {
-        add(src);
+    if let Some(spec) = spec {
+        spec_sources(spec).for_each(&mut add);
     }
 
     App {

@@ -717,10 +717,7 @@ fn deploys_argocd_chart(app: &Resource<'_>) -> bool {
 /// The source of an Application that installs the argo-cd chart.
 fn argocd_chart_source<'n>(app: &'n Resource<'_>) -> Option<&'n Node<'n>> {
     let spec = app.root.get("spec")?;
-    spec.get("source")
-        .into_iter()
-        .chain(spec.get("sources").map(Node::items).unwrap_or(&[]))
-        .find(|s| s.get("chart").and_then(Node::str) == Some("argo-cd"))
+    super::app::spec_sources(spec).find(|s| s.get("chart").and_then(Node::str) == Some("argo-cd"))
 }
 
 /// Where an Application of the argo-cd chart writes argocd-cm (`helm.valuesObject.configs.cm`),

@@ -336,10 +336,7 @@ impl Model<'_> {
         let Some(spec) = spec else {
             return false;
         };
-        let sources: Vec<&Node<'_>> = match spec.get("sources") {
-            Some(l) => l.items().iter().collect(),
-            None => spec.get("source").into_iter().collect(),
-        };
+        let sources: Vec<&Node<'_>> = super::app::spec_sources(spec).collect();
         let text = self.files[r.file].text();
         let names_repos = |n: &Node<'_>| {
             text.get(n.span.start as usize..n.span.end as usize)

@@ -24,10 +24,7 @@ fn source_sets_namespace(spec: &Node<'_>) -> bool {
                 .is_some()
         })
     };
-    spec.get("source").is_some_and(sets)
-        || spec
-            .get("sources")
-            .is_some_and(|l| l.items().iter().any(sets))
+    crate::model::app::spec_sources(spec).any(sets)
 }
 
 impl Rule for MissingNamespace {

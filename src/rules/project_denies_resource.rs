@@ -62,11 +62,7 @@ impl Rule for ProjectDeniesResource {
         };
 
         // (c) sourceRepos, for every source.
-        let sources: Vec<&Node<'_>> = match spec.get("sources") {
-            Some(l) if !l.items().is_empty() => l.items().iter().collect(),
-            _ => spec.get("source").into_iter().collect(),
-        };
-        for src in sources {
+        for src in crate::model::app::spec_sources(spec) {
             let Some(url_node) = src.get("repoURL") else {
                 continue;
             };
