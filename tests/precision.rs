@@ -810,7 +810,8 @@ spec:
         ],
     );
     assert_eq!(of_rule(&dir, &Config::default(), "schema"), vec![]);
-    // The twin: the comment names another file; this one is an object of its own.
+    // The twin: the comment names another file, and this one sits outside the kustomization's
+    // tree (its patches never reach it): an object of its own.
     let dir = tree(
         "precision-commented-menu-twin",
         &[
@@ -818,16 +819,12 @@ spec:
                 "infra/kustomization.yaml",
                 &menu("# - argocd/ace/other.yaml"),
             ),
-            ("infra/argocd/ace/monitoring.yaml", unfinished),
+            ("apps/ace/monitoring.yaml", unfinished),
         ],
     );
     assert_eq!(
         of_rule(&dir, &Config::default(), "schema"),
-        vec![(
-            "infra/argocd/ace/monitoring.yaml".into(),
-            7,
-            Severity::Error
-        )]
+        vec![("apps/ace/monitoring.yaml".into(), 7, Severity::Error)]
     );
 }
 
@@ -4210,4 +4207,99 @@ fn an_empty_sources_list_leaves_source_in_force() {
     );
     let listed = format!("\n    - repoURL: {PLATFORM}\n      path: web");
     assert_eq!(lint("precision-sources-listed", &listed), vec![]);
+}
+
+/// A rendered Application is mapped back to the one written with its name: of `web` and
+/// `web-certs` in one file, `web-certs`'s finding points at its own `path:`.
+#[test]
+fn a_rendered_object_maps_back_to_the_object_with_its_name() {
+    common::require_kustomize();
+    let web = app("web", "one", None);
+    let certs = app("web-certs", "two", None);
+    let both = format!("{web}---\n{certs}");
+    let dir = tree(
+        "precision-origin-prefix",
+        &[
+            (
+                "apps/kustomization.yaml",
+                "resources:\n  - ./sub/apps.yaml\n",
+            ),
+            ("apps/sub/apps.yaml", both.as_str()),
+            ("one/kustomization.yaml", "resources:\n  - cm.yaml\n"),
+            ("one/cm.yaml", CM),
+            ("two/kustomization.yaml", "resources:\n  - missing.yaml\n"),
+        ],
+    );
+    common::set_origin(&dir, PLATFORM);
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "render-failed"),
+        vec![("apps/sub/apps.yaml".into(), 26, Severity::Error)]
+    );
+}
+
+/// A value file of a chart in this repository that the repository does not have: Helm cannot
+/// open it and the app never generates, unless `ignoreMissingValueFiles` is set.
+#[test]
+fn a_missing_helm_value_file_is_an_unknown_path() {
+    let lint = |name: &str, helm: &str| {
+        let web = app("web", "charts/web", None).replace(
+            "    path: charts/web\n",
+            &format!("    path: charts/web\n    helm:\n{helm}"),
+        );
+        let dir = tree(
+            name,
+            &[
+                ("apps/web.yaml", web.as_str()),
+                (
+                    "charts/web/Chart.yaml",
+                    "apiVersion: v2\nname: web\nversion: 1.0.0\n",
+                ),
+                ("charts/web/values.yaml", "replicas: 1\n"),
+                ("charts/web/values-staging.yaml", "replicas: 2\n"),
+                ("envs/shared.yaml", "team: web\n"),
+                ("charts/web/templates/cm.yaml", CM),
+            ],
+        );
+        common::set_origin(&dir, PLATFORM);
+        of_rule(&dir, &Config::default(), "unknown-path")
+    };
+    let files = "      valueFiles:\n        - values.yaml\n        - /envs/shared.yaml\n        - values-prod.yaml\n";
+    assert_eq!(
+        lint("precision-values-missing", files),
+        vec![("apps/web.yaml".into(), 16, Severity::Error)]
+    );
+    let ignored = format!("{files}      ignoreMissingValueFiles: true\n");
+    assert_eq!(lint("precision-values-ignored", &ignored), vec![]);
+    let present = files.replace("values-prod", "values-staging");
+    assert_eq!(lint("precision-values-present", &present), vec![]);
+}
+
+/// A root Application applied by hand that does not parse fails that apply: its syntax error
+/// stays an error, even in a tree whose Applications sync other files.
+#[test]
+fn a_broken_root_application_applied_by_hand_stays_an_error() {
+    let web = app("web", "web", None);
+    let broken = app("root", "apps", None).replace("    path: apps\n", "    path: apps\n\t- x\n");
+    let lint = |name: &str, root: &str| {
+        let dir = tree(
+            name,
+            &[
+                ("apps/web.yaml", web.as_str()),
+                ("web/cm.yaml", CM),
+                ("install/root.yaml", root),
+            ],
+        );
+        common::set_origin(&dir, PLATFORM);
+        of_rule(&dir, &Config::default(), "yaml-syntax")
+    };
+    assert_eq!(
+        lint("precision-broken-root", &broken),
+        vec![("install/root.yaml".into(), 11, Severity::Error)]
+    );
+    // A broken file of other objects that nothing syncs stays an info.
+    let other = CM.replace("data: {}", "data:\n\t- x");
+    assert_eq!(
+        lint("precision-broken-unsynced", &other),
+        vec![("install/root.yaml".into(), 6, Severity::Info)]
+    );
 }

@@ -52,6 +52,9 @@ pub struct Workspace {
     /// The tree's `.gitignore` files, compiled: what Git leaves out of a checkout (a file a
     /// build reads that matches one is made by a script or a pipeline, not cloned by Argo CD).
     pub gitignores: Arc<Vec<ignore::gitignore::Gitignore>>,
+    /// The tree's `.synclintignore` files, compiled: paths the user keeps out of the lint, which
+    /// may well exist.
+    pub lint_ignores: Arc<Vec<ignore::gitignore::Gitignore>>,
     /// Keyed by the path's bytes: hashing a `Path` walks its components, an `OsStr` does not
     /// (every path here is absolute and normalised, so the bytes identify it).
     by_path: HashMap<std::ffi::OsString, FileId>,
@@ -98,22 +101,12 @@ impl Workspace {
     /// has a say decides, as in Git.
     /// A path that does not exist may have been a file or a directory: either form counts.
     pub fn git_ignored(&self, path: &Path) -> bool {
-        let mut verdict = ignore::Match::None;
-        // Sorted by depth: a deeper file comes later and overrides.
-        for gi in self
-            .gitignores
-            .iter()
-            .filter(|g| path.starts_with(g.path()))
-        {
-            let m = match gi.matched_path_or_any_parents(path, false) {
-                ignore::Match::None => gi.matched_path_or_any_parents(path, true),
-                m => m,
-            };
-            if !m.is_none() {
-                verdict = m.map(|_| ());
-            }
-        }
-        verdict.is_ignore()
+        ignored_by(&self.gitignores, path)
+    }
+
+    /// Does a `.synclintignore` keep `path` out of the walk? Then whether it exists is unknown.
+    pub fn lint_ignored(&self, path: &Path) -> bool {
+        ignored_by(&self.lint_ignores, path)
     }
 
     /// Names of the files directly in `dir`, sorted.
@@ -200,6 +193,7 @@ impl Workspace {
             repo_urls: self.repo_urls.clone(),
             repo_root: self.repo_root.clone(),
             gitignores: self.gitignores.clone(),
+            lint_ignores: self.lint_ignores.clone(),
             outside_links: self.outside_links.clone(),
             by_path: HashMap::default(),
             sorted: Vec::new(),
@@ -550,16 +544,20 @@ pub fn load_with(
         let also_this_repo = aliases(&files, &repo_urls, |rel| dirs.contains(&top.join(rel)));
         repo_urls.extend(also_this_repo);
     }
-    // Shallow first: a deeper file's say overrides (`git_ignored`).
-    let mut ignore_files: Vec<&PathBuf> = paths
-        .iter()
-        .filter(|p| p.file_name().is_some_and(|n| n == ".gitignore"))
-        .collect();
-    ignore_files.sort_by_key(|p| p.components().count());
-    let gitignores: Vec<_> = ignore_files
-        .into_iter()
-        .map(|p| ignore::gitignore::Gitignore::new(p).0)
-        .collect();
+    // Shallow first: a deeper file's say overrides (`ignored_by`).
+    let compile = |name: &str| -> Vec<ignore::gitignore::Gitignore> {
+        let mut files: Vec<&PathBuf> = paths
+            .iter()
+            .filter(|p| p.file_name().is_some_and(|n| n == name))
+            .collect();
+        files.sort_by_key(|p| p.components().count());
+        files
+            .into_iter()
+            .map(|p| ignore::gitignore::Gitignore::new(p).0)
+            .collect()
+    };
+    let gitignores = compile(".gitignore");
+    let lint_ignores = compile(".synclintignore");
     let mut ws = Workspace {
         files: files.into_iter().map(Arc::new).collect(),
         roots,
@@ -569,6 +567,7 @@ pub fn load_with(
         repo_urls,
         repo_root,
         gitignores: Arc::new(gitignores),
+        lint_ignores: Arc::new(lint_ignores),
         by_path: HashMap::default(),
         sorted: Vec::new(),
         root_of: Vec::new(),
@@ -848,6 +847,23 @@ pub fn schema_files(dirs: &[PathBuf]) -> Result<Vec<crate::schema::set::SchemaFi
         }
     }
     Ok(out)
+}
+
+/// Does one of `files` (shallow first) ignore `path`? The deepest file that has a say decides,
+/// as in Git. A path that does not exist may have been a file or a directory: either form
+/// counts.
+fn ignored_by(files: &[ignore::gitignore::Gitignore], path: &Path) -> bool {
+    let mut verdict = ignore::Match::None;
+    for gi in files.iter().filter(|g| path.starts_with(g.path())) {
+        let m = match gi.matched_path_or_any_parents(path, false) {
+            ignore::Match::None => gi.matched_path_or_any_parents(path, true),
+            m => m,
+        };
+        if !m.is_none() {
+            verdict = m.map(|_| ());
+        }
+    }
+    verdict.is_ignore()
 }
 
 #[cfg(test)]

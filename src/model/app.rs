@@ -64,6 +64,8 @@ pub struct AppSource {
     pub confirmed: bool,
     /// `helm:` options, for rendering a Helm source as Argo CD does.
     pub helm: HelmOptions,
+    /// Where each of `helm.value_files` is written (for findings).
+    pub value_file_spans: Vec<Span>,
 }
 
 /// What `helm template` needs from an Application's `source.helm`.
@@ -521,8 +523,19 @@ pub fn from_spec<'a>(
                 skip_schema_validation: flag("skipSchemaValidation"),
                 unevaluated: false,
             };
+            let value_file_spans = h
+                .and_then(|h| h.get("valueFiles"))
+                .map(|l| {
+                    l.items()
+                        .iter()
+                        .filter(|n| n.str().is_some())
+                        .map(|n| n.span)
+                        .collect()
+                })
+                .unwrap_or_default();
             sources.push(AppSource {
                 helm,
+                value_file_spans,
                 kind: detect(src, cx.ws, &dir),
                 dir,
                 recurse,

@@ -218,6 +218,37 @@ enum NotRun {
     Blocked(String),
 }
 
+/// Where Argo CD reads a value file of this repository: relative to the chart, or to the
+/// repository's root when absolute (`ResolveValueFilePathOrUrl`). Outside `root` when it
+/// leaves the repository, which Argo CD refuses.
+fn value_file_path(chart: &Path, root: &Path, f: &str) -> PathBuf {
+    if Path::new(f).is_absolute() {
+        normalize(&root.join(f.trim_start_matches('/')))
+    } else {
+        normalize(&chart.join(f))
+    }
+}
+
+/// The value files of a Helm source of this repository that the checkout does not have, by
+/// index in `valueFiles`. Argo CD passes each to Helm, which fails on a missing one unless
+/// `ignoreMissingValueFiles` is set. Left out: another source's or a URL's files, names a
+/// template or `$ENV` still fills in, globs (expanded since Argo CD 3.4), and paths a
+/// `.synclintignore` keeps out of the walk.
+pub fn missing_value_files(ws: &Workspace, src: &super::app::AppSource) -> Vec<(usize, PathBuf)> {
+    if src.kind != SourceType::Helm || src.helm.ignore_missing_value_files || src.helm.unevaluated {
+        return Vec::new();
+    }
+    let root = repo_root_of(ws, &src.dir);
+    src.helm
+        .value_files
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| !f.contains(['$', '{', '*', '?', '[']) && !f.contains("://"))
+        .map(|(i, f)| (i, value_file_path(&src.dir, &root, f)))
+        .filter(|(_, p)| p.starts_with(&root) && !ws.exists(p) && !ws.lint_ignored(p))
+        .collect()
+}
+
 /// Check a Helm source against what Argo CD accepts, and resolve its value files.
 fn helm_job(
     ws: &Workspace,
@@ -255,12 +286,7 @@ fn helm_job(
                 crate::report::escape::clip(f, 80)
             )));
         }
-        // Argo CD resolves value files inside the repository and refuses paths that leave it.
-        let p = if Path::new(f).is_absolute() {
-            normalize(&root.join(f.trim_start_matches('/')))
-        } else {
-            normalize(&chart.join(f))
-        };
+        let p = value_file_path(chart, root, f);
         if !p.starts_with(root) {
             return Err(NotRun::Refused(format!(
                 "value file `{}` is outside the repository",

@@ -178,15 +178,19 @@ impl Model<'_> {
             .map(|d| &d.root)
             .filter(|r| r.get("kind").and_then(Node::str) == kind)
             .collect();
+        // The rendered name holds the written one (kustomize adds prefixes and suffixes); of
+        // several that fit (`web`, `web-certs`), the longest is the object itself.
+        // (`max_by_key` keeps the last of equals: walked backwards, the first one written.)
         same_kind
             .iter()
-            .find(|r| {
-                r.path(&["metadata", "name"])
-                    .and_then(Node::str)
-                    .is_some_and(|n| !n.is_empty() && name.contains(n))
+            .rev()
+            .filter_map(|r| {
+                let n = r.path(&["metadata", "name"]).and_then(Node::str)?;
+                (!n.is_empty() && name.contains(n)).then_some((n.len(), *r))
             })
-            .or(same_kind.first())
-            .copied()
+            .max_by_key(|&(len, _)| len)
+            .map(|(_, r)| r)
+            .or(same_kind.first().copied())
     }
 
     /// The template of a Helm-rendered object: `helm template` writes

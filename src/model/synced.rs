@@ -115,11 +115,22 @@ impl Model<'_> {
             })
             .filter(|f| !synced.contains(f))
             .collect();
+        // A file that stops parsing where an Argo CD object is written (a root Application
+        // applied by hand) counts as one, whole: its syntax error breaks that apply.
+        let broken_argo = (0..ws.files.len()).filter(|&f| {
+            let file = &ws.files[f];
+            !synced.contains(&f)
+                && !self.unread.contains(&f)
+                && file.class == crate::load::FileClass::Yaml
+                && crate::load::source::occurs(file.text(), "apiVersion: argoproj.io/")
+                && file.yaml().issues.iter().any(|i| i.related.is_none())
+        });
         let argo: HashSet<FileId> = self
             .resources
             .iter()
             .filter(|r| r.group == "argoproj.io")
             .map(|r| self.written_in(r.id))
+            .chain(broken_argo)
             .filter(|f| !orphan_files.contains(f) && !unbuildable.contains(f))
             .collect();
         let unsynced = (0..ws.files.len())

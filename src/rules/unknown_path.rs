@@ -39,7 +39,15 @@ impl Rule for UnknownPath {
         }
         for src in &app.sources {
             // Only when the repoURL is known to be this repository: another repo has other paths.
-            if !src.confirmed || cx.model.ws.is_dir(&src.dir) {
+            if !src.confirmed {
+                continue;
+            }
+            // Kept out of the walk by a `.synclintignore`: it may well exist.
+            if cx.model.ws.lint_ignored(&src.dir) {
+                continue;
+            }
+            if cx.model.ws.is_dir(&src.dir) {
+                missing_value_files(cx, app, r, src, out);
                 continue;
             }
             let Some(span) = src.path_span else { continue };
@@ -64,5 +72,42 @@ impl Rule for UnknownPath {
             d.app = Some(app.name.clone());
             out.push(d);
         }
+    }
+}
+
+/// A value file of a chart in this repository that the repository does not have: Helm fails
+/// ("open …: no such file or directory") and the app never generates.
+fn missing_value_files(
+    cx: &Cx<'_, '_>,
+    app: &App<'_>,
+    r: &crate::model::Resource<'_>,
+    src: &crate::model::app::AppSource,
+    out: &mut Vec<Diagnostic>,
+) {
+    for (i, path) in crate::model::jobs::missing_value_files(cx.model.ws, src) {
+        let Some(&span) = src.value_file_spans.get(i) else {
+            continue;
+        };
+        let shown = path
+            .strip_prefix(cx.model.repo_root())
+            .map_or_else(|_| path.display().to_string(), |p| p.display().to_string());
+        let mut d = cx
+            .finding(
+                &INFO,
+                r,
+                span,
+                format!("app `{}` passes Helm the value file `{shown}`, which does not exist in this repository", app.name),
+            )
+            .label("no such file")
+            .help("fix the name (it is relative to the chart's directory, or to the repository root when it starts with `/`), add the file, or set `helm.ignoreMissingValueFiles: true`")
+            .note("Helm fails on a value file it cannot open: the app shows a ComparisonError and never syncs");
+        // Ignored by Git: left out of Argo CD's clone too, unless it was committed before it
+        // was ignored (which the walk cannot tell).
+        if cx.model.ws.git_ignored(&path) {
+            d = d.note("a .gitignore leaves this path out of Git: Argo CD's clone does not have it, unless the file was committed before it was ignored");
+            d.severity = crate::diag::Severity::Info;
+        }
+        d.app = Some(app.name.clone());
+        out.push(d);
     }
 }
