@@ -4303,3 +4303,64 @@ fn a_broken_root_application_applied_by_hand_stays_an_error() {
         vec![("install/root.yaml".into(), 6, Severity::Info)]
     );
 }
+
+/// An ApplicationSet's `templatePatch` is filled in and merged into each generated app, as
+/// Argo CD does: a source it adds is read, and its findings point into the patch. A patch
+/// beyond the template subset synclint evaluates leaves the app partial, with no finding.
+#[test]
+fn an_applicationset_template_patch_sets_the_generated_sources() {
+    let lint = |name: &str, patch_path: &str| {
+        let set = format!(
+            "apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: services
+  namespace: argocd
+spec:
+  goTemplate: true
+  generators:
+    - list:
+        elements:
+          - name: web
+  template:
+    metadata:
+      name: '{{{{ .name }}}}'
+    spec:
+      project: default
+      destination:
+        server: https://kubernetes.default.svc
+        namespace: '{{{{ .name }}}}'
+  templatePatch: |
+    spec:
+      source:
+        repoURL: {PLATFORM}
+        targetRevision: main
+        path: {patch_path}
+"
+        );
+        let dir = tree(
+            name,
+            &[
+                ("appsets/services.yaml", set.as_str()),
+                ("services/web/cm.yaml", CM),
+            ],
+        );
+        common::set_origin(&dir, PLATFORM);
+        of_rule(&dir, &Config::default(), "unknown-path")
+    };
+    assert_eq!(
+        lint("precision-patch-missing", "apps/{{ .name }}"),
+        vec![("appsets/services.yaml".into(), 25, Severity::Error)]
+    );
+    assert_eq!(
+        lint("precision-patch-present", "services/{{ .name }}"),
+        vec![]
+    );
+    assert_eq!(
+        lint(
+            "precision-patch-unevaluated",
+            "apps/{{ $x := .name }}{{ $x }}"
+        ),
+        vec![]
+    );
+}

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::load::FileClass;
-use crate::load::yaml::Node;
+use crate::load::yaml::{Node, Span};
 
 use super::app::SourceContext;
 use super::glob::{self, Dialect};
@@ -339,9 +339,130 @@ pub fn substitute(template: &str, params: &Params) -> String {
     super::gotemplate::render(template, params)
 }
 
+/// Apply an ApplicationSet's `templatePatch` to one generated app, as Argo CD does: the patch is
+/// a Go template of YAML, filled in with the parameters and merged into the rendered
+/// Application (`applyTemplatePatch`, a strategic merge whose lists replace). Sources,
+/// destination and sync policy come from the merged spec where the patch sets them; their
+/// findings point at the patch. A patch synclint cannot fill in or read leaves the app partial.
+pub fn apply_template_patch(
+    app: &mut super::App<'_>,
+    template: Option<&Node<'_>>,
+    patch: &Node<'_>,
+    text: Option<&str>,
+    params: &Params,
+    scx: &SourceContext<'_>,
+) {
+    use serde_json::Value;
+    let at = patch.span;
+    // The value of the patch's first `key:` line, as written; else the whole patch.
+    let line_of = |key: &str| -> Span {
+        let Some(block) = text.and_then(|t| t.get(at.start as usize..at.end as usize)) else {
+            return at;
+        };
+        let mut offset = at.start as usize;
+        for line in block.split_inclusive('\n') {
+            let body = line.trim_start();
+            let body = body.strip_prefix("- ").unwrap_or(body).trim_start();
+            if let Some(value) = body.strip_prefix(key).and_then(|v| v.strip_prefix(':')) {
+                let value = value.trim();
+                if !value.is_empty() {
+                    // The value ends where the line's text does.
+                    let end = offset + line.trim_end().len();
+                    return Span::new(end - value.len(), end);
+                }
+            }
+            offset += line.len();
+        }
+        at
+    };
+    let unreadable = |app: &mut super::App<'_>, why: &str| {
+        app.completeness =
+            super::app::Completeness::Partial(format!("its ApplicationSet's templatePatch {why}"));
+    };
+    let Some(text) = patch.str() else {
+        return;
+    };
+    let filled = substitute(text, params);
+    if filled.contains("{{") {
+        return unreadable(app, "holds an expression synclint does not evaluate");
+    }
+    let parsed = crate::load::yaml::parse(&filled);
+    let Some(doc) = parsed.docs.first().filter(|_| parsed.issues.is_empty()) else {
+        return unreadable(app, "is not valid YAML once filled in");
+    };
+    let patch_json = doc.root.to_json();
+    let Some(patch_spec) = patch_json.get("spec").filter(|s| s.is_object()) else {
+        return;
+    };
+    let mut merged = template
+        .and_then(|t| t.get("spec"))
+        .map_or(Value::Object(Default::default()), Node::to_json);
+    merge_patch(&mut merged, patch_spec);
+    let merged_text = merged.to_string();
+    let merged_doc = crate::load::yaml::parse(&merged_text);
+    let Some(spec) = merged_doc.docs.first() else {
+        return;
+    };
+    let subst = |t: &str| substitute(t, params);
+    let patched = super::app::from_spec(0, String::new(), None, Some(&spec.root), scx, &subst);
+    let sets = |k: &str| patch_spec.get(k).is_some();
+    if sets("source") || sets("sources") {
+        app.sources = patched.sources;
+        let (path, values) = (line_of("path"), line_of("valueFiles"));
+        for s in &mut app.sources {
+            s.path_span = Some(path);
+            s.value_file_spans.fill(values);
+            s.helm.unevaluated = s.helm.templated();
+        }
+        app.external_sources = patched.external_sources;
+    }
+    if sets("destination") {
+        app.cluster = patched.cluster;
+        app.dest_namespace = patched
+            .dest_namespace
+            .map(|n| std::borrow::Cow::Owned(n.into_owned()));
+    }
+    if sets("syncPolicy") {
+        app.automated = patched.automated;
+        app.retries = patched.retries;
+        app.has_retry = patched.has_retry;
+        app.self_heal = patched.self_heal;
+        app.self_heal_span = patched.self_heal_span.map(|_| at);
+    }
+}
+
+/// JSON merge of `patch` into `base`: maps merge key by key, `null` removes, anything else
+/// (lists too) replaces.
+fn merge_patch(base: &mut serde_json::Value, patch: &serde_json::Value) {
+    use serde_json::Value;
+    match (base, patch) {
+        (Value::Object(b), Value::Object(p)) => {
+            for (k, v) in p {
+                if v.is_null() {
+                    b.remove(k);
+                } else {
+                    merge_patch(b.entry(k.clone()).or_insert(Value::Null), v);
+                }
+            }
+        }
+        (b, p) => *b = p.clone(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn template_patches_merge_maps_and_replace_lists() {
+        let mut base = serde_json::json!({"source": {"path": "a", "repoURL": "r"}, "syncPolicy": {"syncOptions": ["A=true"]}, "project": "p"});
+        let patch = serde_json::json!({"source": {"path": "b"}, "syncPolicy": {"syncOptions": ["B=true"]}, "project": null});
+        merge_patch(&mut base, &patch);
+        assert_eq!(
+            base,
+            serde_json::json!({"source": {"path": "b", "repoURL": "r"}, "syncPolicy": {"syncOptions": ["B=true"]}})
+        );
+    }
 
     #[test]
     fn only_the_literal_directory_of_a_glob_is_searched() {

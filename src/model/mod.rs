@@ -152,6 +152,11 @@ pub fn generated_apps<'a>(
                 scx,
                 &subst,
             );
+            if let Some(patch) = spec.get("templatePatch") {
+                // The ApplicationSet's own text (not a rendered one's), to point into the patch.
+                let text = scx.ws.files.get(r.file).map(|f| f.text());
+                appset::apply_template_patch(&mut app, template, patch, text, &params, scx);
+            }
             app.automated |= rolling;
             // Hand-written values may hold `{{ }}` for a chart's own `tpl`; left over from the
             // ApplicationSet's template, they are an expression synclint did not evaluate.
