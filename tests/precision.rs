@@ -4364,3 +4364,62 @@ spec:
         vec![]
     );
 }
+
+/// A matrix's second generator may read the first's parameters (`{{.path.path}}/config.json`):
+/// Argo CD fills them in per element, and the generated apps are linted.
+#[test]
+fn a_matrix_child_reads_the_parameters_of_the_first() {
+    let lint = |name: &str, overlay: &str| {
+        let set = format!(
+            "apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: apps
+  namespace: argocd
+spec:
+  goTemplate: true
+  generators:
+    - matrix:
+        generators:
+          - git:
+              repoURL: {PLATFORM}
+              revision: HEAD
+              directories:
+                - path: apps/*
+          - git:
+              repoURL: {PLATFORM}
+              revision: HEAD
+              files:
+                - path: '{{{{.path.path}}}}/config.json'
+  template:
+    metadata:
+      name: '{{{{.path.basename}}}}'
+    spec:
+      project: default
+      source:
+        repoURL: {PLATFORM}
+        targetRevision: HEAD
+        path: '{{{{.path.path}}}}/{{{{.overlay}}}}'
+      destination:
+        server: https://kubernetes.default.svc
+        namespace: '{{{{.path.basename}}}}'
+"
+        );
+        let config = format!("{{\"overlay\": \"{overlay}\"}}");
+        let dir = tree(
+            name,
+            &[
+                ("appsets/apps.yaml", set.as_str()),
+                ("apps/web/config.json", config.as_str()),
+                ("apps/web/dev/cm.yaml", CM),
+            ],
+        );
+        common::set_origin(&dir, PLATFORM);
+        of_rule(&dir, &Config::default(), "unknown-path")
+    };
+    assert_eq!(
+        lint("precision-matrix-missing", "prod"),
+        vec![("appsets/apps.yaml".into(), 29, Severity::Error)]
+    );
+    assert_eq!(lint("precision-matrix-present", "dev"), vec![]);
+}

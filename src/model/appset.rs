@@ -31,9 +31,10 @@ pub fn expand(
     cx: &SourceContext<'_>,
     limit: usize,
 ) -> Result<Vec<Params>, Unresolved> {
+    let go = spec.get("goTemplate").and_then(Node::as_bool) == Some(true);
     let mut out = Vec::new();
     for g in spec.get("generators").map(Node::items).unwrap_or(&[]) {
-        out.extend(generator(g, cx, limit)?);
+        out.extend(generator(g, cx, limit, go, &Params::new())?);
         if out.len() > limit {
             return Err(too_many(g, limit));
         }
@@ -50,11 +51,23 @@ fn too_many(g: &Node<'_>, limit: usize) -> Unresolved {
     }
 }
 
+/// The parameter sets of one generator. `outer` holds the parameters of the matrix element
+/// this generator is evaluated for (empty at the top): Argo CD fills them into the generator's
+/// fields first (`InterpolateGenerator`), so a second child can read the first's `path`.
 fn generator(
     g: &Node<'_>,
     cx: &SourceContext<'_>,
     limit: usize,
+    go: bool,
+    outer: &Params,
 ) -> Result<Vec<Params>, Unresolved> {
+    let fill = |s: &str| -> String {
+        if outer.is_empty() {
+            s.to_string()
+        } else {
+            substitute(s, outer)
+        }
+    };
     let Some(entry) = g.entries().first() else {
         return Ok(Vec::new());
     };
@@ -96,39 +109,59 @@ fn generator(
                     .map(|e| {
                         let mut p = Params::new();
                         flatten("", e, &mut p);
+                        if !outer.is_empty() {
+                            p.values_mut().for_each(|v| *v = fill(v));
+                        }
                         p
                     })
                     .collect(),
             ))
         }
-        "git" => git(body, cx).map(with_values).map_err(unresolved),
-        "matrix" | "merge" => {
+        "git" => git(body, cx, &fill).map(with_values).map_err(unresolved),
+        "matrix" => {
+            // Each child after the first is evaluated once per element so far, with that
+            // element's parameters filled in. With goTemplate the earlier child's values win
+            // (`mergo.Merge` of the first over the second).
+            let mut acc = vec![outer.clone()];
+            for c in body.get("generators").map(Node::items).unwrap_or(&[]) {
+                // A child that reads no parameter is the same for every element: once.
+                let fixed = (!templated(c))
+                    .then(|| generator(c, cx, limit, go, outer))
+                    .transpose()?;
+                let mut next = Vec::new();
+                for a in &acc {
+                    let sets = match &fixed {
+                        Some(s) => s.clone(),
+                        None => generator(c, cx, limit, go, a)?,
+                    };
+                    for b in sets {
+                        let mut m = b;
+                        if go {
+                            m.extend(a.iter().map(|(k, v)| (k.clone(), v.clone())));
+                        } else {
+                            let mut a = a.clone();
+                            a.extend(m);
+                            m = a;
+                        }
+                        next.push(m);
+                        if next.len() > limit {
+                            return Err(too_many(g, limit));
+                        }
+                    }
+                }
+                acc = next;
+            }
+            Ok(acc)
+        }
+        "merge" => {
             let children: Vec<Vec<Params>> = body
                 .get("generators")
                 .map(Node::items)
                 .unwrap_or(&[])
                 .iter()
-                .map(|c| generator(c, cx, limit))
+                .map(|c| generator(c, cx, limit, go, outer))
                 .collect::<Result<_, _>>()?;
-            if kind == "matrix" {
-                let product = children
-                    .iter()
-                    .try_fold(1usize, |acc, c| acc.checked_mul(c.len().max(1)));
-                if product.is_none_or(|p| p > limit) {
-                    return Err(too_many(g, limit));
-                }
-                Ok(children.into_iter().fold(vec![Params::new()], |acc, set| {
-                    acc.iter()
-                        .flat_map(|a| {
-                            set.iter().map(move |b| {
-                                let mut m = a.clone();
-                                m.extend(b.clone());
-                                m
-                            })
-                        })
-                        .collect()
-                }))
-            } else {
+            {
                 let keys: Vec<&str> = body
                     .get("mergeKeys")
                     .map(Node::items)
@@ -155,6 +188,13 @@ fn generator(
             "the `{other}` generator needs a live cluster or an external service"
         ))),
     }
+}
+
+/// Does any string in this generator hold a template expression?
+fn templated(n: &Node<'_>) -> bool {
+    n.str().is_some_and(|s| s.contains("{{"))
+        || n.items().iter().any(templated)
+        || n.entries().iter().any(|e| templated(&e.value))
 }
 
 /// Nested element values become dotted keys (`values.env`), as Argo CD exposes them.
@@ -203,8 +243,13 @@ fn path_params(rel: &str, out: &mut Params) {
     }
 }
 
-fn git(body: &Node<'_>, cx: &SourceContext<'_>) -> Result<Vec<Params>, String> {
-    let url = body.get("repoURL").and_then(Node::str).unwrap_or("");
+fn git(
+    body: &Node<'_>,
+    cx: &SourceContext<'_>,
+    fill: &dyn Fn(&str) -> String,
+) -> Result<Vec<Params>, String> {
+    let url = fill(body.get("repoURL").and_then(Node::str).unwrap_or(""));
+    let url = url.as_str();
     let repo_urls = &cx.ws.repo_urls;
     if !repo_urls.is_empty() && !repo_urls.contains(&normalize_url(url)) {
         return Err(format!(
@@ -224,7 +269,7 @@ fn git(body: &Node<'_>, cx: &SourceContext<'_>) -> Result<Vec<Params>, String> {
         let mut include = Vec::new();
         let mut exclude = Vec::new();
         for d in dirs.items() {
-            let Some(p) = d.get("path").and_then(Node::str) else {
+            let Some(p) = d.get("path").and_then(Node::str).map(fill) else {
                 continue;
             };
             if d.get("exclude").and_then(Node::as_bool) == Some(true) {
@@ -261,9 +306,10 @@ fn git(body: &Node<'_>, cx: &SourceContext<'_>) -> Result<Vec<Params>, String> {
     }
     if let Some(list) = body.get("files") {
         for f in list.items() {
-            let Some(glob) = f.get("path").and_then(Node::str) else {
+            let Some(glob) = f.get("path").and_then(Node::str).map(fill) else {
                 continue;
             };
+            let glob = glob.as_str();
             // Only files below the pattern's literal directory can match, and, when the
             // pattern names the file (`**/config.json`), only files of that name.
             let prefix = root.join(literal_dir(glob));
