@@ -4423,3 +4423,50 @@ spec:
     );
     assert_eq!(lint("precision-matrix-present", "dev"), vec![]);
 }
+
+/// An ApplicationSet whose generator needs a live cluster still says where its apps read: its
+/// template's path, each `{{ … }}` a wildcard. A directory outside those paths that nothing
+/// else syncs is not an app Argo CD runs: its findings are infos.
+#[test]
+fn an_unresolved_applicationset_template_path_says_what_it_syncs() {
+    let set = format!(
+        "apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: envs
+  namespace: argocd
+spec:
+  generators:
+    - clusters: {{}}
+  template:
+    metadata:
+      name: '{{{{name}}}}-env'
+    spec:
+      project: default
+      source:
+        repoURL: {PLATFORM}
+        targetRevision: HEAD
+        path: 'clusters/{{{{name}}}}'
+      destination:
+        server: '{{{{server}}}}'
+        namespace: platform
+"
+    );
+    let job = job_hook(None);
+    let dir = tree(
+        "precision-unresolved-template-path",
+        &[
+            ("apps/envs.yaml", set.as_str()),
+            ("clusters/prod/job.yaml", job.as_str()),
+            ("components/retired/job.yaml", job.as_str()),
+        ],
+    );
+    common::set_origin(&dir, PLATFORM);
+    assert_eq!(
+        of_rule(&dir, &Config::default(), "hook-deadline"),
+        vec![
+            ("clusters/prod/job.yaml".into(), 8, Severity::Warning),
+            ("components/retired/job.yaml".into(), 8, Severity::Info),
+        ]
+    );
+}

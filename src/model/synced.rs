@@ -26,12 +26,9 @@ impl Model<'_> {
         let ws = self.ws;
         let kust = &self.kustomizations;
         let explicit: Vec<&super::App<'_>> = self.apps.iter().filter(|a| self.counted(a)).collect();
-        if explicit.is_empty() {
-            let why = if self.unresolved.is_empty() {
-                "the tree defines no Application"
-            } else {
-                "the tree's ApplicationSets cannot be expanded offline, and it defines no Application"
-            };
+        // ApplicationSets that cannot be expanded may still say where they read ([`closed`]).
+        if explicit.is_empty() && self.unresolved.is_empty() {
+            let why = "the tree defines no Application";
             return (HashSet::default(), HashMap::default(), Some(why.into()));
         }
         let first = self.read_by(&explicit);
@@ -206,20 +203,45 @@ impl Model<'_> {
     /// directories (glob patterns, relative to the repository root) that Applications written
     /// in templates sync, as far as their templated `path:` shows. `Err(why)` when it does not.
     fn closed(&self, synced: &HashSet<FileId>) -> Result<Vec<String>, String> {
-        // Applications that all read other repositories: this one is synced from elsewhere.
-        if !self
+        let mut reads_here = self
             .apps
             .iter()
-            .any(|a| self.counted(a) && a.sources.iter().any(|s| s.local && s.confirmed))
-            && !self.ws.repo_urls.is_empty()
-        {
-            return Err("no Application of the tree reads this repository".into());
+            .any(|a| self.counted(a) && a.sources.iter().any(|s| s.local && s.confirmed));
+        // An ApplicationSet whose generators cannot be expanded still says where its apps read
+        // this repository: its template's paths, each `{{ … }}` a wildcard. A path that is all
+        // template, or sources a `templatePatch` sets, could be anywhere.
+        let mut globs = Vec::new();
+        for (r, _) in &self.unresolved {
+            let set = &self.resources[*r];
+            let name = set.name.unwrap_or("<unnamed>");
+            let unknown = || format!("the generators of ApplicationSet {name} are not resolved");
+            let spec = set.root.get("spec");
+            if spec.is_some_and(|s| s.get("templatePatch").is_some()) {
+                return Err(unknown());
+            }
+            let Some(tspec) = spec.and_then(|s| s.path(&["template", "spec"])) else {
+                return Err(unknown());
+            };
+            for src in super::app::spec_sources(tspec) {
+                let url = src.get("repoURL").and_then(Node::str).unwrap_or("");
+                // Another repository's path says nothing about this one.
+                if !url.contains("{{")
+                    && !self.ws.repo_urls.is_empty()
+                    && !self.ws.repo_urls.contains(&super::repo::normalize_url(url))
+                {
+                    continue;
+                }
+                if src.get("chart").is_some() {
+                    continue;
+                }
+                let path = src.get("path").and_then(Node::str).ok_or_else(unknown)?;
+                globs.push(template_glob(path).ok_or_else(unknown)?);
+                reads_here = true;
+            }
         }
-        if let Some((r, _)) = self.unresolved.first() {
-            return Err(format!(
-                "the generators of ApplicationSet {} are not resolved",
-                self.resources[*r].name.unwrap_or("<unnamed>")
-            ));
+        // Applications that all read other repositories: this one is synced from elsewhere.
+        if !reads_here && !self.ws.repo_urls.is_empty() {
+            return Err("no Application of the tree reads this repository".into());
         }
         // Another GitOps engine syncs part of the tree (Flux reads it by its own paths).
         if let Some(r) = self
@@ -248,7 +270,6 @@ impl Model<'_> {
         // Applications in templates (a root chart installed by hand): their `path:` with each
         // `{{ … }}` as a wildcard says where they may point; a path that is all template
         // could be anywhere.
-        let mut globs = Vec::new();
         for (i, f) in self.ws.files.iter().enumerate() {
             if !matches!(f.class, crate::load::FileClass::Skipped(_))
                 || self.set_aside.contains_key(&i)
