@@ -4470,3 +4470,31 @@ spec:
         ]
     );
 }
+
+/// A failed build's message names files from the repository root, not by the absolute path of
+/// the checkout it ran in (which differs on every machine and CI runner).
+#[test]
+fn render_failures_name_files_from_the_repository_root() {
+    common::require_kustomize();
+    let web = app("web", "web", None);
+    let dir = tree(
+        "precision-render-relative",
+        &[
+            ("apps/web.yaml", web.as_str()),
+            ("web/kustomization.yaml", "resources:\n  - missing.yaml\n"),
+        ],
+    );
+    common::set_origin(&dir, PLATFORM);
+    let r = report_with(&dir, &Config::default());
+    let msgs: Vec<&str> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "render-failed")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(msgs.len(), 1, "{msgs:?}");
+    // What kustomize says, after the command synclint shows.
+    let said = msgs[0].split_once("fails: ").unwrap().1;
+    assert!(said.contains("'web/missing.yaml'"), "{said}");
+    assert!(!said.contains(&*dir.to_string_lossy()), "{said}");
+}

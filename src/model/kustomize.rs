@@ -256,11 +256,29 @@ fn plugin(ws: &Workspace, dir: &Path, root: &Node<'_>) -> Option<String> {
 /// Why this kustomization cannot be built offline, if it cannot.
 fn blocker(ws: &Workspace, dir: &Path, repo_root: &Path, root: &Node<'_>) -> Option<String> {
     for key in ["helmCharts", "helmChartInflationGenerator"] {
-        if root.get(key).is_some_and(|h| !h.items().is_empty()) {
-            return Some(format!(
-                "it inflates Helm charts (`{key}`), which needs `--enable-helm` and the network"
-            ));
+        let charts = root.get(key).map(Node::items).unwrap_or(&[]);
+        if charts.is_empty() {
+            continue;
         }
+        // Charts already in `helmGlobals.chartHome` (default `charts/`) need no download.
+        let home = root
+            .path(&["helmGlobals", "chartHome"])
+            .and_then(Node::non_empty_str)
+            .unwrap_or("charts");
+        let local = charts.iter().all(|c| {
+            c.get("name")
+                .and_then(Node::non_empty_str)
+                .is_some_and(|n| ws.is_dir(&normalize(&dir.join(home).join(n))))
+        });
+        return Some(if local {
+            format!(
+                "it inflates local Helm charts (`{key}`), which kustomize does only with `--enable-helm` (Argo CD's `kustomize.buildOptions`); synclint does not run Helm through kustomize"
+            )
+        } else {
+            format!(
+                "it inflates Helm charts (`{key}`), which needs `--enable-helm` and the network"
+            )
+        });
     }
     let show = |s: &str| crate::report::escape::clip(s, 120);
     if let Some(why) = plugin(ws, dir, root) {

@@ -25,16 +25,25 @@ impl Rule for RenderFailed {
             };
             let kfile = names.iter().find_map(|n| m.ws.file_at(&dir.join(n)));
             let shown = m.shown_dir(dir);
+            // The tool's message names files by absolute path: shown from the repository root,
+            // as every other path in the report.
+            let root = format!("{}/", m.repo_root().display());
+            let msg_shown = if root.len() > 1 {
+                msg.replace(&root, "")
+            } else {
+                msg.clone()
+            };
+            let msg_shown = &msg_shown;
             let (message, help) = if *helm {
                 (
-                    format!("`helm template {shown}` fails: {msg}"),
+                    format!("`helm template {shown}` fails: {msg_shown}"),
                     format!(
                         "run `helm template {shown}` with the app's values and fix the error it reports"
                     ),
                 )
             } else {
                 (
-                    format!("`kustomize build {shown}` fails: {msg}"),
+                    format!("`kustomize build {shown}` fails: {msg_shown}"),
                     format!("run `kubectl kustomize {shown}` and fix the error it reports"),
                 )
             };
