@@ -4112,6 +4112,10 @@ fn patch_folders_test_outputs_and_old_copies_are_not_applied() {
     };
     assert_eq!(paths("precision-old-copies", "deploy-old"), vec![]);
     assert_eq!(
+        paths("precision-deprecated-copies", "deploy_deprecated"),
+        vec![]
+    );
+    assert_eq!(
         paths("precision-old-copies-twin", "deploy-next"),
         vec![("deploy-next/web.yaml".into(), 11, Severity::Error)]
     );

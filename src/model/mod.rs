@@ -226,6 +226,8 @@ fn retired_dir(name: &str) -> bool {
             "-old",
             "_old",
             ".old",
+            "-deprecated",
+            "_deprecated",
         ]
         .iter()
         .any(|s| n.ends_with(s))
