@@ -161,28 +161,26 @@ fn generator(
                 .iter()
                 .map(|c| generator(c, cx, limit, go, outer))
                 .collect::<Result<_, _>>()?;
-            {
-                let keys: Vec<&str> = body
-                    .get("mergeKeys")
-                    .map(Node::items)
-                    .unwrap_or(&[])
-                    .iter()
-                    .filter_map(Node::str)
-                    .collect();
-                let mut it = children.into_iter();
-                let mut base = it.next().unwrap_or_default();
-                for set in it {
-                    for b in &mut base {
-                        if let Some(o) = set
-                            .iter()
-                            .find(|o| keys.iter().all(|k| o.get(*k) == b.get(*k)))
-                        {
-                            b.extend(o.clone());
-                        }
+            let keys: Vec<&str> = body
+                .get("mergeKeys")
+                .map(Node::items)
+                .unwrap_or(&[])
+                .iter()
+                .filter_map(Node::str)
+                .collect();
+            let mut it = children.into_iter();
+            let mut base = it.next().unwrap_or_default();
+            for set in it {
+                for b in &mut base {
+                    if let Some(o) = set
+                        .iter()
+                        .find(|o| keys.iter().all(|k| o.get(*k) == b.get(*k)))
+                    {
+                        b.extend(o.clone());
                     }
                 }
-                Ok(base)
             }
+            Ok(base)
         }
         other => Err(unresolved(format!(
             "the `{other}` generator needs a live cluster or an external service"
@@ -469,6 +467,13 @@ pub fn apply_template_patch(
             .map(|n| std::borrow::Cow::Owned(n.into_owned()));
     }
     if sets("syncPolicy") {
+        // Sync options borrow the file's text; ones the patch writes are not read.
+        if patch_spec.pointer("/syncPolicy/syncOptions").is_some() {
+            unreadable(
+                app,
+                "sets sync options, which synclint does not read from a patch",
+            );
+        }
         app.automated = patched.automated;
         app.retries = patched.retries;
         app.has_retry = patched.has_retry;
