@@ -4363,7 +4363,7 @@ spec:
     assert_eq!(
         lint(
             "precision-patch-unevaluated",
-            "apps/{{ $x := .name }}{{ $x }}"
+            "apps/{{ .name | sha256sum }}"
         ),
         vec![]
     );

@@ -1,8 +1,11 @@
 //! The part of Go's `text/template` (with the Sprig functions Argo CD adds) that ApplicationSet
-//! templates use in paths, names and namespaces: actions made of a field or a function call and
-//! a pipeline of string functions, and `if`/`else`/`end` blocks over them. Anything else
-//! (variables, `range`, a function not listed here) is not evaluated: it stays as written, which
-//! every reader treats as unknown. Fasttemplate's `{{ key }}` is a parameter name.
+//! templates and template patches use in paths, names and namespaces: actions made of a field,
+//! a variable (`$x := …`, `$x`) or a function call (parenthesised calls as arguments) and a
+//! pipeline of string functions, and `if`/`else`/`end` blocks over them. Anything else (`range`,
+//! `with`, a function not listed here) is not evaluated: it stays as written, which every reader
+//! treats as unknown. Fasttemplate's `{{ key }}` is a parameter name.
+
+use std::borrow::Cow;
 
 use super::appset::Params;
 
@@ -53,7 +56,9 @@ fn pieces(t: &str) -> Vec<Piece<'_>> {
 pub fn render(template: &str, params: &Params) -> String {
     let pieces = pieces(template);
     let mut out = String::with_capacity(template.len());
-    emit(&pieces, 0, pieces.len(), false, params, &mut out);
+    // Variables live beside the parameters as `$name` (copied only when one is set).
+    let mut env = Cow::Borrowed(params);
+    emit(&pieces, 0, pieces.len(), false, &mut env, &mut out);
     out
 }
 
@@ -66,10 +71,17 @@ fn value(inner: &str, params: &Params) -> Option<String> {
 }
 
 /// Is a condition true? `None` when it is not known (a boolean parameter is flattened to text,
-/// so `false` and `0` are not known either).
+/// so `false` and `0` are not known either, unless a comparison made them).
 fn truth(cond: &str, params: &Params) -> Option<bool> {
+    let head = cond.split_whitespace().next().unwrap_or("");
+    if matches!(head, "eq" | "ne" | "not" | "and" | "or") {
+        return match eval(cond, params)?.as_str() {
+            "false" | "" => Some(false),
+            _ => Some(true),
+        };
+    }
     // `index` of a map with a key it does not hold is the zero value, not an error.
-    if let Some([Tok::Ident(i), Tok::Field(m), Tok::Str(k)]) = tokens(cond).as_deref()
+    if let Some([Tok::Ident(i), Tok::Field(m), Tok::Str(k)]) = tokens(cond, params).as_deref()
         && i == "index"
         && m.is_empty()
         && !params.contains_key(k)
@@ -91,7 +103,7 @@ fn emit(
     from: usize,
     to: usize,
     trim_first: bool,
-    params: &Params,
+    env: &mut Cow<'_, Params>,
     out: &mut String,
 ) {
     let mut i = from;
@@ -118,9 +130,20 @@ fn emit(
                 ..
             } => {
                 let Some(cond) = inner.strip_prefix("if ") else {
-                    match value(inner, params) {
-                        Some(v) => out.push_str(&v),
-                        None => out.push_str(raw),
+                    // `$x := pipeline` sets a variable and writes nothing; one whose value is
+                    // not known stays as written (unknown, as every later use of it).
+                    if let Some((var, pipeline)) = assignment(inner) {
+                        match eval(pipeline, env) {
+                            Some(v) => {
+                                env.to_mut().insert(format!("${var}"), v);
+                            }
+                            None => out.push_str(raw),
+                        }
+                    } else {
+                        match value(inner, env) {
+                            Some(v) => out.push_str(&v),
+                            None => out.push_str(raw),
+                        }
                     }
                     trim_next = *trim_after;
                     i += 1;
@@ -131,7 +154,7 @@ fn emit(
                     verbatim(&pieces[i..to], out);
                     return;
                 };
-                match truth(cond.trim(), params) {
+                match truth(cond.trim(), env) {
                     Some(t) => {
                         // The branch, and the action before it (whose ` -}}` trims its start).
                         let (before, from, to) = match (t, else_at) {
@@ -147,7 +170,7 @@ fn emit(
                                 ..
                             }
                         );
-                        emit(pieces, from, to, trims, params, out);
+                        emit(pieces, from, to, trims, env, out);
                     }
                     None => verbatim(&pieces[i..=end_at], out),
                 }
@@ -162,6 +185,15 @@ fn emit(
             }
         }
     }
+}
+
+/// `$name := pipeline` (or `=`): the variable's name and the pipeline.
+fn assignment(inner: &str) -> Option<(&str, &str)> {
+    let rest = inner.strip_prefix('$')?;
+    let (name, pipeline) = rest.split_once(":=").or_else(|| rest.split_once('='))?;
+    let name = name.trim();
+    (!name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        .then_some((name, pipeline.trim()))
 }
 
 /// The `else` (if any) and `end` of the `if` at `at`; `None` when they are missing or the block
@@ -205,7 +237,7 @@ fn verbatim(pieces: &[Piece<'_>], out: &mut String) {
 pub fn eval(action: &str, params: &Params) -> Option<String> {
     let mut value: Option<String> = None;
     for (i, stage) in split_pipeline(action)?.into_iter().enumerate() {
-        let args = tokens(stage)?;
+        let args = tokens(stage, params)?;
         let (head, rest) = args.split_first()?;
         let piped = value.take();
         value = Some(match head {
@@ -226,39 +258,63 @@ enum Tok {
     Ident(String),
 }
 
-/// `a | b | c`, outside string literals.
+/// `a | b | c`, outside string literals and parentheses.
 fn split_pipeline(s: &str) -> Option<Vec<&str>> {
     let mut out = Vec::new();
-    let (mut start, mut quote) = (0, None);
+    let (mut start, mut quote, mut depth) = (0, None, 0usize);
     for (i, c) in s.char_indices() {
         match (quote, c) {
             (None, '"' | '`') => quote = Some(c),
             (Some(q), c) if c == q && !escaped(s, i) => quote = None,
-            (None, '|') => {
+            (None, '(') => depth += 1,
+            (None, ')') => depth = depth.checked_sub(1)?,
+            (None, '|') if depth == 0 => {
                 out.push(&s[start..i]);
                 start = i + 1;
             }
-            // Parentheses, variables: beyond the subset.
-            (None, '(' | ')' | '$') => return None,
             _ => {}
         }
     }
-    if quote.is_some() {
+    if quote.is_some() || depth != 0 {
         return None;
     }
     out.push(&s[start..]);
     Some(out)
 }
 
+/// The end (exclusive) of the parenthesised group `s` starts with, outside string literals.
+fn group_end(s: &str) -> Option<usize> {
+    let (mut quote, mut depth) = (None, 0usize);
+    for (i, c) in s.char_indices() {
+        match (quote, c) {
+            (None, '"' | '`') => quote = Some(c),
+            (Some(q), c) if c == q && !escaped(s, i) => quote = None,
+            (None, '(') => depth += 1,
+            (None, ')') => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 fn escaped(s: &str, i: usize) -> bool {
     s[..i].bytes().rev().take_while(|&b| b == b'\\').count() % 2 == 1
 }
 
-fn tokens(s: &str) -> Option<Vec<Tok>> {
+fn tokens(s: &str, params: &Params) -> Option<Vec<Tok>> {
     let mut out = Vec::new();
     let mut rest = s.trim_start();
     while !rest.is_empty() {
-        let (tok, len) = if let Some(r) = rest.strip_prefix('"') {
+        let (tok, len) = if rest.starts_with('(') {
+            // A call in parentheses is an argument: its value, as a string.
+            let end = group_end(rest)?;
+            (Tok::Str(eval(&rest[1..end - 1], params)?), end)
+        } else if let Some(r) = rest.strip_prefix('"') {
             let end = r
                 .char_indices()
                 .find(|&(i, c)| c == '"' && !escaped(r, i))
@@ -272,6 +328,13 @@ fn tokens(s: &str) -> Option<Vec<Tok>> {
             let word = &rest[..end];
             let tok = if let Some(f) = word.strip_prefix('.') {
                 Tok::Field(f.to_string())
+            } else if word.starts_with('$')
+                && word[1..]
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_')
+            {
+                // A variable is set only by an assignment the template made.
+                Tok::Str(params.get(word)?.clone())
             } else if let Ok(n) = word.parse::<i64>() {
                 Tok::Int(n)
             } else if word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
@@ -307,10 +370,12 @@ fn unescape(s: &str) -> Option<String> {
     Some(out)
 }
 
-/// A string argument: a literal or a parameter that is a string (not a map).
+/// A string argument: a literal (a number as written) or a parameter that is a string (not a
+/// map).
 fn arg(t: &Tok, params: &Params) -> Option<String> {
     match t {
         Tok::Str(s) => Some(s.clone()),
+        Tok::Int(n) => Some(n.to_string()),
         Tok::Field(f) if !f.is_empty() => params.get(f.as_str()).cloned(),
         _ => None,
     }
@@ -333,7 +398,24 @@ fn call(f: &str, args: &[Tok], piped: Option<String>, params: &Params) -> Option
     }
     let s = |i: usize| all.get(i).and_then(|t| arg(t, params));
     let last = || all.last().and_then(|t| arg(t, params));
+    // Text and `text/template`'s truth: empty and `false` are false (a flattened boolean).
+    let truthy = |v: &str| !v.is_empty() && v != "false";
+    let flag = |b: bool| Some(b.to_string());
     match (f, all.len()) {
+        ("eq", n) if n >= 2 => {
+            let first = s(0)?;
+            let rest: Vec<String> = (1..n).map(s).collect::<Option<_>>()?;
+            flag(rest.contains(&first))
+        }
+        ("ne", 2) => flag(s(0)? != s(1)?),
+        ("not", 1) => flag(!truthy(&last()?)),
+        // The first false argument (`and`) or true one (`or`), else the last.
+        ("and" | "or", n) if n >= 1 => {
+            let vals: Vec<String> = (0..n).map(s).collect::<Option<_>>()?;
+            let stop = |v: &&String| truthy(v) == (f == "or");
+            vals.iter().find(stop).or(vals.last()).cloned()
+        }
+        ("printf", n) if n >= 1 => printf(&s(0)?, &(1..n).map(s).collect::<Option<Vec<_>>>()?),
         ("lower", 1) => Some(last()?.to_lowercase()),
         ("upper", 1) => Some(last()?.to_uppercase()),
         ("trim", 1) => Some(last()?.trim().to_string()),
@@ -383,6 +465,31 @@ fn call(f: &str, args: &[Tok], piped: Option<String>, params: &Params) -> Option
         },
         _ => None,
     }
+}
+
+/// Go's `fmt.Sprintf` for `%s`, `%d`, `%v` and `%%`, each verb taking the next argument in
+/// turn; anything else (widths, other verbs, a count that does not match) is not evaluated.
+fn printf(format: &str, args: &[String]) -> Option<String> {
+    let mut out = String::with_capacity(format.len());
+    let mut next = args.iter();
+    let mut chars = format.chars();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        match chars.next()? {
+            '%' => out.push('%'),
+            's' | 'v' => out.push_str(next.next()?),
+            'd' => {
+                let v = next.next()?;
+                v.parse::<i64>().ok()?;
+                out.push_str(v);
+            }
+            _ => return None,
+        }
+    }
+    next.next().is_none().then_some(out)
 }
 
 /// Argo CD's `normalize` (`SanitizeName`): lower case, every character other than `a-z0-9-.`
@@ -451,15 +558,47 @@ mod tests {
             "if .name",
             "end",
             "$x := .name",
-            "printf \"%s\" .name",
+            "$unset",
+            "printf \"%s-%s\" .name",
+            "printf \"%5s\" .name",
             ".unset",
             ".name | sha256sum",
-            "(lower .name)",
+            "(lower .name",
+            "lower .name)",
             ".",
             "\"open",
         ] {
             assert_eq!(eval(a, &p), None, "{a}");
         }
+    }
+
+    #[test]
+    fn variables_parentheses_printf_and_comparisons() {
+        let p = params();
+        let e = |s: &str| eval(s, &p);
+        assert_eq!(
+            e(r#"printf "apps/%s/%d" .name 3"#).as_deref(),
+            Some("apps/My_App/3")
+        );
+        assert_eq!(e(r#"printf "%s" (lower .name)"#).as_deref(), Some("my_app"));
+        assert_eq!(
+            e(r#"dig "basePath" (printf "services/%s" .name) ."#).as_deref(),
+            Some("services/My_App")
+        );
+        assert_eq!(
+            e(r#"eq .cluster.name "dev" "prod""#).as_deref(),
+            Some("true")
+        );
+        assert_eq!(e(r#"ne .cluster.name "prod""#).as_deref(), Some("false"));
+        assert_eq!(e(r#"not .empty"#).as_deref(), Some("true"));
+        assert_eq!(e(r#"or .empty "x""#).as_deref(), Some("x"));
+        assert_eq!(e(r#"and .name .empty"#).as_deref(), Some(""));
+        let r = |t: &str| render(t, &p);
+        let t = r#"{{- $n := .name | lower }}{{- $kind := dig "kind" "helm" . }}path: {{ if eq $kind "helm" }}charts/{{ $n }}{{ else }}{{ $n }}{{ end }}"#;
+        assert_eq!(r(t), "path: charts/my_app");
+        // A variable whose value is not known leaves the template unknown.
+        let t = "{{ $x := .unset }}{{ $x }}";
+        assert_eq!(r(t), t);
     }
 
     #[test]
