@@ -235,6 +235,10 @@ fn verbatim(pieces: &[Piece<'_>], out: &mut String) {
 /// The value of one action (the text between `{{` and `}}`, trim markers removed), or `None`
 /// when it is beyond this subset or names a parameter the generator does not set.
 pub fn eval(action: &str, params: &Params) -> Option<String> {
+    // Parenthesised calls recurse: a hostile template must not nest them without bound.
+    if action.bytes().filter(|&b| b == b'(').count() > 32 {
+        return None;
+    }
     let mut value: Option<String> = None;
     for (i, stage) in split_pipeline(action)?.into_iter().enumerate() {
         let args = tokens(stage, params)?;
@@ -593,6 +597,8 @@ mod tests {
         assert_eq!(e(r#"not .empty"#).as_deref(), Some("true"));
         assert_eq!(e(r#"or .empty "x""#).as_deref(), Some("x"));
         assert_eq!(e(r#"and .name .empty"#).as_deref(), Some(""));
+        let deep = format!("{}lower .name{}", "(".repeat(5000), ")".repeat(5000));
+        assert_eq!(e(&deep), None);
         let r = |t: &str| render(t, &p);
         let t = r#"{{- $n := .name | lower }}{{- $kind := dig "kind" "helm" . }}path: {{ if eq $kind "helm" }}charts/{{ $n }}{{ else }}{{ $n }}{{ end }}"#;
         assert_eq!(r(t), "path: charts/my_app");
