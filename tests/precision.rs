@@ -392,6 +392,13 @@ fn app_wave_no_health_silent_before_1_8() {
     );
 }
 
+/// The findings of one rule in a tree of `files` whose origin is [`PLATFORM`].
+fn rule_in(name: &str, files: &[(&str, &str)], rule: &str) -> Vec<(String, usize, Severity)> {
+    let dir = tree(name, files);
+    common::set_origin(&dir, PLATFORM);
+    of_rule(&dir, &Config::default(), rule)
+}
+
 fn app(name: &str, path: &str, wave: Option<i64>) -> String {
     let ann = wave.map_or(String::new(), |w| {
         format!("  annotations:\n    argocd.argoproj.io/sync-wave: \"{w}\"\n")
@@ -4134,7 +4141,7 @@ fn a_project_in_a_left_out_file_is_not_missing() {
         let web = app("web", "web", None).replace("project: default", "project: clusters");
         let kust = format!("resources:\n  - infra.yaml\n{listed}");
         let (infra, clusters) = (project("infra"), project("clusters"));
-        let dir = tree(
+        rule_in(
             name,
             &[
                 ("hub/kustomization.yaml", kust.as_str()),
@@ -4143,9 +4150,8 @@ fn a_project_in_a_left_out_file_is_not_missing() {
                 ("apps/web.yaml", web.as_str()),
                 ("web/cm.yaml", CM),
             ],
-        );
-        common::set_origin(&dir, PLATFORM);
-        of_rule(&dir, &Config::default(), "missing-project")
+            "missing-project",
+        )
     };
     assert_eq!(
         lint("precision-project-left-out", "  # - clusters.yaml\n"),
@@ -4168,15 +4174,14 @@ fn a_manifest_below_a_patching_kustomization_is_completed_by_its_patches() {
         let pool = format!(
             "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: small-pool\n  namespace: argocd\n  labels:\n    layer: {tier}\nspec:\n  project: default\n  source:\n    path: pools/small\n  destination:\n    server: https://kubernetes.default.svc\n"
         );
-        let dir = tree(
+        rule_in(
             name,
             &[
                 ("hub/clusters/kustomization.yaml", kust),
                 ("hub/clusters/argocd/pools/sizes/small.yaml", pool.as_str()),
             ],
-        );
-        common::set_origin(&dir, PLATFORM);
-        of_rule(&dir, &Config::default(), "schema")
+            "schema",
+        )
     };
     assert_eq!(lint("precision-layer-patched", "clusters"), vec![]);
     assert_eq!(
@@ -4285,16 +4290,15 @@ fn a_broken_root_application_applied_by_hand_stays_an_error() {
     let web = app("web", "web", None);
     let broken = app("root", "apps", None).replace("    path: apps\n", "    path: apps\n\t- x\n");
     let lint = |name: &str, root: &str| {
-        let dir = tree(
+        rule_in(
             name,
             &[
                 ("apps/web.yaml", web.as_str()),
                 ("web/cm.yaml", CM),
                 ("install/root.yaml", root),
             ],
-        );
-        common::set_origin(&dir, PLATFORM);
-        of_rule(&dir, &Config::default(), "yaml-syntax")
+            "yaml-syntax",
+        )
     };
     assert_eq!(
         lint("precision-broken-root", &broken),
@@ -4342,15 +4346,14 @@ spec:
         path: {patch_path}
 "
         );
-        let dir = tree(
+        rule_in(
             name,
             &[
                 ("appsets/services.yaml", set.as_str()),
                 ("services/web/cm.yaml", CM),
             ],
-        );
-        common::set_origin(&dir, PLATFORM);
-        of_rule(&dir, &Config::default(), "unknown-path")
+            "unknown-path",
+        )
     };
     assert_eq!(
         lint("precision-patch-missing", "apps/{{ .name }}"),
@@ -4410,16 +4413,15 @@ spec:
 "
         );
         let config = format!("{{\"overlay\": \"{overlay}\"}}");
-        let dir = tree(
+        rule_in(
             name,
             &[
                 ("appsets/apps.yaml", set.as_str()),
                 ("apps/web/config.json", config.as_str()),
                 ("apps/web/dev/cm.yaml", CM),
             ],
-        );
-        common::set_origin(&dir, PLATFORM);
-        of_rule(&dir, &Config::default(), "unknown-path")
+            "unknown-path",
+        )
     };
     assert_eq!(
         lint("precision-matrix-missing", "prod"),
