@@ -32,6 +32,8 @@ pub struct Options {
     /// whole tree is still modelled and planned, but purely local work (schema validation) is
     /// done only for objects written in these files.
     pub focus: Vec<std::path::PathBuf>,
+    /// Leave [`Report::verbose`] empty (a run without `-v`: nobody reads those lines).
+    pub skip_verbose: bool,
 }
 
 /// What a run found.
@@ -275,7 +277,11 @@ pub fn analyze(ws: &Workspace, rendered: &Rendered, opts: &Options) -> Report {
         ..Summary::default()
     };
     summary.count(&diagnostics);
-    let verbose = verbose_lines(&model);
+    let verbose = if opts.skip_verbose {
+        Vec::new()
+    } else {
+        verbose_lines(&model)
+    };
     let plan = opts.plan.then(|| plan::view::build(&model, &plans));
     // The compiled schemas and the model are big trees: freed on both cores.
     drop(plans);

@@ -367,6 +367,7 @@ fn prepare(
         render,
         plan,
         focus: Vec::new(),
+        skip_verbose: false,
     };
     Ok((ws, options))
 }
@@ -605,6 +606,7 @@ fn main() -> ExitCode {
             };
             // Only these files' findings are shown: validate only their objects.
             opts.focus = only.clone();
+            opts.skip_verbose = !verbose;
             let progress = Progress::start(format == Format::Human && output_file.is_none());
             let report = if fix || diff {
                 match fix_files(&mut ws, &opts, &only, diff) {

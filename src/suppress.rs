@@ -45,31 +45,32 @@ fn rule_list(text: &str) -> Vec<(usize, &str)> {
 }
 
 fn collect(model: &Model<'_>) -> Vec<Suppression> {
-    let mut out = Vec::new();
-    for r in &model.resources {
-        let Some(e) = r.annotation(ANNOTATION) else {
-            continue;
-        };
-        let Some(value) = e.value.str() else { continue };
-        let text = model.text(r.file);
-        let entries = rule_list(value)
-            .into_iter()
-            .map(|(off, rule)| Entry {
-                rule: rule.to_string(),
-                at: e.value.token_span(text, off, rule.len()),
-                used: false,
-            })
-            .collect();
-        out.push(Suppression {
-            file: r.file,
-            scope: r.root.span,
-            entries,
-            resource: Some(r.id),
-            object: Some(rules::object_ref(r)),
-        });
-    }
-    // A text search over every file: in parallel, kept in file order.
     use rayon::prelude::*;
+    // Every object's annotations, and a text search over every file: in parallel, in order.
+    let mut out: Vec<Suppression> = model
+        .resources
+        .par_iter()
+        .filter_map(|r| {
+            let e = r.annotation(ANNOTATION)?;
+            let value = e.value.str()?;
+            let text = model.text(r.file);
+            let entries = rule_list(value)
+                .into_iter()
+                .map(|(off, rule)| Entry {
+                    rule: rule.to_string(),
+                    at: e.value.token_span(text, off, rule.len()),
+                    used: false,
+                })
+                .collect();
+            Some(Suppression {
+                file: r.file,
+                scope: r.root.span,
+                entries,
+                resource: Some(r.id),
+                object: Some(rules::object_ref(r)),
+            })
+        })
+        .collect();
     let from_comments: Vec<Suppression> = model
         .files
         .par_iter()

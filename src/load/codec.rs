@@ -4,7 +4,7 @@
 //! text are stored as their position; the decoder checks every position and length, and any
 //! entry it cannot read is `None` (the caller parses the text instead).
 
-use std::borrow::Cow;
+use super::text::Text;
 
 use super::yaml::{
     Document, Entry, Node, NodeKind, ParsedYaml, Scalar, Span, Style, Tag, YamlIssue,
@@ -61,10 +61,7 @@ fn node(out: &mut Vec<u8>, n: &Node<'_>, text: &str) {
             let at = (s.value.as_ptr() as usize).wrapping_sub(base);
             // A slice of the text: its place. Anything else (an unescaped or folded value):
             // its bytes.
-            if matches!(s.value, Cow::Borrowed(_))
-                && at <= text.len()
-                && at + s.value.len() <= text.len()
-            {
+            if s.value.is_borrowed() && at <= text.len() && at + s.value.len() <= text.len() {
                 out.push(1);
                 put_len(out, at);
                 put_len(out, s.value.len());
@@ -170,9 +167,9 @@ impl<'b, 't> Reader<'b, 't> {
                 let value = match self.byte()? {
                     1 => {
                         let (at, len) = (self.u32()? as usize, self.u32()? as usize);
-                        Cow::Borrowed(self.text.get(at..at.checked_add(len)?)?)
+                        Text::borrowed(self.text.get(at..at.checked_add(len)?)?)
                     }
-                    0 => Cow::Owned(self.string()?),
+                    0 => Text::owned(self.string()?),
                     _ => return None,
                 };
                 NodeKind::Scalar(Scalar { value, style, tag })
@@ -183,7 +180,7 @@ impl<'b, 't> Reader<'b, 't> {
                 for _ in 0..n {
                     items.push(self.node()?);
                 }
-                NodeKind::Seq(items)
+                NodeKind::Seq(items.into_boxed_slice())
             }
             2 => {
                 let n = self.count()?;
@@ -193,7 +190,7 @@ impl<'b, 't> Reader<'b, 't> {
                     let value = self.node()?;
                     entries.push(Entry { key, value });
                 }
-                NodeKind::Map(entries)
+                NodeKind::Map(entries.into_boxed_slice())
             }
             _ => return None,
         };

@@ -6,6 +6,7 @@
 pub mod codec;
 pub mod git;
 pub mod source;
+pub mod text;
 pub mod walk;
 pub mod yaml;
 
@@ -13,7 +14,7 @@ use foldhash::HashMap;
 use std::collections::BTreeSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 
@@ -62,6 +63,9 @@ pub struct Workspace {
     sorted: Vec<FileId>,
     /// The root (command-line input) each file belongs to.
     root_of: Vec<usize>,
+    /// File ids by file name, each list sorted by path: built on first use (a git generator's
+    /// `**/config.json`), so that it reads the files of that name, not every file of the tree.
+    by_name: OnceLock<HashMap<std::ffi::OsString, Vec<FileId>>>,
 }
 
 impl Workspace {
@@ -198,12 +202,36 @@ impl Workspace {
             by_path: HashMap::default(),
             sorted: Vec::new(),
             root_of: Vec::new(),
+            by_name: OnceLock::new(),
         };
         ws.index();
         ws
     }
 
     /// Files below `dir` (at any depth), in path order.
+    /// The files named `name` below `dir`, sorted by path (as [`Workspace::files_under`]).
+    pub fn files_named_under<'s>(
+        &'s self,
+        dir: &'s Path,
+        name: &str,
+    ) -> impl Iterator<Item = FileId> + 's {
+        let by_name = self.by_name.get_or_init(|| {
+            let mut m: HashMap<std::ffi::OsString, Vec<FileId>> = HashMap::default();
+            for &f in &self.sorted {
+                if let Some(n) = self.files[f].path.file_name() {
+                    m.entry(n.to_os_string()).or_default().push(f);
+                }
+            }
+            m
+        });
+        by_name
+            .get(std::ffi::OsStr::new(name))
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .copied()
+            .filter(move |&f| self.files[f].path.starts_with(dir))
+    }
+
     pub fn files_under<'s>(&'s self, dir: &'s Path) -> impl Iterator<Item = FileId> + 's {
         let start = self
             .sorted
@@ -239,6 +267,7 @@ impl Workspace {
                 sorted
             },
         );
+        self.by_name = OnceLock::new();
         self.root_of = vec![0; self.files.len()];
         for (ri, r) in self.roots.iter().enumerate() {
             for &f in &r.files {
@@ -558,8 +587,12 @@ pub fn load_with(
     };
     let gitignores = compile(".gitignore");
     let lint_ignores = compile(".synclintignore");
+    // Not collected in place: that would keep the `SourceFile` buffer (grown by doubling, 25
+    // times the size of the pointers) for the whole run.
+    let mut shared = Vec::with_capacity(files.len());
+    shared.extend(files.into_iter().map(Arc::new));
     let mut ws = Workspace {
-        files: files.into_iter().map(Arc::new).collect(),
+        files: shared,
         roots,
         dirs,
         paths,
@@ -571,6 +604,7 @@ pub fn load_with(
         by_path: HashMap::default(),
         sorted: Vec::new(),
         root_of: Vec::new(),
+        by_name: OnceLock::new(),
     };
     ws.index();
     Ok(ws)

@@ -9,6 +9,7 @@ use std::borrow::Cow;
 
 use serde_json::{Number, Value};
 
+use super::text::Text;
 use granit_parser::{ErrorKind, Event, Parser, ScalarStyle, ScanError, StructureStyle};
 
 /// Byte range into a file's text.
@@ -59,7 +60,7 @@ pub enum Tag {
 
 #[derive(Clone, Debug)]
 pub struct Scalar<'a> {
-    pub value: Cow<'a, str>,
+    pub value: Text<'a>,
     pub style: Style,
     pub tag: Tag,
 }
@@ -73,8 +74,8 @@ pub struct Entry<'a> {
 #[derive(Clone, Debug)]
 pub enum NodeKind<'a> {
     Scalar(Scalar<'a>),
-    Seq(Vec<Node<'a>>),
-    Map(Vec<Entry<'a>>),
+    Seq(Box<[Node<'a>]>),
+    Map(Box<[Entry<'a>]>),
 }
 
 #[derive(Clone, Debug)]
@@ -576,7 +577,7 @@ impl<'a, 'l> Builder<'a, 'l> {
         self.push_node(
             Node {
                 span,
-                kind: NodeKind::Map(entries),
+                kind: NodeKind::Map(entries.into_boxed_slice()),
             },
             anchor,
             depth,
@@ -599,13 +600,11 @@ impl<'a, 'l> Builder<'a, 'l> {
             items.last().map_or(start, |n| n.span.end as usize)
         };
         let depth = self.stack.len() + 1;
-        // Grown by doubling: give the spare capacity back (trees are most of the memory).
-        let mut items = items;
-        items.shrink_to_fit();
+        // Boxed: the spare capacity of the doubling is given back (trees are most of the memory).
         self.push_node(
             Node {
                 span: Span::new(start, end.max(start)),
-                kind: NodeKind::Seq(items),
+                kind: NodeKind::Seq(items.into_boxed_slice()),
             },
             anchor,
             depth,
@@ -613,12 +612,10 @@ impl<'a, 'l> Builder<'a, 'l> {
     }
 
     /// Apply merge keys and record duplicate keys.
-    fn finish_entries(&mut self, mut entries: Vec<Entry<'a>>) -> Vec<Entry<'a>> {
+    fn finish_entries(&mut self, entries: Vec<Entry<'a>>) -> Vec<Entry<'a>> {
         let has_merge = entries.iter().any(is_merge_key);
         if !has_merge {
-            // Grown by doubling: give the spare capacity back (trees are most of the memory).
             self.check_duplicates(&entries);
-            entries.shrink_to_fit();
             return entries;
         }
         let mut out: Vec<Entry<'a>> = Vec::with_capacity(entries.len());
@@ -626,11 +623,11 @@ impl<'a, 'l> Builder<'a, 'l> {
         for e in entries {
             if has_merge && is_merge_key(&e) {
                 match e.value.kind {
-                    NodeKind::Map(m) => merged.extend(m),
+                    NodeKind::Map(m) => merged.extend(m.into_vec()),
                     NodeKind::Seq(items) => {
-                        for it in items {
+                        for it in items.into_vec() {
                             if let NodeKind::Map(m) = it.kind {
-                                merged.extend(m);
+                                merged.extend(m.into_vec());
                             }
                         }
                     }
@@ -848,10 +845,11 @@ impl<'a> ParsedYaml<'a> {
             };
             n.kind = match n.kind {
                 NodeKind::Seq(items) => {
-                    NodeKind::Seq(items.into_iter().map(|i| node(i, by)).collect())
+                    NodeKind::Seq(items.into_vec().into_iter().map(|i| node(i, by)).collect())
                 }
                 NodeKind::Map(entries) => NodeKind::Map(
                     entries
+                        .into_vec()
                         .into_iter()
                         .map(|e| Entry {
                             key: node(e.key, by),
@@ -919,15 +917,20 @@ impl ParsedYaml<'_> {
 fn remap_node(n: Node<'_>, f: &dyn Fn(Span) -> Span) -> Node<'static> {
     let kind = match n.kind {
         NodeKind::Scalar(s) => NodeKind::Scalar(Scalar {
-            value: Cow::Owned(s.value.into_owned()),
+            value: s.value.into_static(),
             style: s.style,
             tag: s.tag,
         }),
-        NodeKind::Seq(items) => {
-            NodeKind::Seq(items.into_iter().map(|i| remap_node(i, f)).collect())
-        }
+        NodeKind::Seq(items) => NodeKind::Seq(
+            items
+                .into_vec()
+                .into_iter()
+                .map(|i| remap_node(i, f))
+                .collect(),
+        ),
         NodeKind::Map(entries) => NodeKind::Map(
             entries
+                .into_vec()
                 .into_iter()
                 .map(|e| Entry {
                     key: remap_node(e.key, f),
@@ -998,11 +1001,8 @@ fn parse_strict<'a>(text: &'a str, limits: &ParseLimits) -> (ParsedYaml<'a>, boo
             Event::Scalar(value, st, anchor, tag) => {
                 // A scalar the scanner had to build (block, folded, escaped) grew by doubling.
                 let value = match value {
-                    Cow::Owned(mut v) => {
-                        v.shrink_to_fit();
-                        Cow::Owned(v)
-                    }
-                    b => b,
+                    Cow::Owned(v) => Text::owned(v),
+                    Cow::Borrowed(b) => Text::borrowed(b),
                 };
                 let tag = match tag {
                     None => Tag::None,
@@ -1060,7 +1060,7 @@ fn parse_strict<'a>(text: &'a str, limits: &ParseLimits) -> (ParsedYaml<'a>, boo
 /// then every span and borrowed string of the tree is moved back to its place in the real text,
 /// and the schema's node is marked `Deferred`, spanning its text.
 mod deferred {
-    use std::borrow::Cow;
+    use super::Text;
 
     use super::{Document, Entry, Node, NodeKind, ParsedYaml, Scalar, Span, Style, Tag, YamlIssue};
 
@@ -1172,21 +1172,17 @@ mod deferred {
             start: m.to_original(s.start as usize) as u32,
             end: m.to_original(s.end as usize) as u32,
         };
-        let cow = |c: Cow<'_, str>| -> Cow<'o, str> {
-            match c {
-                Cow::Borrowed(s) => {
-                    let off = (s.as_ptr() as usize).wrapping_sub(base);
-                    let o = m.to_original(off);
-                    match original.get(o..o + s.len()) {
-                        Some(x) if off <= m.text.len() && x == s => Cow::Borrowed(x),
-                        _ => Cow::Owned(s.to_string()),
-                    }
-                }
-                Cow::Owned(s) => Cow::Owned(s),
-            }
+        let cow = |c: Text<'_>| -> Text<'o> {
+            c.rebind(|s| {
+                let off = (s.as_ptr() as usize).wrapping_sub(base);
+                let o = m.to_original(off);
+                original
+                    .get(o..o + s.len())
+                    .filter(|x| off <= m.text.len() && *x == s)
+            })
         };
         struct Cx<'c, 'o> {
-            cow: &'c dyn Fn(Cow<'_, str>) -> Cow<'o, str>,
+            cow: &'c dyn Fn(Text<'_>) -> Text<'o>,
             span: &'c dyn Fn(Span) -> Span,
             m: &'c Masked,
         }
@@ -1198,10 +1194,11 @@ mod deferred {
                     tag: s.tag,
                 }),
                 NodeKind::Seq(items) => {
-                    NodeKind::Seq(items.into_iter().map(|i| node(i, cx)).collect())
+                    NodeKind::Seq(items.into_vec().into_iter().map(|i| node(i, cx)).collect())
                 }
                 NodeKind::Map(entries) => NodeKind::Map(
                     entries
+                        .into_vec()
                         .into_iter()
                         .map(|e| {
                             let key = node(e.key, cx);
@@ -1216,7 +1213,7 @@ mod deferred {
                                 value = Node {
                                     span: Span::new(r.start, r.end),
                                     kind: NodeKind::Scalar(Scalar {
-                                        value: Cow::Borrowed(""),
+                                        value: Text::borrowed(""),
                                         style: Style::Plain,
                                         tag: Tag::Deferred,
                                     }),

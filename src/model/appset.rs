@@ -312,10 +312,11 @@ fn git(
             // pattern names the file (`**/config.json`), only files of that name.
             let prefix = root.join(literal_dir(glob));
             let name = glob.rsplit('/').next().filter(|n| !wildcard(n));
-            for sf in cx.ws.files_under(&prefix).map(|i| &cx.ws.files[i]) {
-                if name.is_some_and(|n| sf.path.file_name().is_none_or(|f| f != n)) {
-                    continue;
-                }
+            let ids: Box<dyn Iterator<Item = usize>> = match name {
+                Some(n) => Box::new(cx.ws.files_named_under(&prefix, n)),
+                None => Box::new(cx.ws.files_under(&prefix)),
+            };
+            for sf in ids.map(|i| &cx.ws.files[i]) {
                 let Some(r) = rel(&sf.path) else { continue };
                 if !path_match(glob, &r) {
                     continue;

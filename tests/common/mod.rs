@@ -72,6 +72,7 @@ pub fn options(config: &Config) -> Options {
         }),
         plan: true,
         focus: Vec::new(),
+        skip_verbose: false,
     }
 }
 
